@@ -1,0 +1,257 @@
+"""The only module that touches PyAV / OpenCV capture: decode clips, encode browser-playable H.264.
+
+* `open_video(path)` probes a clip and gives a `VideoSource` that streams frames (never the
+  whole clip in memory) with media timestamps (VFR-safe) and phone rotation applied.
+* `VideoWriter` encodes H.264 (yuv420p, faststart) on a background thread behind a bounded
+  queue, writing to a temporary name that becomes the real one only on success.
+"""
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterator
+
+import av
+import numpy as np
+
+from .errors import FormcheckError
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic"}
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    path: Path
+    width: int  # after rotation
+    height: int
+    fps: float  # average rate, as a float (29.97 stays 29.97)
+    frame_count: int  # container's estimate, 0 when unknown
+    duration_s: float
+    rotation_deg: int
+
+    @property
+    def wh(self) -> tuple[int, int]:
+        return (self.width, self.height)
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int
+    t_ms: float  # media time from the stream's timestamps
+    image_rgb: np.ndarray  # HxWx3 uint8, contiguous, rotation applied
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _rotate(img: np.ndarray, rotation_deg: int) -> np.ndarray:
+    # PyAV reports the display matrix's counter-clockwise rotation; np.rot90 turns counter-clockwise.
+    k = (rotation_deg // 90) % 4
+    return np.ascontiguousarray(np.rot90(img, k)) if k else img
+
+
+class VideoSource:
+    """A decodable clip. Iterate `frames()`; use as a context manager to close it."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        _check_path(self.path)
+        try:
+            self._container = av.open(str(self.path))
+        except Exception as exc:
+            raise FormcheckError(f"cannot read {self.path.name}: not a video file ({_one_line(exc)})") from exc
+        if not self._container.streams.video:
+            self._container.close()
+            raise FormcheckError(f"{self.path.name} has no video track")
+        self._stream = self._container.streams.video[0]
+        self._stream.thread_type = "AUTO"
+        cc = self._stream.codec_context
+        if not cc.width or not cc.height:
+            self._container.close()
+            raise FormcheckError(f"cannot read {self.path.name}: the video track has no picture size")
+        rate = self._stream.average_rate or self._stream.guessed_rate or Fraction(30)
+        fps = float(rate)
+        if self._stream.duration and self._stream.time_base:
+            duration = float(self._stream.duration * self._stream.time_base)
+        elif self._container.duration:
+            duration = self._container.duration / 1e6
+        else:
+            duration = 0.0
+        rotation = self._probe_rotation()
+        w, h = (cc.height, cc.width) if rotation % 180 else (cc.width, cc.height)
+        frames = int(self._stream.frames or round(duration * fps))
+        self.info = VideoInfo(self.path, w, h, fps, frames, duration, rotation)
+
+    def _probe_rotation(self) -> int:
+        try:
+            first = next(self._container.decode(self._stream))
+            rot = int(round(getattr(first, "rotation", 0) or 0)) % 360
+        except StopIteration:
+            raise FormcheckError(f"{self.path.name} contains no video frames") from None
+        except Exception as exc:
+            raise FormcheckError(f"cannot decode {self.path.name}: {_one_line(exc)}") from exc
+        finally:
+            try:
+                self._container.seek(0, stream=self._stream)
+            except Exception:
+                # Unseekable: reopen instead.
+                self._container.close()
+                self._container = av.open(str(self.path))
+                self._stream = self._container.streams.video[0]
+        return rot
+
+    def frames(self) -> Iterator[Frame]:
+        """Decoded frames in order. A clip cut short ends early with a FormcheckError."""
+        tb = self._stream.time_base
+        fps = self.info.fps
+        last_t = -1.0
+        index = 0
+        try:
+            for frame in self._container.decode(self._stream):
+                if frame.pts is not None and tb is not None:
+                    t_ms = float(frame.pts * tb) * 1000.0
+                else:
+                    t_ms = index * 1000.0 / fps
+                if t_ms <= last_t:  # repeated/backwards stamps: keep media time monotonic
+                    t_ms = last_t + 1000.0 / fps
+                last_t = t_ms
+                img = frame.to_ndarray(format="rgb24")
+                img = _rotate(np.ascontiguousarray(img), self.info.rotation_deg)
+                yield Frame(index, t_ms, img)
+                index += 1
+        except av.error.FFmpegError as exc:
+            if index == 0:
+                raise FormcheckError(f"cannot decode {self.path.name}: {_one_line(exc)}") from exc
+            raise TruncatedVideoError(
+                f"{self.path.name} is damaged or cut short after {index} frames ({_one_line(exc)})",
+                frames_read=index) from exc
+
+    def close(self) -> None:
+        self._container.close()
+
+    def __enter__(self) -> "VideoSource":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class TruncatedVideoError(FormcheckError):
+    def __init__(self, message: str, frames_read: int) -> None:
+        super().__init__(message)
+        self.frames_read = frames_read
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise FormcheckError(f"no such file: {path}")
+    if path.is_dir():
+        raise FormcheckError(f"{path} is a folder, not a video file")
+    if path.stat().st_size == 0:
+        raise FormcheckError(f"{path.name} is empty (0 bytes)")
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        raise FormcheckError(f"{path.name} is a still image; formcheck needs a video clip")
+
+
+def open_video(path: str | os.PathLike) -> VideoSource:
+    return VideoSource(path)
+
+
+_STOP = object()
+
+
+class VideoWriter:
+    """H.264 mp4 writer that encodes on its own thread.
+
+    `write(image_rgb)` hands a frame over a bounded queue (back-pressure, no unbounded
+    memory). The file is written as `<name>.partial.mp4` and renamed on `close()`; on
+    `abort()` (or an exception inside a `with` block) the partial file is deleted, so a
+    half-written video never looks complete.
+    """
+
+    def __init__(self, path: str | os.PathLike, fps: float, size_wh: tuple[int, int], *,
+                 crf: int = 23, preset: str = "veryfast", queue_size: int = 16) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = self.path.with_name(self.path.stem + ".partial" + (self.path.suffix or ".mp4"))
+        w, h = size_wh
+        self._size = (w - w % 2, h - h % 2)  # yuv420p needs even sides
+        self._container = av.open(str(self._tmp), mode="w", format="mp4",
+                                  options={"movflags": "+faststart"})
+        rate = Fraction(fps).limit_denominator(1001)
+        self._stream = self._container.add_stream("libx264", rate=rate)
+        self._stream.width, self._stream.height = self._size
+        self._stream.pix_fmt = "yuv420p"
+        self._stream.options = {"crf": str(crf), "preset": preset}
+        self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="formcheck-encoder", daemon=True)
+        self._thread.start()
+        self._closed = False
+
+    def _run(self) -> None:
+        w, h = self._size
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                break
+            if self._error is not None:
+                continue  # drain so the producer never blocks
+            try:
+                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(item[:h, :w]), format="rgb24")
+                for packet in self._stream.encode(frame):
+                    self._container.mux(packet)
+            except Exception as exc:  # reported on the next write/close
+                self._error = exc
+
+    def write(self, image_rgb: np.ndarray) -> None:
+        if self._error is not None:
+            raise FormcheckError(f"cannot write {self.path.name}: {_one_line(self._error)}")
+        self._queue.put(image_rgb)
+
+    def _finish_thread(self) -> None:
+        self._queue.put(_STOP)
+        self._thread.join()
+
+    def close(self) -> Path:
+        if self._closed:
+            return self.path
+        self._closed = True
+        self._finish_thread()
+        try:
+            if self._error is None:
+                for packet in self._stream.encode():
+                    self._container.mux(packet)
+        finally:
+            self._container.close()
+        if self._error is not None:
+            self._tmp.unlink(missing_ok=True)
+            raise FormcheckError(f"cannot write {self.path.name}: {_one_line(self._error)}")
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._finish_thread()
+        try:
+            self._container.close()
+        except Exception:
+            pass
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "VideoWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()

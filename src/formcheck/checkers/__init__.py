@@ -1,0 +1,43 @@
+"""Exercise checkers, one module each, registered by id.
+
+To add an exercise: write `checkers/<id>.py` with a `Checker` subclass decorated with
+`@register`, and import the module in `_load()` below.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import FormcheckError
+from .base import Checker
+
+REGISTRY: dict[str, type[Checker]] = {}
+
+
+def register(cls: type[Checker]) -> type[Checker]:
+    if cls.exercise in REGISTRY and REGISTRY[cls.exercise] is not cls:
+        raise ValueError(f"exercise id registered twice: {cls.exercise}")
+    REGISTRY[cls.exercise] = cls
+    return cls
+
+
+def _load() -> None:
+    from . import calf_raise  # noqa: F401
+
+
+def get_checker_class(exercise: str) -> type[Checker]:
+    _load()
+    try:
+        return REGISTRY[exercise]
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise FormcheckError(f"unknown exercise '{exercise}'; choose one of: {known}") from None
+
+
+def make_checker(exercise: str, config: dict[str, Any] | None = None) -> Checker:
+    cls = get_checker_class(exercise)
+    return cls(config) if config is not None else cls()
+
+
+def all_checkers() -> dict[str, type[Checker]]:
+    _load()
+    return dict(REGISTRY)

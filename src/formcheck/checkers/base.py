@@ -1,0 +1,154 @@
+"""The checker interface every exercise implements, and the values it produces.
+
+A checker is stateful and streaming: `update(t_ms, sample) -> list[Event]` once per frame
+(sample is None when nobody was found), `finish(t_ms)` at the end. It never touches a model,
+a camera or a frame, so it runs the same on a live camera, a clip, or a recorded
+`PoseSeries` (see `run_on_series`), and its output is a pure function of that series.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..pose import PoseSample, PoseSeries
+
+
+class Mode(str, Enum):
+    REPS = "reps"  # counts repetitions
+    HOLD = "hold"  # times how long a position is held
+    TIMER = "timer"  # times active movement (rolling, tracing)
+
+
+@dataclass(frozen=True)
+class Fault:
+    code: str  # stable id, e.g. "low_rise"; the same codes are used by the sample-clip ground truth
+    message: str  # a correction in plain words, e.g. "Rise higher: 2 cm below your best"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass
+class Rep:
+    index: int  # 1-based
+    start_s: float
+    peak_s: float
+    end_s: float
+    metrics: dict[str, float] = field(default_factory=dict)  # units in the keys: peak_height_cm, rise_s
+    faults: list[Fault] = field(default_factory=list)
+    side: str | None = None  # "left"/"right" for one-sided exercises
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "start_s": round(self.start_s, 3), "peak_s": round(self.peak_s, 3),
+                "end_s": round(self.end_s, 3), "side": self.side,
+                "metrics": {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.metrics.items()},
+                "faults": [f.to_dict() for f in self.faults]}
+
+
+class EventKind(str, Enum):
+    READY = "ready"  # in position, baseline taken: counting starts
+    REP = "rep"  # a rep was completed (event.rep set)
+    CUE = "cue"  # a correction or instruction to show / speak
+    SET_END = "set_end"  # the person left the position / stopped
+    HOLD = "hold"  # hold-timer milestone
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: EventKind
+    t_s: float
+    text: str  # what to show or say, in plain words
+    rep: Rep | None = None
+    code: str | None = None  # fault code for CUE events that come from a fault
+
+
+@dataclass
+class LiveState:
+    """What the overlay and app show right now; plain values only."""
+
+    exercise: str
+    title: str
+    rep_count: int = 0
+    status: str = "Getting ready"  # plain words: "Stand still to start", "Counting", ...
+    bar_label: str = ""  # e.g. "Heel height"
+    bar_value: float | None = None  # current value of the live bar, in bar_unit
+    bar_best: float | None = None  # the person's best so far (bar is drawn against it)
+    bar_unit: str = ""  # "cm", "°", "%"
+    latest_cue: str | None = None
+    hold_s: float | None = None  # for HOLD/TIMER exercises
+    side: str | None = None
+    trace_xy_px: list[tuple[float, float]] = field(default_factory=list)  # e.g. the ankle alphabet path
+
+
+@dataclass
+class CheckResult:
+    exercise: str
+    rep_count: int
+    reps: list[Rep]
+    view: str  # "side" | "oblique" | "front" | "unknown"
+    summary: dict[str, Any] = field(default_factory=dict)  # exercise-level figures (hold_s, per-side counts)
+    corrections: list[str] = field(default_factory=list)  # distinct corrections, most frequent first
+    set_start_s: float | None = None
+    set_end_s: float | None = None
+    signal: dict[str, list[float]] = field(default_factory=dict)  # {"t_s": [...], "value": [...]} for charts
+    signal_label: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+class Checker(ABC):
+    """Base for one exercise. Subclasses set the class attributes and implement the methods."""
+
+    exercise: ClassVar[str]  # the id: "calf_raise"
+    title: ClassVar[str]  # plain words: "Floor calf raise"
+    mode: ClassVar[Mode] = Mode.REPS
+    checks: ClassVar[tuple[str, ...]] = ()  # what it checks, in plain words, for `formcheck exercises`
+    best_views: ClassVar[tuple[str, ...]] = ("side", "oblique")
+
+    @abstractmethod
+    def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
+        """Feed one frame (None: nobody found). Returns what happened in this frame."""
+
+    def finish(self, t_ms: float) -> list[Event]:
+        """The stream ended; close anything open. Default: nothing."""
+        return []
+
+    @property
+    @abstractmethod
+    def state(self) -> LiveState:
+        """What to draw now."""
+
+    @abstractmethod
+    def result(self) -> CheckResult:
+        """Everything counted and found so far (valid mid-stream, too)."""
+
+
+def run_on_series(checker: Checker, series: PoseSeries) -> tuple[CheckResult, list[Event]]:
+    """Feed a recorded series through a checker: the pure-function form used by tests and eval."""
+    events: list[Event] = []
+    t_last = 0.0
+    for t_ms, sample in series.samples():
+        events.extend(checker.update(t_ms, sample))
+        t_last = t_ms
+    events.extend(checker.finish(t_last))
+    return checker.result(), events
+
+
+def distinct_corrections(reps: list[Rep]) -> list[str]:
+    """Corrections by fault code, most frequent first, each once (the latest wording)."""
+    counts: dict[str, int] = {}
+    latest: dict[str, str] = {}
+    for rep in reps:
+        for f in rep.faults:
+            counts[f.code] = counts.get(f.code, 0) + 1
+            latest[f.code] = f.message
+    return [latest[c] for c in sorted(counts, key=lambda c: -counts[c])]
+
+
+def nanmedian_or_none(values: list[float] | np.ndarray) -> float | None:
+    arr = np.asarray(values, float)
+    arr = arr[np.isfinite(arr)]
+    return float(np.median(arr)) if arr.size else None

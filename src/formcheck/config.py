@@ -1,0 +1,20 @@
+"""Typed configuration: dataclasses built from plain dicts that reject unknown keys."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, TypeVar
+
+from .errors import FormcheckError
+
+T = TypeVar("T")
+
+
+def from_dict(cls: type[T], data: dict[str, Any] | None) -> T:
+    """Build config dataclass `cls` from `data`; unknown keys are an error, not silently ignored."""
+    data = dict(data or {})
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise FormcheckError(f"unknown setting(s) for {cls.__name__}: {', '.join(unknown)}; "
+                             f"known: {', '.join(sorted(names))}")
+    return cls(**data)

@@ -1,0 +1,188 @@
+"""Shared rep-counting machinery for 1-D exercise signals (heel height, knee angle, ...).
+
+`RepCounter` is a swing counter with hysteresis: a rep is a rise of at least `thr_up`
+above the valley before it, then a drop of at least `thr_down` below its peak, then a
+settle (back near the start level, a new rise, or stillness). Both thresholds scale with
+the person's own typical rep (a fraction of the median amplitude of recent reps), never
+below an absolute floor, so the same rule works for any view, body size or range, and
+jitter smaller than the floor can never count (MediaPipe pose-classification doc:
+enter/exit thresholds apart; counting-pitfalls: measure reps against the person's own range).
+
+The signal must rise during the effortful part of the rep; checkers negate it otherwise.
+`None` marks frames where the signal could not be measured: state is held through short
+gaps and a rep in progress is dropped after a long one.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+
+class Ema:
+    """Time-based exponential moving average (robust to uneven frame times); holds through gaps."""
+
+    def __init__(self, tau_s: float) -> None:
+        self.tau_s = tau_s
+        self.value: float | None = None
+        self._t_s: float | None = None
+
+    def update(self, t_s: float, x: float | None) -> float | None:
+        if x is None or not math.isfinite(x):
+            return None
+        if self.value is None or self._t_s is None or self.tau_s <= 0:
+            self.value = x
+        else:
+            dt = max(0.0, t_s - self._t_s)
+            a = 1.0 - math.exp(-dt / self.tau_s)
+            self.value += a * (x - self.value)
+        self._t_s = t_s
+        return self.value
+
+    def reset(self) -> None:
+        self.value, self._t_s = None, None
+
+
+@dataclass(frozen=True)
+class RepCounterConfig:
+    min_swing: float  # absolute floor for a rise or drop, in signal units (above the signal's jitter)
+    swing_fraction: float = 0.4  # thresholds as a fraction of the person's median rep amplitude
+    drop_fraction_of_rise: float = 0.45  # a rep must come down at least this part of its own rise
+    return_fraction: float = 0.2  # "back down" = within this part of the rise above the start level
+    settle_s: float = 0.6  # no further lowering for this long ends a rep that stopped short
+    min_rep_s: float = 0.3  # anything quicker is a twitch, not a rep
+    max_rep_s: float = 20.0  # longer "reps" are drift, not reps
+    max_gap_s: float = 0.7  # a longer loss of signal drops the rep in progress
+    amplitude_memory: int = 5  # reps kept for the median amplitude
+
+
+class Phase(str, Enum):
+    REST = "rest"
+    RISING = "rising"
+    FALLING = "falling"
+
+
+@dataclass(frozen=True)
+class RepSegment:
+    start_t_s: float
+    peak_t_s: float
+    end_t_s: float
+    start_value: float
+    peak_value: float
+    end_value: float  # the lowest value reached while coming down
+    lowered_fully: bool  # came back within return_fraction of the rise
+
+    @property
+    def amplitude(self) -> float:
+        return self.peak_value - self.start_value
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_t_s - self.start_t_s
+
+
+class RepCounter:
+    """Streaming swing counter: `update(t_s, value)` returns a finished `RepSegment` or None."""
+
+    def __init__(self, config: RepCounterConfig) -> None:
+        self.cfg = config
+        self.amplitudes: list[float] = []
+        self.reset()
+
+    def reset(self) -> None:
+        self.phase = Phase.REST
+        self._valley: float | None = None
+        self._valley_t = 0.0
+        self._near_valley_t = 0.0
+        self._start_v = 0.0
+        self._start_t = 0.0
+        self._peak = -math.inf
+        self._peak_t = 0.0
+        self._low = math.inf
+        self._low_t = 0.0
+        self._returned_t: float | None = None
+        self._last_t: float | None = None
+
+    @property
+    def typical_amplitude(self) -> float | None:
+        return float(np.median(self.amplitudes[-self.cfg.amplitude_memory:])) if self.amplitudes else None
+
+    @property
+    def thr_up(self) -> float:
+        amp = self.typical_amplitude
+        return max(self.cfg.min_swing, self.cfg.swing_fraction * amp) if amp else self.cfg.min_swing
+
+    def _thr_down(self) -> float:
+        return max(self.thr_up, self.cfg.drop_fraction_of_rise * (self._peak - self._start_v))
+
+    def _start_rise(self, t_s: float, start_t: float, start_v: float, x: float) -> None:
+        self.phase = Phase.RISING
+        self._start_t, self._start_v = start_t, start_v
+        self._peak, self._peak_t = x, t_s
+
+    def _finish(self, end_t: float, end_v: float, fully: bool) -> RepSegment | None:
+        seg = RepSegment(self._start_t, self._peak_t, end_t, self._start_v, self._peak, end_v, fully)
+        if not (self.cfg.min_rep_s <= seg.duration_s <= self.cfg.max_rep_s):
+            return None
+        self.amplitudes.append(seg.amplitude)
+        return seg
+
+    def update(self, t_s: float, x: float | None) -> RepSegment | None:
+        if x is None or not math.isfinite(x):
+            if self._last_t is not None and t_s - self._last_t > self.cfg.max_gap_s and self.phase != Phase.REST:
+                self.reset()  # lost the person mid-rep: never guess a rep across a long gap
+            return None
+        self._last_t = t_s
+        if self._valley is None:
+            self._valley, self._valley_t, self._near_valley_t = x, t_s, t_s
+            return None
+
+        if self.phase == Phase.REST:
+            if x < self._valley:
+                self._valley, self._valley_t = x, t_s
+            if x <= self._valley + 0.25 * self.thr_up:
+                self._near_valley_t = t_s
+            if x >= self._valley + self.thr_up:
+                self._start_rise(t_s, self._near_valley_t, self._valley, x)
+            return None
+
+        if self.phase == Phase.RISING:
+            if x > self._peak:
+                self._peak, self._peak_t = x, t_s
+            elif x <= self._peak - self._thr_down():
+                self.phase = Phase.FALLING
+                self._low, self._low_t = x, t_s
+                self._returned_t = None
+            return None
+
+        # FALLING: wait until the rep settles
+        rise = self._peak - self._start_v
+        if x < self._low:
+            self._low, self._low_t = x, t_s
+        if x <= self._start_v + self.cfg.return_fraction * rise:
+            seg = self._finish(t_s, x, True)
+            self.phase = Phase.REST
+            self._valley, self._valley_t, self._near_valley_t = x, t_s, t_s
+            return seg
+        if x >= self._low + self.thr_up:  # rose again before lowering fully
+            low, low_t = self._low, self._low_t
+            seg = self._finish(low_t, low, False)
+            self._start_rise(t_s, low_t, low, x)
+            return seg
+        if t_s - self._low_t >= self.cfg.settle_s:  # stopped short and stayed there
+            low, low_t = self._low, self._low_t
+            seg = self._finish(low_t, low, False)
+            self.phase = Phase.REST
+            self._valley, self._valley_t, self._near_valley_t = low, low_t, t_s
+            return seg
+        return None
+
+    def finish(self) -> RepSegment | None:
+        """End of stream: a rep that came down but had not settled still counts."""
+        if self.phase == Phase.FALLING:
+            seg = self._finish(self._low_t, self._low, False)
+            self.phase = Phase.REST
+            return seg
+        return None

@@ -1,0 +1,377 @@
+"""Floor calf raise (both legs, single leg, with or without dumbbells; side, oblique, front views).
+
+Signal: heel lift = how far the heel rises above the toe in the image, divided by the
+shank's image length (knee to ankle), so it is independent of distance and zoom and
+barely changes with camera yaw (a vertical lift stays vertical). Each leg's lift is taken
+relative to that leg's own standing level, and only stance legs count: in a single-leg
+raise the free foot is off the floor (its toe well above the other), and the free leg is
+never measured even when it is the better-seen one. Height in cm = lift x shank length in
+metres from MediaPipe's metric world landmarks.
+
+Counting uses the shared swing counter (hysteresis scaled to the person's own reps,
+absolute floor above jitter, minimum duration). Counting starts only once the person
+stands still on both feet (or one) in view: walking in, stepping and setting up never
+count, and a rise during which the toes travel (a step) is not a rep.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import from_dict
+from ..counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment
+from ..geometry import angle_deg, angle_from_vertical_deg
+from ..landmarks import LEG, SIDES
+from ..landmarks import PoseLandmark as L
+from ..pose import PoseSample
+from ..view import ViewEstimator
+from . import register
+from .base import (Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
+                   distinct_corrections)
+
+
+@dataclass(frozen=True)
+class CalfRaiseConfig:
+    # Landmarks under this visibility are not measured (MediaPipe's usual in-view cut).
+    min_visibility: float = 0.5
+    # A leg is used for the set only if its foot is this well seen on average while getting ready;
+    # the far leg in a side view (~0.55) is a guess and would add jitter.
+    leg_visibility: float = 0.7
+    # Free foot: its toe is this many shank lengths above the other toe (single-leg raise).
+    free_foot_shank: float = 0.25
+    # Smallest heel lift that can be a rep, in shank lengths. Pose jitter of the heel-toe
+    # difference measured on still frames is ~0.01; 0.05 shank is ~2 cm for a 40 cm shank.
+    min_lift_shank: float = 0.05
+    # Thresholds follow the person's own typical rep (fraction of median rep height).
+    swing_fraction: float = 0.4
+    # Light smoothing only: VIDEO-mode landmarks are already filtered.
+    smoothing_tau_s: float = 0.04
+    # Ready = standing still with feet in view for this long.
+    ready_still_s: float = 0.3
+    # "Still" = toes move less than this (shank lengths) over the ready window.
+    still_shank: float = 0.08
+    # A rise while a stance toe travels more than this (shank lengths) is a step, not a rep.
+    max_toe_travel_shank: float = 0.25
+    # Nobody (or no feet) for this long ends the set.
+    lost_end_s: float = 2.0
+    # Standing: stance knee straighter than this (degrees) to get ready.
+    standing_knee_deg: float = 140.0
+    # Faults. Low rise: below this fraction of the best rep. Coaches cue "higher" well before
+    # the heel-rise test's 50 %-of-max stop rule; 75 % is a clear, visible shortfall.
+    low_rise_fraction: float = 0.75
+    # Bent knees: the straight-leg calf raise keeps the knee near 180°; the rendered 20° bend
+    # fault reads ~150°, straight knees read 170-180° (2-D, side/oblique view).
+    bent_knee_deg: float = 160.0
+    # Too fast (bouncing): a whole rep quicker than 0.8 s, i.e. over 2.5x the heel-rise test
+    # cadence (30 reps/min: 1 s up, 1 s down; Lunsford & Perry 1995, Hebert-Losier 2009).
+    min_rep_s: float = 0.8
+    # Incomplete lowering: heels stay up by more than this fraction of the rep height.
+    incomplete_lowering_fraction: float = 0.25
+    # Left/right: heel-rise test limb symmetry, a side difference over 15 % is a deficit.
+    max_side_difference: float = 0.15
+
+
+@dataclass
+class _Frame:
+    t_s: float
+    lift: dict  # side -> lift (shank units, relative to the leg's standing level) or nan
+    knee_deg: dict  # side -> knee angle used for the bent-knee rule
+    toe_xy: dict  # side -> toe pixel position
+    trunk_lean_deg: float
+
+
+@register
+class CalfRaiseChecker(Checker):
+    exercise = "calf_raise"
+    title = "Floor calf raise"
+    mode = Mode.REPS
+    checks = ("counts each rise onto the toes (both legs or one)",
+              "heel height in cm and against your best rep",
+              "knees straight", "tempo (not too fast)", "heels lowered all the way",
+              "left/right evenness (front view)")
+    best_views = ("side", "oblique", "front")
+
+    def __init__(self, config: dict | CalfRaiseConfig | None = None) -> None:
+        self.cfg = config if isinstance(config, CalfRaiseConfig) else from_dict(CalfRaiseConfig, config)
+        self.counter = RepCounter(RepCounterConfig(min_swing=self.cfg.min_lift_shank,
+                                                   swing_fraction=self.cfg.swing_fraction))
+        self.view = ViewEstimator()
+        self._ema = Ema(self.cfg.smoothing_tau_s)
+        self._frames: deque[_Frame] = deque(maxlen=1200)
+        self._ready_buf: deque[tuple[float, dict, dict, dict]] = deque()
+        self.ready = False
+        self.legs: tuple[str, ...] = ()
+        self._leg_base: dict[str, float] = {}
+        self._shank_m: deque[float] = deque(maxlen=300)
+        self._shank_px: deque[float] = deque(maxlen=300)  # for scale-free toe travel
+        self._ready_toes: dict[str, np.ndarray] = {}
+        self._last_seen_t = -math.inf
+        self.reps: list[Rep] = []
+        self._state = LiveState(self.exercise, self.title, status="Stand still, feet in view",
+                                bar_label="Heel height", bar_unit="cm")
+        self._trace_t: list[float] = []
+        self._trace_v: list[float] = []
+        self.set_start_s: float | None = None
+        self.set_end_s: float | None = None
+
+    # ---- per-frame measurement -------------------------------------------------------
+    def _measure(self, s: PoseSample) -> tuple[dict, dict, dict, dict]:
+        vis_min = self.cfg.min_visibility
+        lift, toe, knee, footvis = {}, {}, {}, {}
+        for side in SIDES:
+            leg = LEG[side]
+            footvis[side] = float(min(s.visibility[leg["heel"]], s.visibility[leg["toe"]],
+                                      s.visibility[leg["ankle"]], s.visibility[leg["knee"]]))
+            if footvis[side] < vis_min:
+                continue
+            shank_px = float(np.linalg.norm(s.px(leg["knee"]) - s.px(leg["ankle"])))
+            if shank_px < 5:
+                continue
+            lift[side] = (s.px(leg["toe"])[1] - s.px(leg["heel"])[1]) / shank_px
+            toe[side] = s.px(leg["toe"]).copy()
+            self._shank_px.append(shank_px)
+            knee[side] = self._knee_angle(s, side)
+        return lift, toe, knee, footvis
+
+    def _knee_angle(self, s: PoseSample, side: str) -> float:
+        leg = LEG[side]
+        if self.view.view == "front":  # 2-D hides a forward knee bend seen head-on
+            return angle_deg(s.world(leg["hip"]), s.world(leg["knee"]), s.world(leg["ankle"])) + 10.0
+        if not s.seen(leg["hip"], min_visibility=self.cfg.min_visibility):
+            return math.nan
+        return angle_deg(s.px(leg["hip"]), s.px(leg["knee"]), s.px(leg["ankle"]))
+
+    def _stance_sides(self, toe_y_px: dict[str, float], shank_px: dict[str, float]) -> tuple[str, ...]:
+        if len(toe_y_px) == 2:
+            shank = max(shank_px.values())
+            dy = toe_y_px["left"] - toe_y_px["right"]
+            if dy > self.cfg.free_foot_shank * shank:
+                return ("left",)
+            if -dy > self.cfg.free_foot_shank * shank:
+                return ("right",)
+        return tuple(toe_y_px)
+
+    # ---- streaming ---------------------------------------------------------------------
+    def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
+        t_s = t_ms / 1000.0
+        events: list[Event] = []
+        self.view.update(sample)
+        if sample is None:
+            return self._on_missing(t_s)
+        lift, toe, knee, footvis = self._measure(sample)
+        if not lift:
+            return self._on_missing(t_s)
+        self._last_seen_t = t_s
+        shank_m = [float(np.linalg.norm(sample.world(LEG[sd]["knee"]) - sample.world(LEG[sd]["ankle"])))
+                   for sd in lift]
+        self._shank_m.extend(shank_m)
+        if not self.ready:
+            events += self._try_ready(t_s, sample, lift, toe, knee, footvis)
+            self._state.bar_value = None
+            return events
+
+        rel = {sd: lift[sd] - self._leg_base[sd] for sd in self.legs if sd in lift}
+        if any(np.linalg.norm(toe[sd] - self._ready_toes[sd]) > 2 * self.cfg.max_toe_travel_shank * self.shank_px
+               for sd in self.legs if sd in toe):
+            return events + self._end_set(t_s, "You stepped away: stand still to start again")
+        lean = self._trunk_lean(sample)
+        self._frames.append(_Frame(t_s, {sd: rel.get(sd, math.nan) for sd in SIDES},
+                                   {sd: knee.get(sd, math.nan) for sd in SIDES},
+                                   {sd: toe[sd] for sd in toe}, lean))
+        value = float(np.mean(list(rel.values()))) if rel else None
+        value = self._ema.update(t_s, value)
+        if value is not None:
+            self._trace_t.append(t_s)
+            self._trace_v.append(value * self.shank_cm)
+        seg = self.counter.update(t_s, value)
+        if seg is not None:
+            events += self._on_rep(seg)
+        base = self.counter._valley if self.counter.phase == Phase.REST and self.counter._valley is not None \
+            else self.counter._start_v
+        if value is not None:
+            self._state.bar_value = max(0.0, (value - (base or 0.0)) * self.shank_cm)
+        self._state.status = "Counting"
+        return events
+
+    def _on_missing(self, t_s: float) -> list[Event]:
+        self.counter.update(t_s, None)
+        if self.ready and t_s - self._last_seen_t > self.cfg.lost_end_s:
+            return self._end_set(t_s, "Feet out of view: step back so your feet are in the picture")
+        if not self.ready:
+            self._ready_buf.clear()
+            self._state.status = "Step back: feet out of view"
+        return []
+
+    def _try_ready(self, t_s, sample, lift, toe, knee, footvis) -> list[Event]:
+        buf = self._ready_buf
+        buf.append((t_s, lift, toe, footvis))
+        while buf and t_s - buf[0][0] > self.cfg.ready_still_s:
+            buf.popleft()
+        if buf[-1][0] - buf[0][0] < self.cfg.ready_still_s * 0.9:
+            self._state.status = "Stand still, feet in view"
+            return []
+        sides = [sd for sd in SIDES if all(sd in b[1] for b in buf)]
+        if not sides:
+            return []
+        toe_y = {sd: float(np.median([b[2][sd][1] for b in buf])) for sd in sides}
+        stance = self._stance_sides(toe_y, {sd: self.shank_px for sd in sides})
+        still = all(np.ptp(np.array([b[2][sd] for b in buf]), axis=0).max() < self.cfg.still_shank * self.shank_px
+                    for sd in stance)
+        standing = all(not (knee.get(sd, 180.0) < self.cfg.standing_knee_deg) for sd in stance)
+        if not (still and standing):
+            self._state.status = "Stand tall and still to start" if not standing else "Stand still to start"
+            return []
+        vis = {sd: float(np.mean([b[3][sd] for b in buf])) for sd in stance}
+        legs = tuple(sd for sd in stance if vis[sd] >= self.cfg.leg_visibility) or \
+            (max(stance, key=lambda sd: vis[sd]),)
+        self.legs = legs
+        self._leg_base = {sd: float(np.median([b[1][sd] for b in buf])) for sd in legs}
+        self._ready_toes = {sd: np.median([b[2][sd] for b in buf], axis=0) for sd in legs}
+        self.ready = True
+        self.counter.reset()
+        self._ema.reset()
+        if self.set_start_s is None:
+            self.set_start_s = t_s
+        which = "both legs" if len(legs) == 2 else f"{legs[0]} leg"
+        self._state.status = "Counting"
+        self._state.side = None if len(legs) == 2 else legs[0]
+        return [Event(EventKind.READY, t_s, f"Ready: rise onto your toes ({which})")]
+
+    def _end_set(self, t_s: float, why: str) -> list[Event]:
+        events = []
+        seg = self.counter.finish()
+        if seg is not None:
+            events += self._on_rep(seg, at_end=True)
+        self.ready = False
+        self._ready_buf.clear()
+        self.counter.reset()
+        self.set_end_s = self._frames[-1].t_s if self._frames else t_s
+        self._state.status = why
+        return events + [Event(EventKind.SET_END, t_s, why)]
+
+    def finish(self, t_ms: float) -> list[Event]:
+        events = []
+        if self.ready:
+            seg = self.counter.finish()
+            if seg is not None:
+                events += self._on_rep(seg, at_end=True)
+            self.set_end_s = self._frames[-1].t_s if self._frames else t_ms / 1000.0
+        return events
+
+    @staticmethod
+    def _trunk_lean(s: PoseSample) -> float:
+        if not s.seen(L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, min_visibility=0.5):
+            return math.nan
+        hip = (s.world(L.LEFT_HIP) + s.world(L.RIGHT_HIP)) / 2
+        sh = (s.world(L.LEFT_SHOULDER) + s.world(L.RIGHT_SHOULDER)) / 2
+        return angle_from_vertical_deg(sh[:2], hip[:2])
+
+    @property
+    def shank_px(self) -> float:
+        return float(np.median(self._shank_px)) if self._shank_px else 100.0
+
+    @property
+    def shank_cm(self) -> float:
+        # median metric shank length; 40 cm (adult average) until the model has given one
+        return 100.0 * (float(np.median(self._shank_m)) if self._shank_m else 0.40)
+
+    # ---- one rep -----------------------------------------------------------------------
+    def _on_rep(self, seg: RepSegment, at_end: bool = False) -> list[Event]:
+        frames = [f for f in self._frames if seg.start_t_s - 1e-6 <= f.t_s <= seg.end_t_s + 1e-6]
+        if not frames:
+            return []
+        # a rise while a stance toe travels is a step (walking, shifting), not a rep
+        for sd in self.legs:
+            pts = [f.toe_xy[sd] for f in frames if sd in f.toe_xy]
+            if len(pts) >= 2 and np.ptp(np.array(pts), axis=0).max() > self.cfg.max_toe_travel_shank * self.shank_px:
+                return []
+        cm = self.shank_cm
+        height_cm = seg.amplitude * cm
+        thr_hi = seg.start_value + 0.9 * seg.amplitude
+        t_hi = [f.t_s for f in frames if np.nanmean([f.lift[sd] for sd in self.legs]) >= thr_hi - 1e-9]
+        rise_s = (t_hi[0] - seg.start_t_s) if t_hi else seg.peak_t_s - seg.start_t_s
+        lower_s = (seg.end_t_s - t_hi[-1]) if t_hi else seg.end_t_s - seg.peak_t_s
+        knees = [f.knee_deg[sd] for f in frames for sd in self.legs if math.isfinite(f.knee_deg[sd])]
+        leans = [f.trunk_lean_deg for f in frames if math.isfinite(f.trunk_lean_deg)]
+        metrics: dict[str, float] = {
+            "peak_height_cm": round(height_cm, 2),
+            "rise_s": round(rise_s, 3), "lower_s": round(lower_s, 3),
+            "min_knee_angle_deg": round(min(knees), 1) if knees else math.nan,
+            "trunk_lean_deg": round(max(leans), 1) if leans else math.nan,
+        }
+        if len(self.legs) == 2:
+            side_h = {sd: np.nanmax([f.lift[sd] for f in frames]) - np.nanmin([f.lift[sd] for f in frames])
+                      for sd in self.legs}
+            hi = max(side_h.values())
+            if hi > 0:
+                metrics["left_right_difference_pct"] = round(100 * abs(side_h["left"] - side_h["right"]) / hi, 1)
+                metrics["left_height_cm"] = round(side_h["left"] * cm, 2)
+                metrics["right_height_cm"] = round(side_h["right"] * cm, 2)
+        rep = Rep(len(self.reps) + 1, seg.start_t_s, seg.peak_t_s, seg.end_t_s, metrics,
+                  side=None if len(self.legs) == 2 else self.legs[0])
+        rep.faults = self._faults(rep, seg, at_end)
+        self.reps.append(rep)
+        self._refresh_relative()
+        self._state.rep_count = len(self.reps)
+        self._state.bar_best = max(r.metrics["peak_height_cm"] for r in self.reps)
+        events = [Event(EventKind.REP, seg.end_t_s, str(rep.index), rep=rep)]
+        for f in rep.faults:
+            self._state.latest_cue = f.message
+            events.append(Event(EventKind.CUE, seg.end_t_s, f.message, code=f.code))
+        return events
+
+    def _faults(self, rep: Rep, seg: RepSegment, at_end: bool) -> list[Fault]:
+        c, m, out = self.cfg, rep.metrics, []
+        best = max([r.metrics["peak_height_cm"] for r in self.reps] + [m["peak_height_cm"]])
+        if m["peak_height_cm"] < c.low_rise_fraction * best:
+            out.append(_low_rise(best - m["peak_height_cm"]))
+        if math.isfinite(m["min_knee_angle_deg"]) and m["min_knee_angle_deg"] < c.bent_knee_deg:
+            out.append(Fault("bent_knees", "Keep your knees straight"))
+        if rep.end_s - rep.start_s < c.min_rep_s:
+            out.append(Fault("too_fast", f"Slow down: {m['rise_s']:.1f} s up - take about 1 s up and 1 s down"))
+        if not seg.lowered_fully and not at_end and \
+                seg.end_value - seg.start_value > c.incomplete_lowering_fraction * seg.amplitude:
+            out.append(Fault("incomplete_lowering", "Lower your heels all the way down"))
+        diff = m.get("left_right_difference_pct")
+        if diff is not None and self.view.view != "side" and diff > 100 * c.max_side_difference:
+            low = "left" if m["left_height_cm"] < m["right_height_cm"] else "right"
+            out.append(Fault("asymmetry", f"Even out: {low} heel {diff:.0f} % lower"))
+        return out
+
+    def _refresh_relative(self) -> None:
+        """Re-rate every rep against the best so far (an early low rep is only known later)."""
+        best = max(r.metrics["peak_height_cm"] for r in self.reps)
+        for r in self.reps:
+            h = r.metrics["peak_height_cm"]
+            r.metrics["pct_of_best"] = round(100 * h / best, 1) if best > 0 else 0.0
+            low = h < self.cfg.low_rise_fraction * best
+            has = any(f.code == "low_rise" for f in r.faults)
+            if low and not has:
+                r.faults.insert(0, _low_rise(best - h))
+            elif not low and has:
+                r.faults = [f for f in r.faults if f.code != "low_rise"]
+
+    # ---- outputs -----------------------------------------------------------------------
+    @property
+    def state(self) -> LiveState:
+        return self._state
+
+    def result(self) -> CheckResult:
+        heights = [r.metrics["peak_height_cm"] for r in self.reps]
+        summary = {"legs": list(self.legs), "best_height_cm": round(max(heights), 2) if heights else None,
+                   "mean_height_cm": round(float(np.mean(heights)), 2) if heights else None,
+                   "shank_length_cm": round(self.shank_cm, 1), "body_yaw_deg": round(self.view.yaw_deg, 1)
+                   if math.isfinite(self.view.yaw_deg) else None}
+        warnings = []
+        if not self.ready and not self.reps:
+            warnings.append("Never saw you standing still with your feet in view, so nothing was counted")
+        return CheckResult(self.exercise, len(self.reps), list(self.reps), self.view.view, summary,
+                           distinct_corrections(self.reps), self.set_start_s, self.set_end_s,
+                           {"t_s": self._trace_t, "value": self._trace_v}, "Heel height (cm)", warnings)
+
+
+def _low_rise(short_cm: float) -> Fault:
+    return Fault("low_rise", f"Rise higher: {short_cm:.0f} cm below your best")

@@ -6,7 +6,9 @@ timestamps and never recovers from a bad one, so `detect` enforces that here.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +17,33 @@ from .errors import FormcheckError
 from .models import resolve_model_path
 from .pose import PoseSample
 
-os.environ.setdefault("GLOG_minloglevel", "2")  # keep MediaPipe's C++ INFO/WARNING chatter off the terminal
+os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import mediapipe as mp  # noqa: E402
 from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """MediaPipe's C++ side prints INFO/WARNING lines on fd 2 when a graph starts; hide them."""
+    if os.environ.get("FORMCHECK_DEBUG"):
+        yield
+        return
+    try:
+        fd = sys.__stderr__.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.__stderr__.flush()
+    saved, devnull = os.dup(fd), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    try:
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
 
 
 class PoseEstimator:
@@ -38,11 +62,13 @@ class PoseEstimator:
             min_tracking_confidence=min_tracking_confidence,
         )
         try:
-            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+            with _quiet_native_stderr():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except Exception as exc:  # mediapipe raises RuntimeError/ValueError with long C++ text
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise FormcheckError(f"cannot load pose model {self.model_path.name}: {first}") from exc
         self._last_ts_ms = -1
+        self._first = True
 
     def detect(self, image_rgb: np.ndarray, t_ms: float) -> PoseSample | None:
         """Landmarks of the most prominent person, or None when nobody is found."""
@@ -54,7 +80,12 @@ class PoseEstimator:
             raise ValueError("detect() takes an HxWx3 uint8 RGB image")
         # A strided view (PyAV rows that are not aligned) makes mp.Image silently find nobody.
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
-        result = self._landmarker.detect_for_video(image, ts)
+        if self._first:  # the graph logs its start-up warnings on the first frame
+            with _quiet_native_stderr():
+                result = self._landmarker.detect_for_video(image, ts)
+            self._first = False
+        else:
+            result = self._landmarker.detect_for_video(image, ts)
         if not result.pose_landmarks:
             return None
         h, w = image_rgb.shape[:2]

@@ -219,7 +219,8 @@ class VideoWriter:
         self._queue.put(_STOP)
         self._thread.join()
 
-    def close(self) -> Path:
+    def close(self, partial: bool = False) -> Path:
+        """Finish the file. `partial=True` (input cut short) keeps the `.partial` name."""
         if self._closed:
             return self.path
         self._closed = True
@@ -233,7 +234,10 @@ class VideoWriter:
         if self._error is not None:
             self._tmp.unlink(missing_ok=True)
             raise FormcheckError(f"cannot write {self.path.name}: {_one_line(self._error)}")
-        os.replace(self._tmp, self.path)
+        if partial:
+            self.path = self._tmp
+        else:
+            os.replace(self._tmp, self.path)
         return self.path
 
     def abort(self) -> None:

@@ -1,16 +1,20 @@
 """Exercise checkers, one module each, registered by id.
 
 To add an exercise: write `checkers/<id>.py` with a `Checker` subclass decorated with
-`@register`, and import the module in `_load()` below.
+`@register`. Every module in this package is imported on first use, so nothing else
+needs editing.
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
 from ..errors import FormcheckError
 from .base import Checker
 
 REGISTRY: dict[str, type[Checker]] = {}
+_loaded = False
 
 
 def register(cls: type[Checker]) -> type[Checker]:
@@ -21,7 +25,13 @@ def register(cls: type[Checker]) -> type[Checker]:
 
 
 def _load() -> None:
-    from . import calf_raise  # noqa: F401
+    global _loaded
+    if _loaded:
+        return
+    for mod in pkgutil.iter_modules(__path__):
+        if not mod.name.startswith("_") and mod.name != "base":
+            importlib.import_module(f"{__name__}.{mod.name}")
+    _loaded = True
 
 
 def get_checker_class(exercise: str) -> type[Checker]:

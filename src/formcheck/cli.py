@@ -1,0 +1,143 @@
+"""Command line: `formcheck analyze | exercises | eval`. Errors are one plain line and exit 1."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import FormcheckError
+
+
+def _progress_printer(stream=sys.stderr):
+    if not stream.isatty():
+        return None
+    t0 = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if done % 5 and done != total:
+            return
+        rate = done / max(1e-6, time.monotonic() - t0)
+        if total:
+            frac = min(1.0, done / total)
+            bar = "#" * int(frac * 30)
+            stream.write(f"\r  [{bar:<30}] {frac:4.0%}  {done}/{total} frames  {rate:4.0f} fps ")
+        else:
+            stream.write(f"\r  {done} frames  {rate:4.0f} fps ")
+        stream.flush()
+    return show
+
+
+def _fmt_summary(report: dict) -> str:
+    lines = [f"{report['title']}: {report['rep_count']} reps  "
+             f"({report['view']} view, person found in {report['pose_found_ratio']:.0%} of frames)"]
+    if report["reps"]:
+        lines.append("  rep   time (s)        " + "key figures")
+        for r in report["reps"]:
+            figures = ", ".join(f"{k} {v}" for k, v in list(r["metrics"].items())[:3] if v is not None)
+            lines.append(f"  {r['index']:>3}   {r['start_s']:5.1f} - {r['end_s']:5.1f}   {figures}")
+            for f in r["faults"]:
+                lines.append(f"          -> {f['message']}")
+    if report["corrections"]:
+        lines.append("What to fix: " + "; ".join(report["corrections"]))
+    elif report["reps"]:
+        lines.append("Form looks good: nothing to fix.")
+    for w in report["warnings"]:
+        lines.append(f"Note: {w}")
+    return "\n".join(lines)
+
+
+def cmd_analyze(a: argparse.Namespace) -> int:
+    from .pipeline import analyze_clip
+    from .report import report_from_analysis, write_csv, write_json
+    if a.exercise == "auto":
+        from .recognize import recognize_clip  # added with exercise recognition
+        a.exercise = recognize_clip(a.video, model=a.model)
+    progress = None if a.quiet else _progress_printer()
+    analysis = analyze_clip(a.video, a.exercise, model=a.model, out_video=a.out, progress=progress)
+    if progress:
+        sys.stderr.write("\n")
+    report = report_from_analysis(analysis)
+    if a.report:
+        write_json(report, a.report)
+    if a.csv:
+        write_csv(report, a.csv)
+    if a.landmarks:
+        analysis.series.save(a.landmarks)
+    if not a.quiet:
+        print(_fmt_summary(report))
+        for label, path in (("Annotated video", analysis.video_path), ("Report", a.report), ("Rep table", a.csv)):
+            if path:
+                print(f"{label}: {path}")
+    if not analysis.complete:
+        raise FormcheckError(f"{analysis.problem}; saved what was counted up to there (status: partial)")
+    return 0
+
+
+def cmd_exercises(a: argparse.Namespace) -> int:
+    from .checkers import all_checkers
+    for ex, cls in sorted(all_checkers().items()):
+        print(f"{ex:<26} {cls.title}  [{cls.mode.value}; best filmed from: {', '.join(cls.best_views)}]")
+        for c in cls.checks:
+            print(f"{'':<28}- {c}")
+    return 0
+
+
+def cmd_eval(a: argparse.Namespace) -> int:
+    from .evaluate import run_eval
+    return run_eval(a.labels, videos_dir=a.videos, model=a.model, only=a.exercise,
+                    include_unused=a.all, cache_dir=a.cache)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="formcheck", description="Counts reps and checks form from a video.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    an = sub.add_parser("analyze", help="count reps and check form in a recorded clip")
+    an.add_argument("video", help="the clip (mp4, mov, webm, ...)")
+    an.add_argument("--exercise", "-e", required=True, help="exercise id (see 'formcheck exercises') or 'auto'")
+    an.add_argument("--out", "-o", help="write the annotated video here (H.264 mp4)")
+    an.add_argument("--report", help="write the JSON report here")
+    an.add_argument("--csv", help="write the per-rep table here")
+    an.add_argument("--landmarks", help="save the pose landmark series here (.npz)")
+    an.add_argument("--model", help="pose model: a .task path, 'lite' or 'full' (default: full, or $FORMCHECK_MODEL)")
+    an.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    an.set_defaults(func=cmd_analyze)
+
+    ex = sub.add_parser("exercises", help="list the exercises and what each checks")
+    ex.set_defaults(func=cmd_exercises)
+
+    ev = sub.add_parser("eval", help="count every labelled clip and compare with the labels")
+    ev.add_argument("labels", help="labels.tsv (see ../shared/videos/README.md)")
+    ev.add_argument("--videos", help="folder of the clips (default: the labels file's folder)")
+    ev.add_argument("--exercise", help="only rows of this exercise")
+    ev.add_argument("--all", action="store_true", help="also rows marked use=no")
+    ev.add_argument("--model", help="pose model (as for analyze)")
+    ev.add_argument("--cache", help="folder to cache landmark series in (re-runs skip the model)")
+    ev.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    a = parser.parse_args(argv)
+    try:
+        return a.func(a)
+    except FormcheckError as exc:
+        print(f"formcheck: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("formcheck: stopped", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback for the user; FORMCHECK_DEBUG=1 shows it
+        if os.environ.get("FORMCHECK_DEBUG"):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"formcheck: unexpected error: {type(exc).__name__}: {first} "
+              f"(set FORMCHECK_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

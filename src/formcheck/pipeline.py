@@ -1,0 +1,99 @@
+"""Clip review: decode -> pose -> checker -> overlay -> H.264, one pass, streaming.
+
+Inference and checking run in the calling thread (the checker is stateful and needs no
+locks); H.264 encoding runs beside them on the writer's thread behind a bounded queue.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .checkers import make_checker
+from .checkers.base import CheckResult, Event
+from .errors import FormcheckError
+from .overlay import annotate
+from .pose import PoseSample, PoseSeries
+from .pose_adapter import PoseEstimator
+from .video_io import TruncatedVideoError, VideoInfo, VideoWriter, open_video
+
+ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
+
+
+@dataclass
+class Analysis:
+    exercise: str
+    info: VideoInfo
+    result: CheckResult
+    events: list[Event]
+    frames: int
+    pose_found_ratio: float
+    model: str
+    series: PoseSeries
+    complete: bool = True
+    problem: str | None = None  # why the analysis is partial
+    video_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.PathLike | None = None,
+                 out_video: str | os.PathLike | None = None, progress: ProgressFn | None = None,
+                 checker_config: dict | None = None) -> Analysis:
+    """Run one clip through the pose model and the exercise checker.
+
+    Raises FormcheckError for input that cannot be analysed at all (unreadable, nobody in
+    it). A clip damaged midway returns `complete=False` with everything up to the damage.
+    """
+    checker = make_checker(exercise, checker_config)
+    source = open_video(video)
+    info = source.info
+    t_list: list[float] = []
+    samples: list[PoseSample | None] = []
+    events: list[Event] = []
+    writer = VideoWriter(out_video, info.fps, info.wh) if out_video else None
+    complete, problem = True, None
+    try:
+        with source, PoseEstimator(model) as estimator:
+            model_name = estimator.model_path.name
+            try:
+                for frame in source.frames():
+                    sample = estimator.detect(frame.image_rgb, frame.t_ms)
+                    t_list.append(frame.t_ms)
+                    samples.append(sample)
+                    events.extend(checker.update(frame.t_ms, sample))
+                    if writer is not None:
+                        writer.write(annotate(frame.image_rgb, sample, checker.state))
+                    if progress is not None:
+                        progress(frame.index + 1, info.frame_count)
+            except TruncatedVideoError as exc:
+                complete, problem = False, str(exc)
+            events.extend(checker.finish(t_list[-1] if t_list else 0.0))
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    series = PoseSeries.from_samples(t_list, samples, info.wh, info.fps)
+    if not t_list:
+        if writer is not None:
+            writer.abort()
+        raise FormcheckError(f"{info.path.name}: no frames could be decoded")
+    if series.found_ratio == 0.0:
+        if writer is not None:
+            writer.abort()
+        raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in good light")
+    video_path = None
+    if writer is not None:
+        if complete:
+            video_path = writer.close()
+        else:  # keep what was drawn, under a name that says it is not the whole clip
+            video_path = writer.close(partial=True)
+    return Analysis(exercise, info, checker.result(), events, len(t_list), series.found_ratio,
+                    model_name, series, complete, problem, video_path)
+
+
+def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | None = None
+                   ) -> tuple[CheckResult, list[Event]]:
+    """The same checking on a recorded landmark series (no model, no video)."""
+    from .checkers.base import run_on_series
+    return run_on_series(make_checker(exercise, checker_config), series)

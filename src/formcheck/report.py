@@ -1,0 +1,104 @@
+"""The clip report: a stable JSON contract other tools read, and a per-rep CSV.
+
+JSON (schema_version 1), documented in README "Report format":
+  schema_version, formcheck_version, exercise, title, source, model, status ("complete" |
+  "partial"), problem, fps, frames, duration_s, resolution [w, h], pose_found_ratio, view,
+  rep_count, reps [{index, start_s, peak_s, end_s, side, metrics{...}, faults[{code, message}]}],
+  summary{...}, corrections [...], set {start_s, end_s}, warnings [...]
+Keys are only ever added, never renamed or removed, within a schema version.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .checkers import get_checker_class
+from .checkers.base import CheckResult
+
+SCHEMA_VERSION = 1
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, float):
+        return None if not math.isfinite(v) else round(v, 4)
+    if isinstance(v, dict):
+        return {k: _clean(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_clean(x) for x in v]
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars
+        return _clean(v.item())
+    return v
+
+
+def build_report(result: CheckResult, *, source: str, model: str, fps: float, frames: int,
+                 duration_s: float, resolution_wh: tuple[int, int], pose_found_ratio: float,
+                 complete: bool = True, problem: str | None = None,
+                 warnings: list[str] | None = None) -> dict[str, Any]:
+    return _clean({
+        "schema_version": SCHEMA_VERSION,
+        "formcheck_version": __version__,
+        "exercise": result.exercise,
+        "title": get_checker_class(result.exercise).title,
+        "source": source,
+        "model": model,
+        "status": "complete" if complete else "partial",
+        "problem": problem,
+        "fps": fps,
+        "frames": frames,
+        "duration_s": duration_s,
+        "resolution": list(resolution_wh),
+        "pose_found_ratio": pose_found_ratio,
+        "view": result.view,
+        "rep_count": result.rep_count,
+        "reps": [r.to_dict() for r in result.reps],
+        "summary": result.summary,
+        "corrections": result.corrections,
+        "set": {"start_s": result.set_start_s, "end_s": result.set_end_s},
+        "warnings": list(result.warnings) + list(warnings or []),
+    })
+
+
+def report_from_analysis(a) -> dict[str, Any]:
+    """`a` is a pipeline.Analysis."""
+    return build_report(a.result, source=a.info.path.name, model=a.model, fps=a.info.fps, frames=a.frames,
+                        duration_s=round(a.series.t_ms[-1] / 1000.0 + 1.0 / a.info.fps, 3) if a.frames else 0.0,
+                        resolution_wh=a.info.wh, pose_found_ratio=a.pose_found_ratio,
+                        complete=a.complete, problem=a.problem, warnings=a.warnings)
+
+
+def _atomic_write(path: str | os.PathLike, text: str) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def write_json(report: dict[str, Any], path: str | os.PathLike) -> Path:
+    return _atomic_write(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+
+def reps_csv(report: dict[str, Any]) -> str:
+    reps = report["reps"]
+    metric_keys: list[str] = []
+    for r in reps:
+        metric_keys += [k for k in r["metrics"] if k not in metric_keys]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["rep", "start_s", "peak_s", "end_s", "side", *metric_keys, "faults", "corrections"])
+    for r in reps:
+        w.writerow([r["index"], r["start_s"], r["peak_s"], r["end_s"], r["side"] or "",
+                    *[("" if r["metrics"].get(k) is None else r["metrics"][k]) for k in metric_keys],
+                    ";".join(f["code"] for f in r["faults"]), " | ".join(f["message"] for f in r["faults"])])
+    return buf.getvalue()
+
+
+def write_csv(report: dict[str, Any], path: str | os.PathLike) -> Path:
+    return _atomic_write(path, reps_csv(report))

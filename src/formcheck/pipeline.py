@@ -92,6 +92,17 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                     model_name, series, complete, problem, video_path)
 
 
+def extract_series(video: str | os.PathLike, *, model: str | os.PathLike | None = None) -> PoseSeries:
+    """Only the pose pass: a clip's landmark series (for evaluation caches and tests)."""
+    t_list: list[float] = []
+    samples: list[PoseSample | None] = []
+    with open_video(video) as source, PoseEstimator(model) as estimator:
+        for frame in source.frames():
+            t_list.append(frame.t_ms)
+            samples.append(estimator.detect(frame.image_rgb, frame.t_ms))
+        return PoseSeries.from_samples(t_list, samples, source.info.wh, source.info.fps)
+
+
 def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | None = None
                    ) -> tuple[CheckResult, list[Event]]:
     """The same checking on a recorded landmark series (no model, no video)."""

@@ -57,7 +57,8 @@ class CalfRaiseConfig:
     max_toe_travel_shank: float = 0.25
     # Nobody (or no feet) for this long ends the set.
     lost_end_s: float = 2.0
-    # Standing: stance knee straighter than this (degrees) to get ready.
+    # Standing: stance knee straighter than this (degrees) to get ready; a rise with the knee
+    # bent further is a squat or lunge, never counted as a calf raise.
     standing_knee_deg: float = 140.0
     # Faults. Low rise: below this fraction of the best rep. Coaches cue "higher" well before
     # the heel-rise test's 50 %-of-max stop rule; 75 % is a clear, visible shortfall.
@@ -288,13 +289,15 @@ class CalfRaiseChecker(Checker):
             pts = [f.toe_xy[sd] for f in frames if sd in f.toe_xy]
             if len(pts) >= 2 and np.ptp(np.array(pts), axis=0).max() > self.cfg.max_toe_travel_shank * self.shank_px:
                 return []
+        knees = [f.knee_deg[sd] for f in frames for sd in self.legs if math.isfinite(f.knee_deg[sd])]
+        if knees and min(knees) < self.cfg.standing_knee_deg:
+            return []  # knees bent like a squat or lunge: whatever this was, it was not a calf raise
         cm = self.shank_cm
         height_cm = seg.amplitude * cm
         thr_hi = seg.start_value + 0.9 * seg.amplitude
         t_hi = [f.t_s for f in frames if np.nanmean([f.lift[sd] for sd in self.legs]) >= thr_hi - 1e-9]
         rise_s = (t_hi[0] - seg.start_t_s) if t_hi else seg.peak_t_s - seg.start_t_s
         lower_s = (seg.end_t_s - t_hi[-1]) if t_hi else seg.end_t_s - seg.peak_t_s
-        knees = [f.knee_deg[sd] for f in frames for sd in self.legs if math.isfinite(f.knee_deg[sd])]
         leans = [f.trunk_lean_deg for f in frames if math.isfinite(f.trunk_lean_deg)]
         metrics: dict[str, float] = {
             "peak_height_cm": round(height_cm, 2),

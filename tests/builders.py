@@ -57,6 +57,12 @@ class Pose:
     pelvis_hike_deg: float = 0.0  # + raises the left hip (frontal-plane tilt of the pelvis)
     arm_flex_deg: float = 0.0  # both arms raised forward (0 = hanging)
     lift_m: float = 0.0  # extra height of the whole body (e.g. sitting on a higher seat)
+    # Whole-body orientation and travel (lying, rolling). pitch -90 = lying on the back (head
+    # backward, face up), roll +90 = lying on the right side; travel_m moves the whole body
+    # along its own head-to-feet axis (+ toward the head), as rolling on a foam roller does.
+    body_pitch_deg: float = 0.0
+    body_roll_deg: float = 0.0
+    travel_m: float = 0.0
 
     def legs(self, **kw: float) -> "Pose":
         """Same change to both legs: STANDING.legs(knee_flex_deg=90)."""
@@ -73,6 +79,10 @@ class Pose:
 STANDING = Pose()
 # On a chair: thighs level, shins vertical, feet flat (seat ~ shank + ankle height).
 SEATED = Pose().legs(hip_flex_deg=90.0, knee_flex_deg=90.0)
+# On the back on the floor, legs straight along it (give root_height_m ~0.1: hip joint above the floor).
+LYING_BACK = Pose(body_pitch_deg=-90.0)
+# On the right side (outer right thigh on the floor or a roller), legs straight.
+LYING_SIDE = Pose(body_roll_deg=90.0)
 
 
 def lerp(a, b, u: float):
@@ -130,7 +140,8 @@ def _rot(axis: str, deg: float) -> np.ndarray:
 
 
 def body_points(p: Pose) -> np.ndarray:
-    """(33, 3) landmark positions in the body frame (X left, Y up, Z forward), hips at the origin."""
+    """(33, 3) landmark positions in the body frame (X left, Y up, Z forward), hips at the origin
+    (moved by `travel_m` along the body's own axis, then turned by body pitch/roll)."""
     pts = np.zeros((NUM_LANDMARKS, 3))
     pelvis = _rot("z", p.pelvis_hike_deg)
     for side, sgn, leg in (("LEFT", 1.0, p.left), ("RIGHT", -1.0, p.right)):
@@ -163,6 +174,9 @@ def body_points(p: Pose) -> np.ndarray:
         pts[L[f"{side}_EAR"]] = head + r_trunk @ np.array([sgn * 0.075, 0.02, 0.0])
     pts[L.MOUTH_LEFT] = head + r_trunk @ np.array([0.025, -0.04, 0.07])
     pts[L.MOUTH_RIGHT] = head + r_trunk @ np.array([-0.025, -0.04, 0.07])
+    if p.body_pitch_deg or p.body_roll_deg or p.travel_m:
+        r_body = _rot("x", p.body_pitch_deg) @ _rot("z", p.body_roll_deg)
+        pts = (r_body @ (pts + np.array([0.0, p.travel_m, 0.0])).T).T
     return pts
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import threading
 from dataclasses import dataclass
 from fractions import Fraction
@@ -20,6 +21,9 @@ import numpy as np
 
 from .errors import FormcheckError
 
+# A clip whose decodable frames fall this short of the count in its header was cut short
+# (an interrupted copy or upload); headers of whole clips are exact to a frame or two.
+TRUNCATED_FRACTION = 0.95
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic"}
 
 
@@ -47,7 +51,8 @@ class Frame:
 
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    line = text[0] if text else type(exc).__name__
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", line)
 
 
 def _rotate(img: np.ndarray, rotation_deg: int) -> np.ndarray:
@@ -65,7 +70,8 @@ class VideoSource:
         try:
             self._container = av.open(str(self.path))
         except Exception as exc:
-            raise FormcheckError(f"cannot read {self.path.name}: not a video file ({_one_line(exc)})") from exc
+            raise FormcheckError(f"cannot read {self.path.name}: not a video file, or damaged "
+                                 f"({_one_line(exc)})") from exc
         if not self._container.streams.video:
             self._container.close()
             raise FormcheckError(f"{self.path.name} has no video track")
@@ -95,7 +101,8 @@ class VideoSource:
         except StopIteration:
             raise FormcheckError(f"{self.path.name} contains no video frames") from None
         except Exception as exc:
-            raise FormcheckError(f"cannot decode {self.path.name}: {_one_line(exc)}") from exc
+            raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete "
+                                 f"({_one_line(exc)})") from exc
         finally:
             try:
                 self._container.seek(0, stream=self._stream)
@@ -127,10 +134,16 @@ class VideoSource:
                 index += 1
         except av.error.FFmpegError as exc:
             if index == 0:
-                raise FormcheckError(f"cannot decode {self.path.name}: {_one_line(exc)}") from exc
+                raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete "
+                                     f"({_one_line(exc)})") from exc
             raise TruncatedVideoError(
                 f"{self.path.name} is damaged or cut short after {index} frames ({_one_line(exc)})",
                 frames_read=index) from exc
+        expected = self.info.frame_count
+        if expected and index < TRUNCATED_FRACTION * expected - 1:
+            raise TruncatedVideoError(
+                f"{self.path.name} ends after {index} of its {expected} frames: the file is damaged or cut short",
+                frames_read=index)
 
     def close(self) -> None:
         self._container.close()

@@ -1,0 +1,50 @@
+"""Shared fixtures: where the real clips and our sample clips live, and small clip makers."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_VIDEOS = REPO.parent / "shared" / "videos"
+SAMPLE_VIDEOS = REPO / "sample_videos"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """Never write history into the real user's home during tests."""
+    monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path / "formcheck_home"))
+
+
+def shared_clip(name: str) -> Path:
+    path = SHARED_VIDEOS / name
+    if not path.is_file():
+        pytest.skip(f"real clip {name} not available (../shared/videos is absent on this machine)")
+    return path
+
+
+def sample_clip(name: str) -> Path:
+    path = SAMPLE_VIDEOS / name
+    if not path.is_file():
+        pytest.skip(f"sample clip {name} not rendered yet (python -m formcheck.synth --all)")
+    return path
+
+
+def make_clip(path: Path, n_frames: int = 30, fps: float = 30.0, size_wh=(320, 240), seed: int = 0) -> Path:
+    """A small H.264 clip of moving noise (nobody in it)."""
+    from formcheck.video_io import VideoWriter
+    rng = np.random.default_rng(seed)
+    w, h = size_wh
+    with VideoWriter(path, fps, size_wh) as writer:
+        for i in range(n_frames):
+            img = rng.integers(0, 255, (h, w, 3), dtype=np.uint8)
+            img[:, : (i * 7) % w] //= 2
+            writer.write(img)
+    return path
+
+
+@pytest.fixture
+def noise_clip(tmp_path) -> Path:
+    return make_clip(tmp_path / "nobody.mp4")

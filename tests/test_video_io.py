@@ -1,0 +1,110 @@
+"""Decoding (timestamps, rotation, truncation) and the H.264 writer."""
+import av
+import numpy as np
+import pytest
+
+from conftest import make_clip
+from formcheck.errors import FormcheckError
+from formcheck.video_io import TruncatedVideoError, VideoWriter, open_video
+
+
+def test_writer_makes_browser_playable_h264(tmp_path):
+    out = make_clip(tmp_path / "out.mp4", n_frames=45, fps=29.97, size_wh=(321, 241))
+    with av.open(str(out)) as c:
+        s = c.streams.video[0]
+        assert s.codec_context.name == "h264"
+        assert s.codec_context.pix_fmt == "yuv420p"
+        assert (s.codec_context.width, s.codec_context.height) == (320, 240)  # even sides for yuv420p
+        assert abs(float(s.average_rate) - 29.97) < 0.01  # not truncated to 29 or 30
+        assert sum(1 for _ in c.decode(s)) == 45
+    head = out.read_bytes()[:4096]
+    assert head.find(b"moov") != -1 and (head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat")), \
+        "faststart: the index must come before the media data so a browser can start playing"
+    assert not list(tmp_path.glob("*.partial*"))
+
+
+def test_writer_abort_leaves_nothing(tmp_path):
+    out = tmp_path / "x.mp4"
+    with pytest.raises(RuntimeError):
+        with VideoWriter(out, 30, (64, 48)) as w:
+            w.write(np.zeros((48, 64, 3), np.uint8))
+            raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reader_streams_with_monotonic_media_time(tmp_path):
+    clip = make_clip(tmp_path / "c.mp4", n_frames=20, fps=25.0)
+    with open_video(clip) as v:
+        assert v.info.fps == pytest.approx(25.0)
+        frames = list(v.frames())
+    t = [f.t_ms for f in frames]
+    assert len(frames) == 20 and t[0] == pytest.approx(0.0)
+    assert all(b > a for a, b in zip(t, t[1:]))
+    assert t[-1] == pytest.approx(19 * 40.0, abs=1)
+    assert all(f.image_rgb.flags.c_contiguous for f in frames)
+
+
+def test_variable_frame_rate_uses_frame_timestamps(tmp_path):
+    path = tmp_path / "vfr.mp4"
+    c = av.open(str(path), "w")
+    s = c.add_stream("libx264", rate=1000)
+    s.width, s.height, s.pix_fmt = 64, 48, "yuv420p"
+    s.codec_context.time_base = __import__("fractions").Fraction(1, 1000)
+    times_ms = [0, 33, 66, 200, 233, 500]
+    for t in times_ms:
+        f = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="rgb24")
+        f.pts, f.time_base = t, s.codec_context.time_base
+        for p in s.encode(f):
+            c.mux(p)
+    for p in s.encode():
+        c.mux(p)
+    c.close()
+    with open_video(path) as v:
+        got = [f.t_ms for f in v.frames()]
+    assert got == pytest.approx(times_ms, abs=2)
+
+
+@pytest.mark.parametrize("rotation, expect_corner", [(90, (63, 0)), (-90, (0, 47)), (180, (47, 63))])
+def test_phone_rotation_metadata_is_applied_like_ffmpeg(tmp_path, rotation, expect_corner):
+    path = tmp_path / "rot.mp4"
+    c = av.open(str(path), "w")
+    s = c.add_stream("libx264", rate=30)
+    s.width, s.height, s.pix_fmt = 64, 48, "yuv420p"
+    s.set_display_rotation(rotation)
+    img = np.zeros((48, 64, 3), np.uint8)
+    img[:16, :16] = 255  # white top-left corner before rotation
+    for _ in range(3):
+        for p in s.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+            c.mux(p)
+    for p in s.encode():
+        c.mux(p)
+    c.close()
+    with open_video(path) as v:
+        frame = next(v.frames()).image_rgb
+        assert v.info.wh == (frame.shape[1], frame.shape[0])
+    y, x = expect_corner
+    assert frame[y, x, 0] > 200
+    assert frame[frame.shape[0] - 1 - y, frame.shape[1] - 1 - x, 0] < 60
+
+
+def test_clip_cut_in_half_is_reported_as_truncated(tmp_path):
+    clip = make_clip(tmp_path / "whole.mp4", n_frames=60)
+    data = clip.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) // 2])
+    with open_video(cut) as v, pytest.raises(TruncatedVideoError) as err:
+        for _ in v.frames():
+            pass
+    assert 0 < err.value.frames_read < 60
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p, "no such file"),
+    (lambda p: (p.mkdir(), p)[1], "is a folder"),
+    (lambda p: (p.write_bytes(b""), p)[1], "is empty"),
+    (lambda p: (p.write_text("hello, this is text"), p)[1], "not a video file"),
+])
+def test_unreadable_inputs_raise_one_clear_error(tmp_path, make, message):
+    path = make(tmp_path / "clip.mp4")
+    with pytest.raises(FormcheckError, match=message):
+        open_video(path)

@@ -48,3 +48,22 @@ def make_clip(path: Path, n_frames: int = 30, fps: float = 30.0, size_wh=(320, 2
 @pytest.fixture
 def noise_clip(tmp_path) -> Path:
     return make_clip(tmp_path / "nobody.mp4")
+
+
+@pytest.fixture(scope="session")
+def series_cache(tmp_path_factory) -> Path:
+    """Landmark series of real clips, extracted once per test session.
+
+    Set FORMCHECK_TEST_CACHE to a folder to keep them between runs (the pose model is the slow part).
+    """
+    kept = os.environ.get("FORMCHECK_TEST_CACHE")
+    return Path(kept) if kept else tmp_path_factory.mktemp("series")
+
+
+@pytest.fixture(scope="session")
+def real_series(series_cache):
+    from formcheck.evaluate import clip_series
+
+    def get(name: str):
+        return clip_series(shared_clip(name), None, series_cache)
+    return get

@@ -1,0 +1,59 @@
+"""Page: every session so far, progress charts, and CSV export."""
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from ..history import HistoryStore
+from .progress import daily_progress, reps_csv_all, sessions_csv, sessions_table
+from .tables import rep_table
+
+
+def render() -> None:
+    st.title("My progress")
+    with HistoryStore() as store:
+        sessions = sessions_table(store)
+        if sessions.empty:
+            st.info("Nothing here yet. Finish a workout or check a video, and it will show up here.")
+            return
+        exercises = sorted(sessions["Exercise"].unique())
+        pick = st.selectbox("Exercise", ["All exercises", *exercises])
+        shown = sessions if pick == "All exercises" else sessions[sessions["Exercise"] == pick]
+
+        c1, c2, c3 = st.columns(3)
+        c1.metric("Sessions", len(shown))
+        c2.metric("Reps in all", int(shown["Reps"].sum()))
+        best = shown["Best heel height (cm)"].max()
+        c3.metric("Best heel height", f"{best:.1f} cm" if best == best and best is not None else "-")
+
+        days = daily_progress(shown)
+        st.subheader("Reps per day")
+        st.altair_chart(alt.Chart(days).mark_bar().encode(
+            x=alt.X("Date:O", title=None), y=alt.Y("Reps:Q"), color=alt.Color("Exercise:N", legend=alt.Legend(
+                orient="bottom", title=None)), tooltip=["Date", "Exercise", "Reps"]).properties(height=240),
+            width="stretch")
+        heights = days.dropna(subset=["Best heel height (cm)"])
+        if not heights.empty:
+            st.subheader("Best heel height per day")
+            st.altair_chart(alt.Chart(heights).mark_line(point=alt.OverlayMarkDef(size=90)).encode(
+                x=alt.X("Date:O", title=None), y=alt.Y("Best heel height (cm):Q"),
+                color=alt.Color("Exercise:N", legend=alt.Legend(orient="bottom", title=None)),
+                tooltip=["Date", "Exercise", "Best heel height (cm)"]).properties(height=240),
+                width="stretch")
+
+        st.subheader("Sessions")
+        st.dataframe(shown.drop(columns=["id", "exercise_id"]), hide_index=True, width="stretch")
+        labels = {int(r.id): f"{r.Date} {r.Time}  {r.Exercise}  ({r.Reps} reps, {r.From})"
+                  for r in shown.itertuples()}
+        sid = st.selectbox("See the reps of one session", list(labels), format_func=labels.get)
+        reps = store.reps(sid)
+        if reps:
+            st.dataframe(rep_table(reps), hide_index=True, width="stretch")
+        else:
+            st.caption("No reps in this session.")
+
+        d1, d2 = st.columns(2)
+        d1.download_button("Download sessions (CSV)", sessions_csv(shown), "formcheck-sessions.csv", "text/csv",
+                           on_click="ignore")
+        d2.download_button("Download every rep (CSV)", reps_csv_all(store, shown), "formcheck-reps.csv",
+                           "text/csv", on_click="ignore")

@@ -1,0 +1,138 @@
+"""Between the browser's camera (streamlit-webrtc's frame thread) and the live page.
+
+The frame callback runs on streamlit-webrtc's worker thread and must stay fast: it runs
+the live session on the newest frame only (streamlit-webrtc hands it the latest frame and
+drops the ones that queued up meanwhile) and posts a small snapshot for the page; the page
+reads the newest snapshot and never blocks the callback. One engine (so one pose model)
+per camera session: made on the first frame, closed when the camera stops.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+import numpy as np
+
+from ..checkers.base import EventKind
+
+log = logging.getLogger("formcheck.app.live")
+
+
+class Engine(Protocol):  # formcheck.live_session.LiveSession
+    def process(self, image_rgb: np.ndarray, t_ms: float) -> tuple[np.ndarray, list]: ...
+
+    @property
+    def state(self) -> Any: ...
+
+    def close(self) -> Any: ...
+
+
+@dataclass
+class Snapshot:
+    """What the page shows: plain values copied out of the engine on the frame thread."""
+
+    frames: int  # frames checked in this camera session
+    fps: float  # frames checked per second, recently
+    state: Any  # the engine's state object (its fields are read, never written, by the page)
+    reps: list[dict[str, Any]] = field(default_factory=list)  # rep dicts, as in the report
+    cues: list[str] = field(default_factory=list)  # corrections said in this session, newest last
+    summary: Any = None  # the engine's close() result, once the camera stopped
+    error: str | None = None
+
+
+class LiveBridge:
+    def __init__(self, factory: Callable[[], Engine], clock: Callable[[], float] = time.monotonic) -> None:
+        self._factory = factory
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._t0 = 0.0
+        self._last_t_ms = -1.0
+        self._frames = 0
+        self._rate_t: list[float] = []
+        self._reps: list[dict[str, Any]] = []
+        self._cues: list[str] = []
+        self.snapshots: queue.Queue[Snapshot] = queue.Queue(maxsize=1)
+        self.last: Snapshot | None = None  # the page's copy of the newest snapshot
+
+    # ---- frame thread ----------------------------------------------------------------
+    def process_rgb(self, image_rgb: np.ndarray) -> np.ndarray:
+        """Run the engine on one frame; returns the annotated frame (the input, if it failed)."""
+        with self._lock:
+            try:
+                if self._engine is None:
+                    self._engine = self._factory()
+                    self._t0 = self._clock()
+                    self._frames, self._reps, self._cues, self._last_t_ms = 0, [], [], -1.0
+                t_ms = max((self._clock() - self._t0) * 1000.0, self._last_t_ms + 1.0)  # wall clock, increasing
+                self._last_t_ms = t_ms
+                out, events = self._engine.process(image_rgb, t_ms)
+            except Exception as exc:
+                from .messages import one_line
+                self._post(Snapshot(self._frames, 0.0, None, list(self._reps), list(self._cues),
+                                    error=one_line(exc)))
+                return image_rgb
+            self._frames += 1
+            now = self._clock()
+            self._rate_t = [t for t in self._rate_t if now - t < 2.0] + [now]
+            for ev in events:
+                if ev.kind == EventKind.REP and ev.rep is not None:
+                    self._reps.append(ev.rep.to_dict())
+                elif ev.kind == EventKind.CUE and ev.text:
+                    self._cues.append(ev.text)
+            fps = (len(self._rate_t) - 1) / max(1e-6, self._rate_t[-1] - self._rate_t[0]) if len(self._rate_t) > 1 else 0.0
+            self._post(Snapshot(self._frames, fps, copy.copy(self._engine.state), list(self._reps), self._cues[-5:]))
+            return out
+
+    def callback(self, frame):
+        """streamlit-webrtc's `video_frame_callback` (av.VideoFrame in, av.VideoFrame out)."""
+        import av
+        out = self.process_rgb(frame.to_ndarray(format="rgb24"))
+        new = av.VideoFrame.from_ndarray(np.ascontiguousarray(out), format="rgb24")
+        new.pts, new.time_base = frame.pts, frame.time_base
+        return new
+
+    def end(self) -> Any:
+        """The camera stopped (streamlit-webrtc's `on_video_ended`): close the engine, post the summary."""
+        with self._lock:
+            engine, self._engine = self._engine, None
+            if engine is None:
+                return None
+            try:
+                summary = engine.close()
+            except Exception as exc:
+                log.exception("closing the live session failed")
+                summary, err = None, str(exc)
+            else:
+                err = None
+            self._post(Snapshot(self._frames, 0.0, engine.state, list(self._reps), self._cues[-5:], summary, err))
+            return summary
+
+    def _post(self, snap: Snapshot) -> None:
+        """Keep only the newest snapshot: a slow page never holds up the camera."""
+        try:
+            self.snapshots.get_nowait()
+        except queue.Empty:
+            pass
+        try:
+            self.snapshots.put_nowait(snap)
+        except queue.Full:
+            pass
+
+    # ---- page thread -----------------------------------------------------------------
+    def latest(self, timeout_s: float = 0.0) -> Snapshot | None:
+        """The newest snapshot (waiting up to timeout_s for a new one), else the last one seen."""
+        try:
+            self.last = self.snapshots.get(timeout=timeout_s) if timeout_s > 0 else self.snapshots.get_nowait()
+        except queue.Empty:
+            pass
+        return self.last
+
+    @property
+    def running(self) -> bool:
+        return self._engine is not None

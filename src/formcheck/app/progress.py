@@ -1,0 +1,73 @@
+"""History as tables: the session list, progress per day, and CSV exports (no Streamlit here)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..checkers import all_checkers
+from ..history import HistoryStore
+
+HEIGHT_KEY = "peak_height_cm"  # the heel height every calf-raise style checker reports per rep
+
+
+def _title(exercise: str) -> str:
+    cls = all_checkers().get(exercise)
+    return cls.title if cls else exercise.replace("_", " ")
+
+
+def source_words(source: str) -> str:
+    if source.startswith("clip:"):
+        return f"Video: {source[5:]}"
+    if source == "live":
+        return "Live camera"
+    return source
+
+
+def _best_height(store: HistoryStore, session_id: int) -> float | None:
+    values = [r["metrics"].get(HEIGHT_KEY) for r in store.reps(session_id)]
+    values = [v for v in values if isinstance(v, (int, float))]
+    return max(values) if values else None
+
+
+def sessions_table(store: HistoryStore, limit: int = 500) -> pd.DataFrame:
+    """One row per session, newest first, in plain words."""
+    rows = []
+    for s in store.sessions(limit):
+        started = dt.datetime.fromtimestamp(s.started_at)
+        minutes = (s.ended_at - s.started_at) / 60 if s.ended_at else None
+        rows.append({"id": s.id, "Date": started.strftime("%Y-%m-%d"), "Time": started.strftime("%H:%M"),
+                     "Exercise": _title(s.exercise), "exercise_id": s.exercise, "From": source_words(s.source),
+                     "Reps": s.rep_count, "Best heel height (cm)": _best_height(store, s.id),
+                     "Minutes": round(minutes, 1) if minutes is not None else None,
+                     "Finished": s.ended_at is not None})
+    return pd.DataFrame(rows, columns=["id", "Date", "Time", "Exercise", "exercise_id", "From", "Reps",
+                                       "Best heel height (cm)", "Minutes", "Finished"])
+
+
+def daily_progress(sessions: pd.DataFrame) -> pd.DataFrame:
+    """Per day and exercise: total reps and best heel height."""
+    cols = ["Date", "Exercise", "Reps", "Best heel height (cm)"]
+    if sessions.empty:
+        return pd.DataFrame(columns=cols)
+    out = (sessions.groupby(["Date", "Exercise"], as_index=False)
+           .agg({"Reps": "sum", "Best heel height (cm)": "max"}))
+    return out.sort_values(["Date", "Exercise"])[cols].reset_index(drop=True)
+
+
+def sessions_csv(sessions: pd.DataFrame) -> str:
+    return sessions.drop(columns=["exercise_id"]).rename(columns={"id": "Session"}).to_csv(index=False)
+
+
+def reps_csv_all(store: HistoryStore, sessions: pd.DataFrame) -> str:
+    """Every rep of the listed sessions, one row each, metrics as columns."""
+    rows = []
+    for _, s in sessions.iterrows():
+        for r in store.reps(int(s["id"])):
+            row = {"session": int(s["id"]), "date": s["Date"], "exercise": s["exercise_id"], "rep": r["index"],
+                   "start_s": r["start_s"], "end_s": r["end_s"], "side": r["side"] or ""}
+            row.update(r["metrics"])
+            row["faults"] = ";".join(f["code"] for f in r["faults"])
+            row["corrections"] = " | ".join(f["message"] for f in r["faults"])
+            rows.append(row)
+    return pd.DataFrame(rows).to_csv(index=False) if rows else "session,date,exercise,rep\n"

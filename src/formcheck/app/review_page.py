@@ -1,0 +1,143 @@
+"""Page: check a recorded video (upload one or pick a sample)."""
+from __future__ import annotations
+
+import json
+import time
+
+import streamlit as st
+
+from ..checkers import all_checkers
+from ..history import HistoryStore
+from .charts import signal_chart
+from .messages import one_line
+from .review import Review, review_clip
+from .samples import list_samples
+from .tables import metric_display, rep_table
+from .uploads import MAX_UPLOAD_MB, VIDEO_TYPES, Workdir, save_upload
+
+UPLOAD = "Upload my video"
+SAMPLE = "Use a sample video"
+
+
+def _workdir() -> Workdir:
+    if "workdir" not in st.session_state:
+        st.session_state["workdir"] = Workdir()
+    return st.session_state["workdir"]
+
+
+def _progress_bar():
+    bar = st.progress(0.0, text="Checking your video...")
+    last = [0.0]
+
+    def update(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.25 and done != total:
+            return
+        last[0] = now
+        if total:
+            bar.progress(min(1.0, done / total), text=f"Checking your video: {min(100, 100 * done // total)} %")
+        else:
+            bar.progress(0.0, text=f"Checking your video: {done} frames")
+    return bar, update
+
+
+def _run(source, name: str, size: int | None, exercise: str) -> None:
+    work = _workdir().fresh("review")
+    st.session_state.pop("review", None)
+    clip = None
+    bar, progress = _progress_bar()
+    try:
+        if size is None:  # a sample clip on disk
+            clip = source
+        else:
+            clip = save_upload(source, name, size, work)
+        with HistoryStore() as store:
+            review = review_clip(clip, exercise, work, display_name=name, store=store, progress=progress)
+        st.session_state["review"] = review
+    except Exception as exc:  # one plain line, never a traceback
+        st.session_state["review_error"] = one_line(exc)
+    finally:
+        bar.empty()
+        if size is not None and clip is not None:
+            clip.unlink(missing_ok=True)  # the upload itself is never kept
+
+
+def _show(review: Review) -> None:
+    report, result = review.report, review.analysis.result
+    st.header(f"{report['title']}: {report['rep_count']} reps")
+    if report["status"] == "partial":
+        st.warning(f"Only part of the video could be read: {report['problem']}")
+    cols = st.columns(3)
+    cols[0].metric("Reps", report["rep_count"])
+    figures = [(k, v) for k, v in report["summary"].items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    for col, (k, v) in zip(cols[1:], figures[:1]):
+        col.metric(*metric_display(k, v))
+    cols[-1].metric("Person seen", f"{report['pose_found_ratio']:.0%} of the video")
+
+    st.subheader("What to fix")
+    if report["corrections"]:
+        for c in report["corrections"]:
+            st.markdown(f"- **{c}**")
+    elif report["reps"]:
+        st.success("Form looks good: nothing to fix.")
+    else:
+        st.info("No reps were counted. Film the whole body, feet included, and start standing still.")
+    for w in report["warnings"]:
+        st.info(w)
+
+    if review.video_path and review.video_path.is_file():
+        st.subheader("Your video, checked")
+        st.video(str(review.video_path))
+    chart = signal_chart(result)
+    if chart is not None:
+        st.subheader(result.signal_label or "Movement")
+        st.caption("Each green band is one counted rep; orange dots are reps with something to fix.")
+        st.altair_chart(chart, width="stretch")
+    if report["reps"]:
+        st.subheader("Rep by rep")
+        st.dataframe(rep_table(report["reps"]), hide_index=True, width="stretch")
+
+    stem = review.video_path.stem if review.video_path else "formcheck"
+    c1, c2, c3 = st.columns(3)
+    if review.video_path and review.video_path.is_file():
+        c1.download_button("Download the video", review.video_path.read_bytes(), f"{stem}.mp4", "video/mp4",
+                           on_click="ignore")
+    c2.download_button("Download the report (JSON)", json.dumps(report, indent=2, ensure_ascii=False),
+                       f"{stem}.json", "application/json", on_click="ignore")
+    c3.download_button("Download the rep table (CSV)", review.csv, f"{stem}.csv", "text/csv", on_click="ignore")
+    if review.session_id is not None:
+        st.caption("Saved to your history.")
+
+
+def render() -> None:
+    st.title("Check a video")
+    st.write("Film the whole body, feet included, from the side or at an angle, in good light.")
+    checkers = all_checkers()
+    ids = sorted(checkers, key=lambda e: checkers[e].title)
+    samples = list_samples(ids)
+
+    mode = st.radio("Which video?", [UPLOAD, SAMPLE], horizontal=True) if samples else UPLOAD
+    if not samples:
+        st.caption("No sample videos yet: upload one of your own.")
+    source, name, size, default_ex = None, "", None, "calf_raise"
+    if mode == UPLOAD:
+        up = st.file_uploader(f"Your video (up to {MAX_UPLOAD_MB} MB)", type=list(VIDEO_TYPES))
+        if up is not None:
+            source, name, size = up, up.name, up.size
+        key = "exercise_upload"
+    else:
+        pick = st.selectbox("Sample video", samples, format_func=lambda s: s.label)
+        source, name = pick.path, pick.name
+        default_ex = pick.exercise or default_ex
+        key = f"exercise_{pick.name}"
+    exercise = st.selectbox("Exercise", ids, index=ids.index(default_ex) if default_ex in ids else 0,
+                            format_func=lambda e: checkers[e].title, key=key)
+
+    if st.button("Check my form", type="primary", disabled=source is None):
+        st.session_state.pop("review_error", None)
+        _run(source, name, size, exercise)
+
+    if "review_error" in st.session_state:
+        st.error(st.session_state["review_error"])
+    elif "review" in st.session_state:
+        _show(st.session_state["review"])

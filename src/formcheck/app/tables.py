@@ -1,0 +1,54 @@
+"""Plain-words tables for the app: the per-rep table and column names a person can read."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+_UNITS = {"cm": "cm", "s": "s", "deg": "°", "pct": "%", "m": "m"}
+_WORDS = {"pct of best": "of your best", "min": "lowest", "max": "highest"}
+
+
+def metric_label(key: str) -> str:
+    """'peak_height_cm' -> 'Peak height (cm)', 'pct_of_best' -> '% of your best'."""
+    parts = key.split("_")
+    unit = None
+    if parts[0] == "pct":
+        return "% " + " ".join(_WORDS.get(p, p) for p in parts[1:]).replace("of best", "of your best")
+    if len(parts) > 1 and parts[-1] in _UNITS:
+        unit = _UNITS[parts.pop()]
+    words = " ".join(_WORDS.get(p, p) for p in parts)
+    words = words[:1].upper() + words[1:]
+    return f"{words} ({unit})" if unit else words
+
+
+def metric_display(key: str, value: float) -> tuple[str, str]:
+    """A big-number tile: ('Best height', '5.7 cm')."""
+    label = metric_label(key)
+    unit = ""
+    if label.endswith(")") and " (" in label:
+        label, unit = label[:-1].rsplit(" (", 1)
+    number = f"{value:.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    if label.startswith("% "):
+        return label[2:].capitalize(), f"{number} %"
+    return label, f"{number} {unit}".strip()
+
+
+def rep_table(reps: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per rep, from report-style rep dicts (the JSON report's or the history's)."""
+    keys: list[str] = []
+    for r in reps:
+        keys += [k for k in r.get("metrics", {}) if k not in keys]
+    rows = []
+    for r in reps:
+        row: dict[str, Any] = {"Rep": r["index"]}
+        if r.get("start_s") is not None and r.get("end_s") is not None:
+            row["When (s)"] = f"{r['start_s']:.1f} - {r['end_s']:.1f}"
+        if any(x.get("side") for x in reps):
+            row["Side"] = r.get("side") or ""
+        for k in keys:
+            row[metric_label(k)] = r.get("metrics", {}).get(k)
+        faults = r.get("faults", [])
+        row["What to fix"] = "; ".join(f["message"] for f in faults) if faults else "Good"
+        rows.append(row)
+    return pd.DataFrame(rows)

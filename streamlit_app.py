@@ -1,0 +1,18 @@
+"""formcheck in the browser: `streamlit run streamlit_app.py`.
+
+Thin on purpose: each page is a function in `formcheck.app`, over the same pipeline,
+live session and history the command line uses.
+"""
+import streamlit as st
+
+from formcheck.app import history_page, live_page, plan_page, review_page
+
+st.set_page_config(page_title="formcheck", page_icon=":athletic_shoe:", layout="wide")
+
+pages = [
+    st.Page(live_page.render, title="Work out", icon=":material/videocam:", url_path="live", default=True),
+    st.Page(review_page.render, title="Check a video", icon=":material/movie:", url_path="review"),
+    st.Page(plan_page.render, title="Workout plans", icon=":material/list:", url_path="plans"),
+    st.Page(history_page.render, title="My progress", icon=":material/monitoring:", url_path="progress"),
+]
+st.navigation(pages).run()

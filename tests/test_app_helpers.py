@@ -1,0 +1,226 @@
+"""The app's plain helpers: upload checks, sample listing, ICE settings, table wording, the live bridge."""
+from __future__ import annotations
+
+import io
+import json
+import queue
+import threading
+
+import numpy as np
+import pytest
+
+from formcheck.app.ice import ENV_VAR, ice_servers
+from formcheck.app.live_bridge import LiveBridge
+from formcheck.app.samples import list_samples
+from formcheck.app.tables import metric_display, metric_label, rep_table
+from formcheck.app.uploads import Workdir, check_upload, safe_name, save_upload
+from formcheck.checkers.base import Event, EventKind, LiveState, Rep
+from formcheck.errors import FormcheckError
+
+EXERCISES = ["calf_raise", "seated_calf_raise", "leg_extension", "hip_width_leg_extension"]
+
+
+# ---- uploads -------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["a.mp4", "A.MOV", "x.webm", "y.avi", "z.mkv", "w.m4v"])
+def test_common_containers_are_accepted(name):
+    check_upload(name, 1000)
+
+
+@pytest.mark.parametrize("name,size,words", [
+    ("photo.jpg", 1000, "not a video file"),
+    ("notes.txt", 1000, "not a video file"),
+    ("empty.mp4", 0, "empty"),
+    ("huge.mp4", 501 * 1024 * 1024, "limit is 500 MB"),
+])
+def test_bad_uploads_get_one_plain_line(name, size, words):
+    with pytest.raises(FormcheckError) as err:
+        check_upload(name, size)
+    assert words in str(err.value) and "\n" not in str(err.value)
+
+
+def test_upload_names_cannot_leave_the_folder(tmp_path):
+    assert safe_name("../../etc/passwd.mp4") == "passwd.mp4"
+    assert safe_name("C:\\Users\\me\\my clip (1).mov") == "my clip _1_.mov"
+    dest = save_upload(io.BytesIO(b"abc" * 100), "../x/../clip.mp4", 300, tmp_path)
+    assert dest.parent == tmp_path and dest.read_bytes() == b"abc" * 100
+
+
+def test_workdir_is_private_and_removed(tmp_path):
+    work = Workdir()
+    first = work.fresh("review")
+    (first / "old.mp4").write_bytes(b"x")
+    again = work.fresh("review")
+    assert again == first and not (again / "old.mp4").exists()  # the previous review's files are gone
+    work.cleanup()
+    assert not work.path.exists()
+
+
+# ---- samples -------------------------------------------------------------------------
+def test_samples_take_the_exercise_from_the_truth_file_or_the_name(tmp_path):
+    assert list_samples(EXERCISES, tmp_path / "missing") == []
+    (tmp_path / "clip_a.mp4").write_bytes(b"x")
+    (tmp_path / "clip_a.truth.json").write_text(json.dumps({"exercise": "seated_calf_raise"}))
+    (tmp_path / "hip_width_leg_extension_front.mp4").write_bytes(b"x")
+    (tmp_path / "mystery.mp4").write_bytes(b"x")
+    (tmp_path / "calf_raise_x.partial.mp4").write_bytes(b"x")
+    found = {s.name: s.exercise for s in list_samples(EXERCISES, tmp_path)}
+    assert found == {"clip_a.mp4": "seated_calf_raise", "hip_width_leg_extension_front.mp4": "hip_width_leg_extension",
+                     "mystery.mp4": None}
+
+
+# ---- ICE servers ---------------------------------------------------------------------
+def test_no_ice_servers_by_default():
+    assert ice_servers({}, None) == []
+    assert ice_servers({}, {}) == []
+
+
+def test_ice_servers_from_the_environment_and_secrets():
+    env = {ENV_VAR: '[{"urls": ["stun:stun.example.org:3478"]}]'}
+    assert ice_servers(env, None) == [{"urls": ["stun:stun.example.org:3478"]}]
+    env = {ENV_VAR: '{"iceServers": [{"urls": "turn:t.example.org", "username": "u", "credential": "c"}]}'}
+    assert ice_servers(env, None)[0]["username"] == "u"
+    secrets = {"ice_servers": ({"urls": ("turn:t.example.org:3478",), "username": "me"},)}
+    assert ice_servers({}, secrets) == [{"urls": ["turn:t.example.org:3478"], "username": "me"}]
+    assert ice_servers({ENV_VAR: '[{"urls": ["stun:a"]}]'}, secrets) == [{"urls": ["stun:a"]}]  # env wins
+
+
+@pytest.mark.parametrize("raw,words", [("[{", "not valid JSON"), ('[{"url": "x"}]', "needs \"urls\""),
+                                       ('"stun:x"', "must be a list")])
+def test_bad_ice_setting_is_one_line(raw, words):
+    with pytest.raises(FormcheckError, match=words):
+        ice_servers({ENV_VAR: raw}, None)
+
+
+# ---- tables --------------------------------------------------------------------------
+@pytest.mark.parametrize("key,label", [("peak_height_cm", "Peak height (cm)"), ("rise_s", "Rise (s)"),
+                                       ("min_knee_angle_deg", "Lowest knee angle (°)"),
+                                       ("pct_of_best", "% of your best")])
+def test_metric_labels_are_plain_words(key, label):
+    assert metric_label(key) == label
+
+
+def test_metric_tiles():
+    assert metric_display("best_height_cm", 5.714) == ("Best height", "5.7 cm")
+    assert metric_display("hold_s", 30.0) == ("Hold", "30 s")
+
+
+def test_rep_table_has_one_row_per_rep_and_the_fixes():
+    reps = [Rep(1, 0.1, 0.5, 1.0, {"peak_height_cm": 5.0}).to_dict(),
+            Rep(2, 2.0, 2.5, 3.0, {"peak_height_cm": 3.0, "rise_s": 0.2}).to_dict()]
+    reps[1]["faults"] = [{"code": "low_rise", "message": "Rise higher"}]
+    df = rep_table(reps)
+    assert list(df["Rep"]) == [1, 2]
+    assert list(df["What to fix"]) == ["Good", "Rise higher"]
+    assert list(df["Peak height (cm)"]) == [5.0, 3.0]
+    assert df["Rise (s)"].isna().tolist() == [True, False]
+
+
+# ---- live bridge ---------------------------------------------------------------------
+class FakeEngine:
+    """Stands in for LiveSession: counts a rep every third frame, shows a cue on the fifth."""
+
+    made = 0
+
+    def __init__(self):
+        FakeEngine.made += 1
+        self.times: list[float] = []
+        self._state = LiveState("calf_raise", "Floor calf raise")
+        self.closed = False
+
+    def process(self, image_rgb, t_ms):
+        assert not self.closed
+        self.times.append(t_ms)
+        n = len(self.times)
+        events = []
+        if n % 3 == 0:
+            self._state.rep_count += 1
+            events.append(Event(EventKind.REP, t_ms / 1000, "rep", Rep(self._state.rep_count, 0, 0, 0)))
+        if n == 5:
+            events.append(Event(EventKind.CUE, t_ms / 1000, "Rise higher"))
+        out = image_rgb.copy()
+        out[0, 0] = 255
+        return out, events
+
+    @property
+    def state(self):
+        return self._state
+
+    def close(self):
+        self.closed = True
+        return {"reps": self._state.rep_count}
+
+
+def test_bridge_runs_one_engine_per_camera_session():
+    FakeEngine.made = 0
+    bridge = LiveBridge(FakeEngine, clock=lambda: 12.0)  # a stuck clock: timestamps must still increase
+    img = np.zeros((4, 4, 3), np.uint8)
+    for _ in range(7):
+        out = bridge.process_rgb(img)
+    assert out[0, 0, 0] == 255 and img[0, 0, 0] == 0
+    snap = bridge.latest()
+    assert snap.frames == 7 and snap.state.rep_count == 2 and [r["index"] for r in snap.reps] == [1, 2]
+    assert snap.cues == ["Rise higher"]
+    engine_times = bridge._engine.times
+    assert all(b > a for a, b in zip(engine_times, engine_times[1:]))
+    assert bridge.end() == {"reps": 2} and not bridge.running
+    assert bridge.latest().summary == {"reps": 2}
+    bridge.process_rgb(img)  # camera started again: a fresh engine, a fresh count
+    assert FakeEngine.made == 2 and bridge.latest().frames == 1 and bridge.latest().reps == []
+
+
+def test_bridge_keeps_only_the_newest_snapshot_and_never_blocks():
+    bridge = LiveBridge(FakeEngine)
+    img = np.zeros((4, 4, 3), np.uint8)
+    done = threading.Event()
+
+    def camera():
+        for _ in range(50):
+            bridge.process_rgb(img)
+        done.set()
+
+    threading.Thread(target=camera).start()
+    assert done.wait(5), "the frame thread blocked on a page that never read"
+    assert bridge.snapshots.qsize() == 1 and bridge.latest().frames == 50
+    with pytest.raises(queue.Empty):
+        bridge.snapshots.get_nowait()
+    assert bridge.latest().frames == 50  # the page keeps its last copy
+
+
+def test_bridge_turns_an_engine_failure_into_a_message():
+    class Broken(FakeEngine):
+        def process(self, image_rgb, t_ms):
+            raise RuntimeError("camera frame too small\nmore detail")
+
+    bridge = LiveBridge(Broken)
+    img = np.zeros((4, 4, 3), np.uint8)
+    assert bridge.process_rgb(img) is img  # the picture still goes back
+    err = bridge.latest().error
+    assert "camera frame too small" in err and "\n" not in err
+
+
+# ---- progress ------------------------------------------------------------------------
+def test_progress_per_day_and_csv_exports():
+    import datetime as dt
+
+    from formcheck.app.progress import daily_progress, reps_csv_all, sessions_csv, sessions_table
+    from formcheck.history import HistoryStore
+
+    day1 = dt.datetime(2026, 3, 1, 9, 0).timestamp()
+    day2 = dt.datetime(2026, 3, 2, 9, 0).timestamp()
+    with HistoryStore() as store:
+        for start, heights in ((day1, [4.0, 5.0]), (day1 + 3600, [6.0]), (day2, [5.5, 5.0, 4.5])):
+            sid = store.start_session("calf_raise", "live", started_at=start)
+            for i, h in enumerate(heights):
+                store.add_rep(sid, Rep(i + 1, i, i + 0.5, i + 1, {"peak_height_cm": h}))
+            store.end_session(sid, {}, ended_at=start + 120)
+        sessions = sessions_table(store)
+        days = daily_progress(sessions)
+        assert days.to_dict("records") == [
+            {"Date": "2026-03-01", "Exercise": "Floor calf raise", "Reps": 3, "Best heel height (cm)": 6.0},
+            {"Date": "2026-03-02", "Exercise": "Floor calf raise", "Reps": 3, "Best heel height (cm)": 5.5}]
+        assert list(sessions["Minutes"]) == [2.0, 2.0, 2.0]
+        csv_text = sessions_csv(sessions)
+        assert csv_text.splitlines()[0].startswith("Session,Date,Time,Exercise,From,Reps")
+        assert len(csv_text.strip().splitlines()) == 4
+        reps = reps_csv_all(store, sessions).strip().splitlines()
+        assert len(reps) == 1 + 6 and "peak_height_cm" in reps[0]

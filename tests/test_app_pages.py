@@ -1,0 +1,135 @@
+"""Each page's logic through Streamlit's own test runner (no browser): review, history."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE_VIDEOS, SHARED_VIDEOS, make_clip
+from formcheck.app.review import save_result
+from formcheck.checkers.base import CheckResult, Fault, Rep
+from formcheck.history import HistoryStore
+
+pytest.importorskip("streamlit.testing.v1")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+REVIEW = "from formcheck.app import review_page\nreview_page.render()"
+HISTORY = "from formcheck.app import history_page\nhistory_page.render()"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _truth_reps(truth: Path) -> int | None:
+    try:
+        data = json.loads(truth.read_text())
+    except (OSError, ValueError):
+        return None
+    reps = data.get("reps", data.get("rep_count"))
+    return len(reps) if isinstance(reps, list) else reps if isinstance(reps, int) else None
+
+
+def _calf_raise_clip(folder: Path) -> tuple[str, int]:
+    """A calf-raise clip with a known count in `folder`: ours when rendered, else a real one (copied to tmp)."""
+    for clip in sorted(SAMPLE_VIDEOS.glob("calf_raise*.mp4")):
+        truth = clip.with_suffix("").with_suffix(".truth.json")
+        n = _truth_reps(truth)
+        if n is not None:
+            shutil.copy(clip, folder / clip.name)
+            shutil.copy(truth, folder / truth.name)
+            return clip.name, n
+    real = SHARED_VIDEOS / "single_leg_calf_raise_fitbod_side.mp4"
+    if not real.is_file():
+        pytest.skip("no calf-raise clip: sample_videos/ not rendered and ../shared/videos absent")
+    shutil.copy(real, folder / "calf_raise_real.mp4")
+    return "calf_raise_real.mp4", 3  # labels.tsv: 3 reps
+
+
+@pytest.mark.slow
+def test_reviewing_a_clip_shows_the_count_table_and_saves_it(tmp_path, monkeypatch):
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    name, expected = _calf_raise_clip(samples)
+    monkeypatch.setenv("FORMCHECK_SAMPLE_VIDEOS", str(samples))
+    at = AppTest.from_string(REVIEW, default_timeout=300).run()
+    at.radio[0].set_value("Use a sample video").run()
+    assert next(b for b in at.selectbox if b.label == "Exercise").value == "calf_raise"  # taken from the clip
+    at.button[0].click().run()
+
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Reps"] == str(expected)
+    assert at.header[0].value == f"Floor calf raise: {expected} reps"
+    table = at.dataframe[0].value
+    assert list(table["Rep"]) == list(range(1, expected + 1))
+    assert "What to fix" in table.columns
+    assert "Saved to your history." in [c.value for c in at.caption]
+    with HistoryStore() as store:
+        [session] = store.sessions()
+        assert session.source == f"clip:{name}" and session.rep_count == expected
+        assert len(store.reps(session.id)) == expected
+
+    at.run()  # a rerun (e.g. after a download) keeps the result on screen
+    assert {m.label: m.value for m in at.metric}["Reps"] == str(expected)
+
+
+def test_a_clip_with_nobody_in_it_gets_one_plain_line(tmp_path, monkeypatch):
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    make_clip(samples / "calf_raise_empty_room.mp4", n_frames=20)
+    monkeypatch.setenv("FORMCHECK_SAMPLE_VIDEOS", str(samples))
+    at = AppTest.from_string(REVIEW, default_timeout=120).run()
+    at.radio[0].set_value("Use a sample video").run()
+    at.button[0].click().run()
+    assert not at.exception
+    [err] = at.error
+    assert err.value.startswith("nobody found in calf_raise_empty_room.mp4") and "\n" not in err.value
+    assert not at.metric
+    with HistoryStore() as store:
+        assert store.sessions() == []  # nothing half-saved
+
+
+def test_review_page_without_sample_clips_offers_upload_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMCHECK_SAMPLE_VIDEOS", str(tmp_path / "none"))
+    at = AppTest.from_string(REVIEW).run()
+    assert not at.exception and not at.radio
+    assert "No sample videos yet" in " ".join(c.value for c in at.caption)
+    assert at.button[0].disabled  # nothing to check until a video is chosen
+    titles = next(b for b in at.selectbox if b.label == "Exercise").options
+    assert "Floor calf raise" in titles and "calf_raise" not in titles  # people see titles, not ids
+
+
+def _save(store: HistoryStore, heights: list[float], source: str) -> int:
+    reps = [Rep(i + 1, 2.0 * i, 2.0 * i + 0.8, 2.0 * i + 1.6, {"peak_height_cm": h},
+                [Fault("low_rise", "Rise higher")] if h < 5 else []) for i, h in enumerate(heights)]
+    return save_result(store, CheckResult("calf_raise", len(reps), reps, "side"), source)
+
+
+def test_history_lists_saved_sessions_with_progress():
+    with HistoryStore() as store:
+        first = _save(store, [4.0, 6.5, 6.0], "clip:morning.mp4")
+        _save(store, [7.25, 7.0], "live")
+    at = AppTest.from_string(HISTORY).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Sessions": "2", "Reps in all": "5", "Best heel height": "7.2 cm"}
+    sessions = at.dataframe[0].value
+    assert sorted(sessions["From"]) == ["Live camera", "Video: morning.mp4"]
+    assert sorted(sessions["Reps"]) == [2, 3]
+    assert sorted(sessions["Best heel height (cm)"]) == [6.5, 7.25]
+    picker = next(b for b in at.selectbox if b.label == "See the reps of one session")
+    picker.set_value(first).run()
+    reps = at.dataframe[1].value
+    assert list(reps["Rep"]) == [1, 2, 3] and list(reps["What to fix"]) == ["Rise higher", "Good", "Good"]
+
+
+def test_history_is_friendly_when_empty():
+    at = AppTest.from_string(HISTORY).run()
+    assert not at.exception
+    assert "Nothing here yet" in at.info[0].value
+
+
+def test_the_app_starts_on_its_first_page():
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value

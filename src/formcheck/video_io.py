@@ -4,6 +4,8 @@
   whole clip in memory) with media timestamps (VFR-safe) and phone rotation applied.
 * `VideoWriter` encodes H.264 (yuv420p, faststart) on a background thread behind a bounded
   queue, writing to a temporary name that becomes the real one only on success.
+* `CameraSource` (a webcam, wall-clock time) and `ClipCamera` (a clip served at its own
+  speed, media time) feed `formcheck live` one frame at a time.
 """
 from __future__ import annotations
 
@@ -272,3 +274,110 @@ class VideoWriter:
             self.close()
         else:
             self.abort()
+
+
+# ---- live capture: a camera, or a clip served as if it were one ------------------------------
+# `formcheck live` reads frames one at a time from a `LiveSource`: `read()` gives the next
+# `LiveFrame`, None when a clip has ended, and raises `CameraError` when a camera is
+# missing, busy or unplugged. `captured_s` is time.monotonic() when the frame came off the
+# device (or was served), the start of the capture-to-overlay latency.
+
+
+class CameraError(FormcheckError):
+    """The camera is missing, busy, or stopped sending pictures."""
+
+
+@dataclass(frozen=True)
+class LiveFrame(Frame):
+    captured_s: float = 0.0  # time.monotonic() when the frame was captured / served
+
+
+def _fit_within(img: np.ndarray, size_wh: tuple[int, int] | None) -> np.ndarray:
+    """Scale down (never up) to fit inside size_wh, keeping the aspect ratio."""
+    if size_wh is None:
+        return img
+    import cv2
+    h, w = img.shape[:2]
+    scale = min(size_wh[0] / w, size_wh[1] / h)
+    if scale >= 1.0:
+        return img
+    return cv2.resize(img, (max(2, round(w * scale)), max(2, round(h * scale))), interpolation=cv2.INTER_AREA)
+
+
+class CameraSource:
+    """A webcam through OpenCV. Timestamps: wall clock (monotonic) since the camera opened."""
+
+    is_clip = False
+
+    def __init__(self, index: int = 0, size_wh: tuple[int, int] = (640, 480)) -> None:
+        import time
+
+        import cv2
+        self.index = index
+        self._cv2, self._time = cv2, time
+        if not os.environ.get("FORMCHECK_DEBUG"):  # OpenCV logs every backend it tries; we say it once
+            cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+        self._cap = cv2.VideoCapture(index)
+        if not self._cap.isOpened():
+            self._cap.release()
+            raise CameraError(f"camera {index} not found, or another program is using it")
+        self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, size_wh[0])
+        self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, size_wh[1])
+        self._cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # the newest picture, not a backlog
+        self._size = size_wh
+        self._t0 = time.monotonic()
+        self._index = 0
+
+    def read(self) -> LiveFrame:
+        ok, bgr = self._cap.read()
+        now = self._time.monotonic()
+        if not ok or bgr is None:
+            raise CameraError(f"camera {self.index} stopped sending pictures (unplugged?)")
+        rgb = _fit_within(self._cv2.cvtColor(bgr, self._cv2.COLOR_BGR2RGB), self._size)
+        frame = LiveFrame(self._index, (now - self._t0) * 1000.0, np.ascontiguousarray(rgb), now)
+        self._index += 1
+        return frame
+
+    def close(self) -> None:
+        self._cap.release()
+
+
+class ClipCamera:
+    """A recorded clip served like a camera: media timestamps, and (realtime=True) each frame
+    handed out no sooner than its time comes, so a consumer that is too slow misses frames, as
+    it would with a real camera. realtime=False serves frames as fast as they are asked for.
+    """
+
+    is_clip = True
+
+    def __init__(self, path: str | os.PathLike, *, realtime: bool = True,
+                 size_wh: tuple[int, int] | None = (640, 480)) -> None:
+        import time
+        self._time = time
+        self._video = open_video(path)
+        self.info = self._video.info
+        self._frames = self._video.frames()
+        self.realtime = realtime
+        self._size = size_wh
+        self._t0: float | None = None
+
+    def read(self) -> LiveFrame | None:
+        try:
+            f = next(self._frames)
+        except StopIteration:
+            return None
+        except FormcheckError as exc:  # damaged midway: as if the camera were unplugged
+            raise CameraError(str(exc)) from exc
+        now = self._time.monotonic()
+        if self._t0 is None:
+            self._t0 = now - f.t_ms / 1000.0
+        if self.realtime:
+            due = self._t0 + f.t_ms / 1000.0
+            if due > now:
+                self._time.sleep(due - now)
+            now = self._time.monotonic()
+        img = np.ascontiguousarray(_fit_within(f.image_rgb, self._size))
+        return LiveFrame(f.index, f.t_ms, img, now)
+
+    def close(self) -> None:
+        self._video.close()

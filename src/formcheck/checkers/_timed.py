@@ -1,0 +1,170 @@
+"""Shared base for HOLD and TIMER exercises: a bout timer, milestones, debounced corrections.
+
+A subclass implements `measure(t_s, sample) -> (state, faults)`: the timed state this frame
+(for a hold "holding"; for a timer the side or foot that is moving) or None, and the faults
+seen in this frame. The base turns that into the hold time shown live, HOLD milestone events,
+CUE events for corrections that persist (never for a one-frame flicker), and the result.
+Not a checker itself (the module name starts with "_", so the registry skips it).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+from ..pose import PoseSample
+from ..timing import Bout, BoutTimer, milestones_crossed
+from ..view import ViewEstimator
+from .base import Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep
+
+# A correction is spoken once it has lasted this long (a wobble is not a fault) ...
+CUE_PERSIST_S = 1.0
+# ... and not repeated sooner than this (a voice nagging every second gets switched off).
+CUE_REPEAT_S = 10.0
+
+
+def fmt_duration(t_s: float) -> str:
+    """Plain words: "45 s", "2 min", "2 min 30 s"."""
+    t = int(round(t_s))
+    if t < 60:
+        return f"{t} s"
+    m, s = divmod(t, 60)
+    return f"{m} min" if s == 0 else f"{m} min {s} s"
+
+
+class TimedChecker(Checker):
+    mode: ClassVar[Mode] = Mode.HOLD
+    grace_s: ClassVar[float] = 1.0  # a break in the position up to this long is bridged
+    milestone_every_s: ClassVar[float] = 10.0
+    targets_s: ClassVar[tuple[float, ...]] = ()  # "Done!" marks (a hold's 30 s / 60 s, a side's 5 min)
+    per_side: ClassVar[bool] = False  # TIMER: milestones count each side's total, not one bout
+    waiting_status: ClassVar[str] = "Get into position"
+    active_status: ClassVar[str] = "Holding"
+    signal_label: ClassVar[str] = ""
+
+    def __init__(self) -> None:
+        self.timer = BoutTimer(self.grace_s)
+        self.view = ViewEstimator()
+        self._state = LiveState(self.exercise, self.title, status=self.waiting_status, hold_s=0.0)
+        self._fault_since: dict[str, float] = {}
+        self._fault_said: dict[str, float] = {}
+        self.fault_counts: dict[str, int] = {}
+        self.fault_messages: dict[str, str] = {}
+        self.reps: list[Rep] = []
+        self.signal_t: list[float] = []
+        self.signal_v: list[float] = []
+        self.set_start_s: float | None = None
+        self.set_end_s: float | None = None
+        self.pending_events: list[Event] = []  # a subclass's own events (e.g. a switch), sent this frame
+
+    # ---- subclass hooks ---------------------------------------------------------------------
+    def measure(self, t_s: float, sample: PoseSample | None) -> tuple[str | None, list[Fault]]:
+        raise NotImplementedError
+
+    def on_switch(self, t_s: float, bout: Bout) -> list[Event]:
+        """A new bout began in a different state than the last (timers: the other side)."""
+        return []
+
+    def status_text(self) -> str:
+        return self.active_status
+
+    def extra_summary(self) -> dict[str, Any]:
+        return {}
+
+    def milestone_text(self, mark_s: int, side: str | None) -> str:
+        where = f" on your {side} side" if side in ("left", "right") else ""
+        if mark_s in self.targets_s:
+            return f"{fmt_duration(mark_s)}{where}: done!"
+        return f"{fmt_duration(mark_s)}{where}"
+
+    # ---- streaming ------------------------------------------------------------------------
+    def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
+        t_s = t_ms / 1000.0
+        self.view.update(sample)
+        state, faults = self.measure(t_s, sample)
+        timer = self.timer
+        last_state = timer.bouts[-1].state if timer.bouts else None
+        before_s = self._milestone_clock(state)
+        ended, started = timer.update(t_s, state)
+        events: list[Event] = self.pending_events
+        self.pending_events = []
+        if ended is not None and self.mode == Mode.HOLD:
+            events.append(Event(EventKind.SET_END, ended.end_s, f"Rest: held {fmt_duration(ended.held_s)}"))
+        if started is not None:
+            if self.set_start_s is None:
+                self.set_start_s = t_s
+            if last_state is None:
+                events.append(Event(EventKind.READY, t_s, f"{self.active_status}: timer started"))
+            elif started.state != last_state:
+                events += self.on_switch(t_s, started)
+            before_s = self._milestone_clock(state)
+        if timer.current is not None:
+            self.set_end_s = t_s
+            after_s = self._milestone_clock(state)
+            marks = set(milestones_crossed(before_s, after_s, self.milestone_every_s))
+            marks |= {int(m) for m in self.targets_s if before_s + 1e-9 < m <= after_s + 1e-9}
+            for m in sorted(marks):
+                events.append(Event(EventKind.HOLD, t_s, self.milestone_text(m, state if self.per_side else None)))
+        events += self._cues(t_s, faults if timer.current is not None else [])
+        if timer.current is not None:
+            self._state.hold_s = self._milestone_clock(state)
+        elif self.mode == Mode.HOLD:  # resting: keep showing the last hold
+            self._state.hold_s = timer.bouts[-1].held_s if timer.bouts else 0.0
+        self._state.status = self.status_text() if timer.current is not None else self.waiting_status
+        if events:
+            for e in events:
+                if e.kind in (EventKind.CUE, EventKind.HOLD):
+                    self._state.latest_cue = e.text
+        return events
+
+    def _milestone_clock(self, state: str | None) -> float:
+        if self.per_side:
+            return self.timer.total_s(state) if state is not None else 0.0
+        return self.timer.current_s
+
+    def _cues(self, t_s: float, faults: list[Fault]) -> list[Event]:
+        events = []
+        present = {f.code: f for f in faults}
+        for code in list(self._fault_since):
+            if code not in present:
+                del self._fault_since[code]
+        for code, f in present.items():
+            since = self._fault_since.setdefault(code, t_s)
+            said = self._fault_said.get(code, -math.inf)
+            if t_s - since >= CUE_PERSIST_S and t_s - said >= CUE_REPEAT_S:
+                self._fault_said[code] = t_s
+                self.fault_counts[code] = self.fault_counts.get(code, 0) + 1
+                self.fault_messages[code] = f.message
+                events.append(Event(EventKind.CUE, t_s, f.message, code=code))
+        return events
+
+    def finish(self, t_ms: float) -> list[Event]:
+        ended = self.timer.close()
+        if ended is not None and self.mode == Mode.HOLD:
+            return [Event(EventKind.SET_END, ended.end_s, f"Held {fmt_duration(ended.held_s)}")]
+        return []
+
+    # ---- outputs ---------------------------------------------------------------------------
+    @property
+    def state(self) -> LiveState:
+        return self._state
+
+    def corrections(self) -> list[str]:
+        return [self.fault_messages[c] for c in sorted(self.fault_counts, key=lambda c: -self.fault_counts[c])]
+
+    def result(self) -> CheckResult:
+        t = self.timer
+        summary: dict[str, Any] = {
+            "hold_s" if self.mode == Mode.HOLD else "active_s": round(t.total_s(), 2),
+            "faults": dict(self.fault_counts),
+        }
+        if self.mode == Mode.HOLD:
+            summary["longest_hold_s"] = round(t.longest_s(), 2)
+            summary["holds"] = [{"start_s": round(b.start_s, 3), "end_s": round(b.end_s, 3),
+                                 "held_s": round(b.held_s, 2)} for b in t.bouts]
+            if self.targets_s:
+                summary["target_s"] = list(self.targets_s)
+        summary.update(self.extra_summary())
+        warnings = [] if t.bouts else [f"Never saw the exercise, so nothing was timed: {self.waiting_status.lower()}"]
+        return CheckResult(self.exercise, len(self.reps), list(self.reps), self.view.view, summary,
+                           self.corrections(), self.set_start_s, self.set_end_s,
+                           {"t_s": self.signal_t, "value": self.signal_v}, self.signal_label, warnings)

@@ -224,3 +224,39 @@ def test_progress_per_day_and_csv_exports():
         assert len(csv_text.strip().splitlines()) == 4
         reps = reps_csv_all(store, sessions).strip().splitlines()
         assert len(reps) == 1 + 6 and "peak_height_cm" in reps[0]
+
+
+def test_bridge_shows_a_message_only_while_it_is_fresh():
+    now = [0.0]
+    bridge = LiveBridge(FakeEngine, clock=lambda: now[0])
+    img = np.zeros((4, 4, 3), np.uint8)
+    for _ in range(5):  # the fake engine says "Rise higher" on its fifth frame
+        now[0] += 0.5
+        bridge.process_rgb(img)
+    assert bridge.latest().message == "Rise higher"
+    now[0] += 7.0
+    bridge.process_rgb(img)
+    assert bridge.latest().message is None and bridge.latest().cues == ["Rise higher"]
+
+
+# ---- live panel wording --------------------------------------------------------------
+def test_live_panel_words_follow_the_workout():
+    from formcheck.app.live_view import exercise_line, status_line, tiles
+    from formcheck.live_session import SessionState
+
+    active = SessionState("calf_raise", "Floor calf raise", phase="active", status="Counting", item_title="Calf raise",
+                          exercise_no=2, exercises_total=8, set_no=2, sets_total=3, set_reps=7, target_reps=20,
+                          total_reps=27)
+    assert tiles(active) == [("Reps", "7 / 20"), ("Set", "2 of 3"), ("Reps today", "27")]
+    assert status_line(active) == "Counting" and exercise_line(active) == "Calf raise  ·  exercise 2 of 8"
+    rest = SessionState("calf_raise", "Floor calf raise", phase="rest", set_no=2, sets_total=3, set_reps=20,
+                        target_reps=20, rest_left_s=44.6)
+    assert ("Rest", "45 s") in tiles(rest) and status_line(rest).startswith("Rest")
+    hold = SessionState("hip_width_leg_extension", "Hold", phase="active", set_no=1, sets_total=3, target_s=30,
+                        work_s=12.4)
+    assert tiles(hold)[0] == ("Time", "12 / 30 s")
+    waiting = SessionState("calf_raise", "Floor calf raise", phase="waiting", hint="Step back: show your feet")
+    assert status_line(waiting) == "Step back: show your feet"
+    assert status_line(SessionState("calf_raise", "x", phase="done")).startswith("Workout done")
+    free = SessionState("calf_raise", "Floor calf raise", phase="countdown", countdown=2, set_no=1)
+    assert tiles(free) == [("Reps", "0"), ("Set", "1"), ("Get ready", "2")]

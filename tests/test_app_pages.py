@@ -133,3 +133,33 @@ def test_the_app_starts_on_its_first_page():
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value
+
+
+LIVE = "from formcheck.app import live_page\nlive_page.render()"
+PLANS = "from formcheck.app import plan_page\nplan_page.render()"
+
+
+def test_plans_page_lists_every_plan_in_plain_words():
+    from formcheck.plans import load_plans
+    plans = load_plans()
+    at = AppTest.from_string(PLANS).run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == [p.title for p in plans.values()]
+    for table, plan in zip(at.dataframe, plans.values()):
+        df = table.value
+        assert list(df["Exercise"]) == [it.title for it in plan.items]
+        assert list(df["How much"]) == [it.target_text for it in plan.items]
+    assert [b.label for b in at.button] == ["Start this workout"] * len(plans)
+
+
+def test_live_page_picks_up_the_plan_chosen_on_the_plans_page():
+    from formcheck.plans import load_plans
+    plan_id = list(load_plans())[-1]
+    at = AppTest.from_string(LIVE)
+    at.session_state["start_plan"] = plan_id
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="live_what").value == plan_id
+    at.selectbox(key="live_what").set_value("__one__").run()
+    assert at.selectbox(key="live_exercise").value == "calf_raise"
+    assert not at.exception

@@ -22,6 +22,11 @@ from ..checkers.base import EventKind
 
 log = logging.getLogger("formcheck.app.live")
 
+# Events whose words the page shows as "the latest thing said": corrections (checker CUE) and the
+# workout flow's hints, set-done, rest and done lines (not the counting itself, which has its tile).
+SHOWN_KINDS = {EventKind.CUE.value, "hint", "get_ready", "set_done", "rest", "done", "stopped"}
+MESSAGE_SHOW_S = 6.0  # a line stays on the page this long after it was said
+
 
 class Engine(Protocol):  # formcheck.live_session.LiveSession
     def process(self, image_rgb: np.ndarray, t_ms: float) -> tuple[np.ndarray, list]: ...
@@ -40,9 +45,10 @@ class Snapshot:
     fps: float  # frames checked per second, recently
     state: Any  # the engine's state object (its fields are read, never written, by the page)
     reps: list[dict[str, Any]] = field(default_factory=list)  # rep dicts, as in the report
-    cues: list[str] = field(default_factory=list)  # corrections said in this session, newest last
+    cues: list[str] = field(default_factory=list)  # corrections and workout lines so far, newest last
     summary: Any = None  # the engine's close() result, once the camera stopped
     error: str | None = None
+    message: str | None = None  # the newest correction or workout line, while it is fresh
 
 
 class LiveBridge:
@@ -57,6 +63,7 @@ class LiveBridge:
         self._rate_t: list[float] = []
         self._reps: list[dict[str, Any]] = []
         self._cues: list[str] = []
+        self._message: tuple[float, str] | None = None  # (t_ms, text)
         self.snapshots: queue.Queue[Snapshot] = queue.Queue(maxsize=1)
         self.last: Snapshot | None = None  # the page's copy of the newest snapshot
 
@@ -69,6 +76,7 @@ class LiveBridge:
                     self._engine = self._factory()
                     self._t0 = self._clock()
                     self._frames, self._reps, self._cues, self._last_t_ms = 0, [], [], -1.0
+                    self._message = None
                 t_ms = max((self._clock() - self._t0) * 1000.0, self._last_t_ms + 1.0)  # wall clock, increasing
                 self._last_t_ms = t_ms
                 out, events = self._engine.process(image_rgb, t_ms)
@@ -81,12 +89,16 @@ class LiveBridge:
             now = self._clock()
             self._rate_t = [t for t in self._rate_t if now - t < 2.0] + [now]
             for ev in events:
-                if ev.kind == EventKind.REP and ev.rep is not None:
+                kind = getattr(ev.kind, "value", ev.kind)
+                if kind == EventKind.REP.value and getattr(ev, "rep", None) is not None:
                     self._reps.append(ev.rep.to_dict())
-                elif ev.kind == EventKind.CUE and ev.text:
+                elif kind in SHOWN_KINDS and ev.text:
                     self._cues.append(ev.text)
+                    self._message = (t_ms, ev.text)
             fps = (len(self._rate_t) - 1) / max(1e-6, self._rate_t[-1] - self._rate_t[0]) if len(self._rate_t) > 1 else 0.0
-            self._post(Snapshot(self._frames, fps, copy.copy(self._engine.state), list(self._reps), self._cues[-5:]))
+            fresh = self._message and t_ms - self._message[0] <= MESSAGE_SHOW_S * 1000.0
+            self._post(Snapshot(self._frames, fps, copy.copy(self._engine.state), list(self._reps), self._cues[-5:],
+                                message=self._message[1] if fresh else None))
             return out
 
     def callback(self, frame):
@@ -110,6 +122,9 @@ class LiveBridge:
                 summary, err = None, str(exc)
             else:
                 err = None
+            store = getattr(engine, "store", None)
+            if store is not None:  # the factory opened it for this camera session
+                store.close()
             self._post(Snapshot(self._frames, 0.0, engine.state, list(self._reps), self._cues[-5:], summary, err))
             return summary
 

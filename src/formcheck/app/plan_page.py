@@ -1,6 +1,45 @@
-"""Page: the workout plans (placeholder until formcheck.plans lands)."""
+"""Page: the workout plans, and a button to start one in front of the camera."""
+from __future__ import annotations
+
 import streamlit as st
+
+from ..checkers import all_checkers
+from ..plans import load_plans
+from .messages import one_line
+
+
+def _rest(seconds: float) -> str:
+    return f"{seconds / 60:g} min rest" if seconds >= 60 else f"{seconds:g} s rest"
+
+
+def plan_rows(plan) -> list[dict[str, str]]:
+    """One row per exercise of the plan, in plain words."""
+    checkers = all_checkers()
+    rows = []
+    for i, it in enumerate(plan.items, 1):
+        rows.append({"#": str(i), "Exercise": it.title, "How much": it.target_text, "Rest": _rest(it.rest_s),
+                     "Tip": it.note or "",
+                     "Counted by the camera": ("Timer only" if it.exercise is None else
+                                               "Yes" if it.exercise in checkers else "Not yet")})
+    return rows
 
 
 def render() -> None:
+    from . import live_page
     st.title("Workout plans")
+    try:
+        plans = load_plans()
+    except Exception as exc:
+        st.error(one_line(exc))
+        return
+    st.write("Pick a plan and press Start: the camera counts your reps, tells you when a set is done, "
+             "times your rest and moves you on to the next exercise.")
+    for plan in plans.values():
+        with st.container(border=True):
+            st.subheader(plan.title)
+            if plan.description:
+                st.write(plan.description)
+            st.dataframe(plan_rows(plan), hide_index=True, width="stretch")
+            if st.button("Start this workout", key=f"start_{plan.id}", type="primary"):
+                st.session_state["start_plan"] = plan.id
+                st.switch_page(st.Page(live_page.render, title="Work out", url_path="live"))

@@ -54,9 +54,11 @@ class SideRepConfig:
     # Short of your best: a rep whose range is under this share of the best rep (same side).
     # Coaches cue "further" well before a 50 % drop; 75 % is a clear, visible shortfall.
     low_range_fraction: float = 0.75
-    # Too fast (bouncing): a whole rep quicker than this. ACSM's resistance-training position
-    # stand (2009) advises moderate speed, ~1-2 s per phase; under 0.8 s for up AND down is a bounce.
-    min_rep_s: float = 0.8
+    # Too fast (bouncing): ACSM's resistance-training position stand (2009) advises moderate
+    # speed, ~1-2 s per phase. Flagged when up plus down, each timed from 10 % to 90 % of the
+    # range (pauses excluded), takes under 0.5 s: for an eased movement that is a whole
+    # up-and-down in under ~0.8 s, more than twice the slowest-advised pace.
+    min_move_s: float = 0.5
 
 
 @dataclass
@@ -89,7 +91,8 @@ class SideRepChecker(Checker):
         self._frames: deque[RepFrame] = deque(maxlen=3000)
         self._ready_buf: deque[tuple[float, dict, dict]] = deque()
         self.ready = False
-        self.baseline: dict[str, float] = {}
+        self.baseline: dict[str, float] = {}  # side -> signal in the start position
+        self.baseline_extra: dict[str, float] = {}  # extras in the start position (medians)
         self._last_seen_t = -math.inf
         self.reps: list[Rep] = []
         self._segs: list[dict[str, RepSegment]] = []  # per rep: side -> its segment
@@ -116,6 +119,10 @@ class SideRepChecker(Checker):
 
     def rep_faults(self, rep: Rep, segs: dict[str, RepSegment], at_end: bool) -> list[Fault]:
         return []
+
+    def accept(self, side: str, seg: RepSegment, frames: list[RepFrame]) -> bool:
+        """False when the swing was some other movement (a squat, a step), not this exercise."""
+        return True
 
     def low_range_fault(self, rep: Rep, best: float) -> Fault:
         short = best - rep.metrics[self.range_metric]
@@ -184,9 +191,9 @@ class SideRepChecker(Checker):
     def _try_ready(self, t_s: float, values: dict, extra: dict) -> list[Event]:
         buf = self._ready_buf
         buf.append((t_s, values, extra))
-        while buf and t_s - buf[0][0] > self.cfg.ready_still_s:
-            buf.popleft()
-        if buf[-1][0] - buf[0][0] < self.cfg.ready_still_s * 0.9:
+        while len(buf) > 1 and t_s - buf[1][0] >= self.cfg.ready_still_s:
+            buf.popleft()  # keep the window just covering ready_still_s, whatever the frame rate
+        if buf[-1][0] - buf[0][0] < self.cfg.ready_still_s - 1e-6:
             self._state.status = self.ready_text
             return []
         sides = [sd for sd in SIDES if all(sd in b[1] for b in buf)]
@@ -203,6 +210,7 @@ class SideRepChecker(Checker):
             self._state.status = why
             return []
         self.baseline = {sd: float(np.median([b[1][sd] for b in buf])) for sd in sides}
+        self.baseline_extra = med
         self.ready = True
         for sd in SIDES:
             self.counters[sd].reset()
@@ -254,6 +262,8 @@ class SideRepChecker(Checker):
         return at_top[0] - t_up0, at_top[-1] - at_top[0], max(0.0, t_down1 - at_top[-1])
 
     def _on_segment(self, side: str, seg: RepSegment, at_end: bool = False) -> list[Event]:
+        if not self.accept(side, seg, self.frames_between(seg.start_t_s, seg.end_t_s)):
+            return []
         # the other leg's rep at the same time: one two-legged rep (not for one-sided moves)
         if not self.one_sided:
             for i in range(len(self.reps) - 1, max(-1, len(self.reps) - 3), -1):
@@ -325,9 +335,9 @@ class SideRepChecker(Checker):
 
 
 def too_fast(rep: Rep, cfg: SideRepConfig, up_s: float, down_s: float) -> Fault | None:
-    if rep.end_s - rep.start_s < cfg.min_rep_s:
-        return Fault("too_fast", f"Slow down: {up_s:.1f} s up and {down_s:.1f} s down - "
-                                 f"take about 1 s up and 1 s down")
+    """The shared tempo rule (see `SideRepConfig.min_move_s`); up_s/down_s from `phase_times`."""
+    if up_s + down_s < cfg.min_move_s:
+        return Fault("too_fast", "Slow down: take about 1 s up and 1 s down")
     return None
 
 

@@ -33,6 +33,11 @@ class LegExtensionConfig(SideRepConfig):
     smoothing_tau_s: float = 0.1
     # Seated: thigh at least this far from hanging down (level thigh = 90°; standing ~5-15°).
     seated_thigh_deg: float = 60.0
+    # Start position: legs down, knees bent more than this (a leg held straight out is a rep's top).
+    start_knee_deg: float = 140.0
+    # Still = the knee angle moves less than half the smallest rep; the far leg's resting jitter
+    # is +-10° on the oblique clip (measured), so a tighter cut would never see it still.
+    still_range: float = 15.0
     # Full lockout: normal knee extension is 0° of flexion (AAOS, Norkin & White); a machine
     # pad and landmark error cost ~10-15°, so a top angle under 165° is a bent knee.
     lockout_knee_deg: float = 165.0
@@ -74,7 +79,7 @@ class LegExtensionChecker(SideRepChecker):
             if not leg_seen(s, sd, "hip", "knee", "ankle", min_visibility=self.cfg.min_visibility):
                 extra[f"thigh_deg.{sd}"] = math.nan
                 continue
-            values[sd] = knee_deg(s, sd, self.bones)
+            values[sd] = extra[f"knee.{sd}"] = knee_deg(s, sd, self.bones)
             extra[f"thigh_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["knee"], self.bones.get(f"thigh.{sd}"))
             if leg_seen(s, sd, "shoulder", min_visibility=self.cfg.min_visibility):
                 hips.append(angle_deg(s.world(leg["shoulder"]), s.world(leg["hip"]), s.world(leg["knee"])))
@@ -85,7 +90,16 @@ class LegExtensionChecker(SideRepChecker):
         thighs = finite(extra.get(f"thigh_deg.{sd}") for sd in SIDES)
         if not thighs or max(thighs) < self.cfg.seated_thigh_deg:
             return "Sit down on the machine to start"
+        knees = finite(extra.get(f"knee.{sd}") for sd in SIDES)
+        if knees and max(knees) > self.cfg.start_knee_deg:
+            return "Start with your knees bent, feet under the pad"
         return None
+
+    def accept(self, side: str, seg: RepSegment, frames: list[RepFrame]) -> bool:
+        """The thigh stays on the seat through a rep; straightening the knee while the thigh
+        drops toward vertical is standing up (a squat), not a leg extension."""
+        thighs = finite(f.extra.get(f"thigh_deg.{side}") for f in frames)
+        return not thighs or float(np.percentile(thighs, 10)) >= self.cfg.seated_thigh_deg
 
     def rep_metrics(self, segs: dict[str, RepSegment], frames: list[RepFrame]) -> dict[str, float]:
         side = max(segs, key=lambda sd: segs[sd].amplitude)

@@ -29,6 +29,7 @@ from ..landmarks import PoseLandmark as L
 from ..pose import PoseSample
 from ..view import ViewEstimator
 from . import register
+from ._legs import heel_lift_shank
 from .base import (Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                    distinct_corrections)
 
@@ -128,10 +129,10 @@ class CalfRaiseChecker(Checker):
                                       s.visibility[leg["ankle"]], s.visibility[leg["knee"]]))
             if footvis[side] < vis_min:
                 continue
-            shank_px = float(np.linalg.norm(s.px(leg["knee"]) - s.px(leg["ankle"])))
-            if shank_px < 5:
+            got = heel_lift_shank(s, side, vis_min)
+            if got is None:
                 continue
-            lift[side] = (s.px(leg["toe"])[1] - s.px(leg["heel"])[1]) / shank_px
+            lift[side], shank_px = got
             toe[side] = s.px(leg["toe"]).copy()
             self._shank_px.append(shank_px)
             knee[side] = self._knee_angle(s, side)

@@ -1,0 +1,143 @@
+"""Seated calf raise (both feet or one; side or oblique view).
+
+Signal: the floor calf raise's heel lift (heel above toe over the shank's image length,
+`_legs.heel_lift_shank`), in % of the shank, per foot; height in cm from the metric shank
+length. The toes stay on the floor, so a rise of it is the heel rising. Both feet rising
+together are one rep. The seat is checked too: thighs level (hips about as high as the
+knees) and knees bent near a right angle, as the exercise is set up.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..counting import RepSegment
+from ..landmarks import LEG, SIDES
+from ..pose import PoseSample
+from . import register
+from ._legs import BoneLengths, elevation_deg, heel_lift_shank, knee_deg, leg_seen
+from ._side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
+from .base import Fault, Rep
+
+
+@dataclass(frozen=True)
+class SeatedCalfRaiseConfig(SideRepConfig):
+    # Smallest heel lift that can be a rep: 5 % of the shank (~2 cm), as for the floor calf
+    # raise; the heel-toe jitter of a still foot is ~1 % (measured on still frames).
+    min_swing: float = 5.0
+    # Still = the lift moves less than half the smallest rep.
+    still_range: float = 2.5
+    # Seated: thigh at least this far from hanging down (level thigh = 90°, standing ~5-15°).
+    seated_thigh_deg: float = 55.0
+    # Thigh level (hip ~ knee height): within 15° of level. A 15° tilt of a 43 cm thigh is an
+    # 11 cm height difference between hip and knee, a clearly wrong seat height.
+    max_thigh_tilt_deg: float = 15.0
+    # Knee ~ 90°: within 15° of a right angle (the usual set-up cue; further and the load
+    # moves off the calf: a straighter knee loads the thigh, a tucked foot shortens the lift).
+    max_knee_off_right_deg: float = 15.0
+    # Incomplete lowering: the heel stays up by more than this share of the rep's height.
+    incomplete_lowering_fraction: float = 0.25
+
+
+@register
+class SeatedCalfRaiseChecker(SideRepChecker):
+    exercise = "seated_calf_raise"
+    title = "Seated calf raise"
+    config_class = SeatedCalfRaiseConfig
+    signal_unit = "cm"
+    checks = ("counts each heel rise (both feet or one)", "heel height in cm and against your best rep",
+              "heels lowered all the way", "tempo (not too fast)",
+              "seat height: hips about level with knees", "knees bent at about a right angle")
+    best_views = ("side", "oblique")
+    bar_label = "Heel height"
+    range_metric = "peak_height_cm"
+    ready_text = "Sit still, feet flat and in view"
+    go_text = "Ready: lift your heels"
+    cfg: SeatedCalfRaiseConfig
+
+    def __init__(self, config: dict | SeatedCalfRaiseConfig | None = None) -> None:
+        super().__init__(config)
+        self.bones = BoneLengths()
+        self._shank_m: deque[float] = deque(maxlen=300)
+
+    @property
+    def shank_cm(self) -> float:
+        # median metric shank length; 40 cm (adult average) until the model has given one
+        return 100.0 * (float(np.median(self._shank_m)) if self._shank_m else 0.40)
+
+    def measure(self, s: PoseSample) -> tuple[dict[str, float], dict[str, float]]:
+        values, extra = {}, {}
+        for sd in SIDES:
+            leg = LEG[sd]
+            extra[f"knee_deg.{sd}"] = extra[f"thigh_deg.{sd}"] = math.nan
+            got = heel_lift_shank(s, sd, self.cfg.min_visibility)
+            if got is None:
+                continue
+            values[sd] = 100.0 * got[0]
+            self._shank_m.append(float(np.linalg.norm(s.world(leg["knee"]) - s.world(leg["ankle"]))))
+            if leg_seen(s, sd, "hip", min_visibility=self.cfg.min_visibility):
+                extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
+                extra[f"thigh_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["knee"], self.bones.get(f"thigh.{sd}"))
+        return values, extra
+
+    def display_value(self, side: str, value: float) -> float:
+        return value / 100.0 * self.shank_cm
+
+    def in_position(self, extra: dict[str, float]) -> str | None:
+        thighs = finite(extra.get(f"thigh_deg.{sd}") for sd in SIDES)
+        if not thighs or max(thighs) < self.cfg.seated_thigh_deg:
+            return "Sit down, feet flat on the floor, to start"
+        return None
+
+    def accept(self, side: str, seg: RepSegment, frames: list[RepFrame]) -> bool:
+        """Seated through the rep: standing up lifts the heels too, but the thigh drops."""
+        thighs = finite(f.extra.get(f"thigh_deg.{side}") for f in frames)
+        return not thighs or float(np.percentile(thighs, 10)) >= self.cfg.seated_thigh_deg
+
+    def rep_metrics(self, segs: dict[str, RepSegment], frames: list[RepFrame]) -> dict[str, float]:
+        side = max(segs, key=lambda sd: segs[sd].amplitude)
+        seg = segs[side]
+        up_s, top_s, down_s = self.phase_times(side, seg, frames)
+        knees = finite(f.extra.get(f"knee_deg.{sd}") for f in frames for sd in segs)
+        thighs = finite(f.extra.get(f"thigh_deg.{sd}") for f in frames for sd in segs)
+        m = {"peak_height_cm": round(self.display_value(side, seg.amplitude), 2),
+             "up_s": round(up_s, 2), "top_hold_s": round(top_s, 2), "down_s": round(down_s, 2),
+             "knee_deg": round(float(np.median(knees)), 1) if knees else math.nan,
+             "thigh_tilt_deg": round(float(np.median(thighs)) - 90.0, 1) if thighs else math.nan}
+        if len(segs) == 2:
+            m["left_height_cm"] = round(self.display_value("left", segs["left"].amplitude), 2)
+            m["right_height_cm"] = round(self.display_value("right", segs["right"].amplitude), 2)
+        return m
+
+    def rep_faults(self, rep: Rep, segs: dict[str, RepSegment], at_end: bool) -> list[Fault]:
+        c, m, out = self.cfg, rep.metrics, []
+        side = max(segs, key=lambda sd: segs[sd].amplitude)
+        seg = segs[side]
+        if not at_end and not seg.lowered_fully and \
+                seg.end_value - seg.start_value > c.incomplete_lowering_fraction * seg.amplitude:
+            out.append(Fault("incomplete_lowering", "Lower your heels all the way down"))
+        fast = too_fast(rep, c, m["up_s"], m["down_s"])
+        if fast:
+            out.append(fast)
+        tilt = m["thigh_tilt_deg"]
+        if math.isfinite(tilt) and abs(tilt) > c.max_thigh_tilt_deg:
+            # tilt > 0: knee above the hip (seat too low); < 0: knee below the hip (seat too high)
+            out.append(Fault("seat_height", "Sit higher: your knees are above your hips" if tilt > 0
+                             else "Sit lower: your knees should be level with your hips"))
+        knee = m["knee_deg"]
+        if math.isfinite(knee) and abs(knee - 90.0) > c.max_knee_off_right_deg:
+            out.append(Fault("knee_angle", "Move your feet back: bend your knees to a right angle" if knee > 90
+                             else "Move your feet forward: bend your knees to a right angle"))
+        return out
+
+    def low_range_fault(self, rep: Rep, best: float) -> Fault:
+        return Fault("low_rise", f"Rise higher: {best - rep.metrics['peak_height_cm']:.0f} cm below your best")
+
+    def summary(self) -> dict:
+        h = finite(r.metrics["peak_height_cm"] for r in self.reps)
+        return {"best_height_cm": round(max(h), 2) if h else None,
+                "mean_height_cm": round(float(np.mean(h)), 2) if h else None,
+                "shank_length_cm": round(self.shank_cm, 1)}

@@ -1,0 +1,52 @@
+"""Seated calf raise on synthetic seated figures: exact counts, faults per rep, seat checks."""
+import pytest
+
+from builders import SEATED, STANDING, animate, jitter, rep_keys, series_from_poses
+from formcheck.checkers import make_checker
+from formcheck.checkers.base import run_on_series
+
+SEAT_M = 0.49
+UP = SEATED.legs(ankle_plantar_deg=30.0)
+
+
+def run(keys, yaw=60.0, seat_m=SEAT_M):
+    series = series_from_poses(animate(keys), yaw_deg=yaw, root_height_m=seat_m)
+    return run_on_series(make_checker("seated_calf_raise"), series)[0]
+
+
+def codes(result):
+    return [sorted(f.code for f in r.faults) for r in result.reps]
+
+
+@pytest.mark.parametrize("yaw", [40.0, 90.0])
+def test_counts_clean_reps(yaw):
+    result = run(rep_keys(SEATED, [UP] * 5), yaw=yaw)
+    assert result.rep_count == 5
+    assert codes(result) == [[]] * 5
+    # heel 20 cm behind the toe tip, tipped 30°: 10 cm above it; 42 cm builder shank, ~40 cm assumed
+    assert result.reps[0].metrics["peak_height_cm"] == pytest.approx(10.0, rel=0.15)
+
+
+def test_faults_at_their_reps():
+    tops = [UP, SEATED.legs(ankle_plantar_deg=12.0), UP, UP]
+    bottoms = [None, None, None, SEATED.legs(ankle_plantar_deg=12.0)]  # the last one stays up, then rests there
+    tempo = [None, None, (0.25, 0.25), None]
+    result = run(rep_keys(SEATED, tops, top_s=0.0, bottoms=bottoms, tempo=tempo))
+    assert result.rep_count == 4
+    assert codes(result) == [[], ["low_rise"], ["too_fast"], ["incomplete_lowering"]]
+
+
+def test_seat_and_knee_checks():
+    low_seat = SEATED.legs(hip_flex_deg=115.0, knee_flex_deg=115.0)  # knees up above the hips
+    result = run(rep_keys(low_seat, [low_seat.legs(ankle_plantar_deg=30.0)] * 2), seat_m=0.40)
+    assert result.rep_count == 2
+    assert all("seat_height" in c for c in codes(result))
+    feet_forward = SEATED.legs(knee_flex_deg=55.0)
+    result = run(rep_keys(feet_forward, [feet_forward.legs(ankle_plantar_deg=30.0)] * 2))
+    assert [c for c in codes(result)] == [["knee_angle"], ["knee_angle"]]
+    assert result.reps[0].faults[0].message.startswith("Move your feet back")
+
+
+def test_standing_calf_raise_is_not_counted():
+    series = jitter(series_from_poses(animate(rep_keys(STANDING, [STANDING.legs(ankle_plantar_deg=30)] * 3))))
+    assert run_on_series(make_checker("seated_calf_raise"), series)[0].rep_count == 0

@@ -56,6 +56,12 @@ class RepCounterConfig:
     max_rep_s: float = 20.0  # longer "reps" are drift, not reps
     max_gap_s: float = 0.7  # a longer loss of signal drops the rep in progress
     amplitude_memory: int = 5  # reps kept for the median amplitude
+    # A rise or drop must hold this long before it counts: one-frame spikes of landmark
+    # jitter never do (3 frames at 30 fps, 6 at 60).
+    min_dwell_s: float = 0.1
+    # With a measured still-jitter sd (`RepCounter.noise_sd`), a swing must also exceed this
+    # many sd: +-3 sd spans 99.7 % of still frames, so jitter alone cannot make a swing.
+    noise_sd_factor: float = 6.0
 
 
 class Phase(str, Enum):
@@ -89,6 +95,7 @@ class RepCounter:
     def __init__(self, config: RepCounterConfig) -> None:
         self.cfg = config
         self.amplitudes: list[float] = []
+        self.noise_sd: float | None = None  # still-jitter of the signal, set by the checker when known
         self.reset()
 
     def reset(self) -> None:
@@ -104,15 +111,34 @@ class RepCounter:
         self._low_t = 0.0
         self._returned_t: float | None = None
         self._last_t: float | None = None
+        self._up_since: float | None = None  # first time of the current run above the rise threshold
+        self._down_since: float | None = None
 
     @property
     def typical_amplitude(self) -> float | None:
         return float(np.median(self.amplitudes[-self.cfg.amplitude_memory:])) if self.amplitudes else None
 
     @property
+    def floor(self) -> float:
+        if self.noise_sd is None:
+            return self.cfg.min_swing
+        return max(self.cfg.min_swing, self.cfg.noise_sd_factor * self.noise_sd)
+
+    @property
     def thr_up(self) -> float:
         amp = self.typical_amplitude
-        return max(self.cfg.min_swing, self.cfg.swing_fraction * amp) if amp else self.cfg.min_swing
+        return max(self.floor, self.cfg.swing_fraction * amp) if amp else self.floor
+
+    def _held(self, cond: bool, since_attr: str, t_s: float) -> bool:
+        """True once `cond` has held continuously for min_dwell_s."""
+        if not cond:
+            setattr(self, since_attr, None)
+            return False
+        since = getattr(self, since_attr)
+        if since is None:
+            setattr(self, since_attr, t_s)
+            since = t_s
+        return t_s - since >= self.cfg.min_dwell_s - 1e-9
 
     def _thr_down(self) -> float:
         return max(self.thr_up, self.cfg.drop_fraction_of_rise * (self._peak - self._start_v))
@@ -144,14 +170,16 @@ class RepCounter:
                 self._valley, self._valley_t = x, t_s
             if x <= self._valley + 0.25 * self.thr_up:
                 self._near_valley_t = t_s
-            if x >= self._valley + self.thr_up:
+            if self._held(x >= self._valley + self.thr_up, "_up_since", t_s):
+                self._up_since = None
                 self._start_rise(t_s, self._near_valley_t, self._valley, x)
             return None
 
         if self.phase == Phase.RISING:
             if x > self._peak:
                 self._peak, self._peak_t = x, t_s
-            elif x <= self._peak - self._thr_down():
+            if self._held(x <= self._peak - self._thr_down(), "_down_since", t_s):
+                self._down_since = None
                 self.phase = Phase.FALLING
                 self._low, self._low_t = x, t_s
                 self._returned_t = None
@@ -166,7 +194,8 @@ class RepCounter:
             self.phase = Phase.REST
             self._valley, self._valley_t, self._near_valley_t = x, t_s, t_s
             return seg
-        if x >= self._low + self.thr_up:  # rose again before lowering fully
+        if self._held(x >= self._low + self.thr_up, "_up_since", t_s):  # rose again before lowering fully
+            self._up_since = None
             low, low_t = self._low, self._low_t
             seg = self._finish(low_t, low, False)
             self._start_rise(t_s, low_t, low, x)

@@ -46,8 +46,9 @@ class CalfRaiseConfig:
     # Smallest heel lift that can be a rep, in shank lengths. Pose jitter of the heel-toe
     # difference measured on still frames is ~0.01; 0.05 shank is ~2 cm for a 40 cm shank.
     min_lift_shank: float = 0.05
-    # Thresholds follow the person's own typical rep (fraction of median rep height).
-    swing_fraction: float = 0.4
+    # Thresholds follow the person's own typical rep: a rise (or drop) of a third of the
+    # median rep height is a movement; a low rep at 40-50 % still counts (and is flagged).
+    swing_fraction: float = 0.33
     # Light smoothing only: VIDEO-mode landmarks are already filtered.
     smoothing_tau_s: float = 0.04
     # Ready = standing still with feet in view for this long.
@@ -235,6 +236,9 @@ class CalfRaiseChecker(Checker):
         self.ready = True
         self.counter.reset()
         self._ema.reset()
+        # jitter of the lift while standing still: a rep must stand out of it (RepCounter.floor)
+        still = [np.mean([b[1][sd] - self._leg_base[sd] for sd in legs]) for b in buf]
+        self.counter.noise_sd = float(np.std(still)) if len(still) >= 5 else None
         if self.set_start_s is None:
             self.set_start_s = t_s
         which = "both legs" if len(legs) == 2 else f"{legs[0]} leg"
@@ -294,7 +298,9 @@ class CalfRaiseChecker(Checker):
         if knees and min(knees) < self.cfg.standing_knee_deg:
             return []  # knees bent like a squat or lunge: whatever this was, it was not a calf raise
         cm = self.shank_cm
-        height_cm = seg.amplitude * cm
+        # height above standing (lifts are relative to the standing level found when getting
+        # ready), or above the rep's own start if the heels had sunk lower since
+        height_cm = (seg.peak_value - min(seg.start_value, 0.0)) * cm
         thr_hi = seg.start_value + 0.9 * seg.amplitude
         t_hi = [f.t_s for f in frames if np.nanmean([f.lift[sd] for sd in self.legs]) >= thr_hi - 1e-9]
         rise_s = (t_hi[0] - seg.start_t_s) if t_hi else seg.peak_t_s - seg.start_t_s

@@ -1,0 +1,121 @@
+"""The calf-raise checker on synthetic landmark series: exact counts and each fault at its rep."""
+import numpy as np
+import pytest
+
+from builders import STANDING, animate, concat, drop, hide, jitter, rep_keys, series_from_poses
+from formcheck.checkers.base import EventKind, run_on_series
+from formcheck.checkers.calf_raise import CalfRaiseChecker
+from formcheck.landmarks import PoseLandmark as L
+
+UP = STANDING.legs(ankle_plantar_deg=30)  # heel rises 10 cm above the toe (20 cm heel-to-toe foot)
+TRUE_RISE_CM = 10.0
+
+
+def run(series, **cfg):
+    return run_on_series(CalfRaiseChecker(cfg or None), series)
+
+
+def faults_by_rep(result):
+    return {r.index: sorted(f.code for f in r.faults) for r in result.reps if r.faults}
+
+
+@pytest.mark.parametrize("yaw_deg, view", [(90, "side"), (40, "oblique"), (0, "front")])
+def test_clean_set_counts_exactly_in_every_view(yaw_deg, view):
+    s = jitter(series_from_poses(animate(rep_keys(STANDING, [UP] * 5)), yaw_deg=yaw_deg), seed=yaw_deg)
+    result, events = run(s)
+    assert result.rep_count == 5
+    assert result.view == view
+    assert faults_by_rep(result) == {}
+    heights = [r.metrics["peak_height_cm"] for r in result.reps]
+    assert all(abs(h - TRUE_RISE_CM) < 1.5 for h in heights), heights
+    assert [e.kind for e in events].count(EventKind.REP) == 5
+
+
+def test_injected_faults_are_found_at_their_reps_and_nowhere_else():
+    low = STANDING.legs(ankle_plantar_deg=12)
+    # knees forward 28°, feet planted, the same 10 cm heel rise
+    bent = STANDING.legs(ankle_plantar_deg=16, knee_flex_deg=28, hip_flex_deg=14)
+    half_down = STANDING.legs(ankle_plantar_deg=14)
+    keys = rep_keys(STANDING, [UP, low, bent, UP, UP, UP],
+                    bottoms=[None, None, None, half_down, None, None],
+                    tempo=[None, None, None, None, (0.2, 0.2), None])
+    result, _ = run(jitter(series_from_poses(animate(keys), yaw_deg=90)))
+    assert result.rep_count == 6
+    assert faults_by_rep(result) == {2: ["low_rise"], 3: ["bent_knees"], 4: ["incomplete_lowering"],
+                                     5: ["too_fast"]}
+    rep2 = result.reps[1]
+    assert rep2.metrics["pct_of_best"] < 75
+    assert rep2.faults[0].message.startswith("Rise higher:") and "cm below your best" in rep2.faults[0].message
+
+
+def test_a_low_first_rep_is_flagged_once_better_reps_show_the_best():
+    low = STANDING.legs(ankle_plantar_deg=12)
+    result, _ = run(series_from_poses(animate(rep_keys(STANDING, [low, UP, UP])), yaw_deg=90))
+    assert faults_by_rep(result) == {1: ["low_rise"]}
+
+
+def test_left_right_difference_in_front_view():
+    uneven = STANDING.leg("left", ankle_plantar_deg=30).leg("right", ankle_plantar_deg=17)
+    result, _ = run(series_from_poses(animate(rep_keys(STANDING, [UP, uneven, UP])), yaw_deg=0))
+    assert result.rep_count == 3
+    assert faults_by_rep(result) == {2: ["asymmetry"]}
+    assert "right heel" in result.reps[1].faults[0].message
+    assert result.reps[1].metrics["left_right_difference_pct"] > 15
+
+
+def test_single_leg_raise_counts_the_stance_leg_even_when_the_free_leg_is_better_seen():
+    free_up = dict(knee_flex_deg=95, hip_flex_deg=10)
+    rest = STANDING.leg("left", **free_up)
+    top = rest.leg("right", ankle_plantar_deg=30)
+    s = series_from_poses(animate(rep_keys(rest, [top] * 4)), yaw_deg=60)
+    # the stance (right) foot is the far one: less visible than the free foot
+    s.visibility[:, [L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]] = 0.75
+    result, _ = run(s)
+    assert result.rep_count == 4
+    assert result.summary["legs"] == ["right"]
+    assert all(r.side == "right" for r in result.reps)
+
+
+def test_walking_in_and_setting_up_never_count():
+    # 3 s of walking: the figure slides across the frame while heels lift alternately
+    steps = [STANDING.leg("left", ankle_plantar_deg=35, knee_flex_deg=20),
+             STANDING.leg("right", ankle_plantar_deg=35, knee_flex_deg=20)] * 3
+    walk = series_from_poses(animate([(0.5 * i, p) for i, p in enumerate([STANDING] + steps)]), yaw_deg=90)
+    walk.xy_px[:, :, 0] += np.linspace(-400, 0, len(walk))[:, None]
+    reps = series_from_poses(animate(rep_keys(STANDING, [UP] * 3)), yaw_deg=90)
+    result, events = run(concat(walk, reps))
+    assert result.rep_count == 3
+    assert result.set_start_s >= 3.0  # the set starts once the person stands still, not before
+    assert events[0].kind == EventKind.READY
+
+
+def test_feet_hidden_briefly_hold_state_and_never_make_a_rep():
+    s = series_from_poses(animate(rep_keys(STANDING, [UP] * 3)), yaw_deg=90)
+    feet = [L.LEFT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
+    s = hide(s, feet, 2.3, 2.4, jump_px=80)  # mid-rise of rep 1: landmarks jump, unseen
+    s = hide(s, feet, 5.0, 5.07, jump_px=80)  # at rest between reps
+    result, _ = run(s)
+    assert result.rep_count == 3
+
+
+def test_leaving_the_frame_ends_the_set_and_coming_back_starts_again():
+    first = series_from_poses(animate(rep_keys(STANDING, [UP] * 2)), yaw_deg=90)
+    gone = drop(series_from_poses(animate([(0, STANDING), (3.0, STANDING)]), yaw_deg=90), 0, 3.0)
+    second = series_from_poses(animate(rep_keys(STANDING, [UP] * 2)), yaw_deg=90)
+    result, events = run(concat(first, gone, second))
+    kinds = [e.kind for e in events]
+    assert result.rep_count == 4
+    assert kinds.count(EventKind.READY) == 2 and kinds.count(EventKind.SET_END) == 1
+    assert kinds.index(EventKind.SET_END) == 3  # READY, REP, REP, SET_END, READY, ...
+
+
+def test_standing_still_or_jitter_counts_nothing():
+    s = jitter(series_from_poses(animate([(0, STANDING), (20.0, STANDING)]), yaw_deg=40), px_sd=2.0)
+    result, _ = run(s)
+    assert result.rep_count == 0
+
+
+def test_unknown_setting_is_rejected():
+    from formcheck.errors import FormcheckError
+    with pytest.raises(FormcheckError, match="unknown setting"):
+        CalfRaiseChecker({"min_lift": 0.1})

@@ -1,6 +1,8 @@
 """Hold and timer checkers on synthetic landmark series with exact expected times, passes and switches."""
 import math
 
+import numpy as np
+
 import pytest
 
 from builders import LYING_BACK, LYING_SIDE, SEATED, STANDING, animate, drop, jitter, series_from_poses
@@ -133,3 +135,98 @@ def test_foam_roll_real_clips_count_three_passes(clip):
     assert result.rep_count == 3
     assert 8.0 < result.summary["active_s"] < 11.5  # rolling is seen from ~0.5 s to ~10.5 s
     assert result.summary["switches"] == 0
+
+
+# ---- arch roll -----------------------------------------------------------------------------------
+def roll_foot(side, strokes, t0, *, lead_s=2.0, stroke_s=1.5, tail_s=2.0):
+    """Seated, one foot rolls a ball forward and back (the knee opens ~18° and closes per stroke)."""
+    keys = [(t0, SEATED), (t0 + lead_s, SEATED)]
+    t = t0 + lead_s
+    for _ in range(strokes):
+        keys += [(t + stroke_s / 2, SEATED.leg(side, knee_flex_deg=72)), (t + stroke_s, SEATED)]
+        t += stroke_s
+    return keys + [(t + tail_s, SEATED)]
+
+
+@pytest.mark.parametrize("yaw", [30, 90])
+def test_arch_roll_time_per_foot_and_switch(yaw):
+    first = roll_foot("right", 10, 0.0)  # rolls 2-17 s
+    second = roll_foot("left", 6, first[-1][0] + 1.0)  # rolls 22-31 s
+    s = jitter(series_from_poses(animate(first + second, fps=FPS), yaw_deg=yaw, root_height_m=0.49), seed=2)
+    result, events = run_on_series(make_checker("arch_roll"), s)
+    by_foot = result.summary["active_s_by_foot"]
+    assert by_foot["right"] == pytest.approx(15.0, abs=0.8)
+    assert by_foot["left"] == pytest.approx(9.0, abs=0.8)
+    switches = [e for e in events if e.kind == EventKind.CUE]
+    assert [e.text for e in switches] == ["Switched: now your left foot"] and 22.0 < switches[0].t_s < 26.0
+
+
+def test_arch_roll_both_feet_moving_is_not_rolling():
+    keys = [(0, SEATED)]
+    for i in range(8):  # both knees open and close together: shifting, not rolling
+        keys += [(1 + 1.5 * i + 0.75, SEATED.legs(knee_flex_deg=72)), (1 + 1.5 * (i + 1), SEATED)]
+    s = series_from_poses(animate(keys, fps=FPS), yaw_deg=60, root_height_m=0.49)
+    result, _ = run_on_series(make_checker("arch_roll"), s)
+    assert result.summary["active_s"] == 0
+
+
+# ---- ankle alphabet --------------------------------------------------------------------------------
+def tracing(side, t0, dur_s, *, lead_s=2.0, tail_s=2.0, plantar_deg=25.0, rot_deg=15.0, period_s=2.0):
+    """Seated, one leg lifted; the foot draws loops (ankle up/down with the leg turning in/out)."""
+    base = SEATED.leg(side, knee_flex_deg=30, hip_flex_deg=80, hip_rot_deg=rot_deg)
+    out = []
+    for i in range(int((lead_s + dur_s + tail_s) * FPS)):
+        u = i / FPS - lead_s
+        p = base
+        if 0 <= u <= dur_s:
+            w = 2 * math.pi * u / period_s
+            p = base.leg(side, ankle_plantar_deg=plantar_deg * math.sin(w), hip_rot_deg=rot_deg * math.cos(w))
+        out.append((t0 + i / FPS, p))
+    return out
+
+
+def test_ankle_alphabet_time_trace_and_range_per_foot():
+    frames = tracing("right", 0.0, 20.0) + tracing("left", 25.0, 10.0)
+    s = jitter(series_from_poses(frames, yaw_deg=40, root_height_m=0.49), seed=3)
+    checker = make_checker("ankle_alphabet")
+    traces = []
+    events = []
+    for t_ms, sample in s.samples():
+        events += checker.update(t_ms, sample)
+        traces.append(len(checker.state.trace_xy_px))
+    result = checker.result()
+    by_foot = result.summary["active_s_by_foot"]
+    assert by_foot["right"] == pytest.approx(20.0, abs=0.8)
+    assert by_foot["left"] == pytest.approx(10.0, abs=0.8)
+    assert [e.text for e in events if e.kind == EventKind.CUE] == ["Switched: now your left foot"]
+    assert max(traces) >= 4.0 * FPS - 2  # the drawn path holds about the last 4 s
+    rng = result.summary["range_by_foot"]
+    # the toe path relative to the knee, measured directly on the figure's metric points
+    rel = s.world_xyz_m[:, 32] - s.world_xyz_m[:, 26]  # right toe - right knee
+    moving = (s.t_ms > 2500) & (s.t_ms < 21500)
+    assert rng["right"]["height_cm"] == pytest.approx(100 * np.ptp(rel[moving, 1]), rel=0.25)
+    assert rng["right"]["area_cm2"] > 20 and rng["left"]["area_cm2"] > 20
+
+
+def test_ankle_alphabet_small_vs_big_letters():
+    small = series_from_poses(tracing("right", 0.0, 10.0, plantar_deg=10, rot_deg=6), yaw_deg=40, root_height_m=0.49)
+    big = series_from_poses(tracing("right", 0.0, 10.0), yaw_deg=40, root_height_m=0.49)
+    r_small, _ = run_on_series(make_checker("ankle_alphabet"), small)
+    r_big, _ = run_on_series(make_checker("ankle_alphabet"), big)
+    a_small = r_small.summary["range_by_foot"]["right"]["area_cm2"]
+    a_big = r_big.summary["range_by_foot"]["right"]["area_cm2"]
+    assert a_big > 3 * a_small > 0
+
+
+# ---- big-toe lift ------------------------------------------------------------------------------------
+def test_big_toe_lift_is_a_plain_timer_and_says_so():
+    keys = [(0, STANDING), (3, STANDING), (4, SEATED), (24, SEATED), (25, STANDING), (30, STANDING)]
+    frames = animate(keys, fps=FPS)
+    # seated from 4 s to 24 s; the figure's hips stay put, so give it a seat height throughout
+    s = series_from_poses(frames, root_height_m=0.49, yaw_deg=30)
+    result, events = run_on_series(make_checker("big_toe_lift"), s)
+    assert result.summary["hold_s"] == pytest.approx(20.0, abs=1.5)
+    assert [e.text for e in events if e.kind == EventKind.HOLD] == ["10 s"]
+    assert "cannot see your toes" in result.warnings[0]
+    from formcheck.checkers import get_checker_class
+    assert any("cannot see your toes" in c for c in get_checker_class("big_toe_lift").checks)

@@ -98,7 +98,7 @@ class Debounce:
 
 
 class RecentRange:
-    """Largest per-axis spread of a point over the last `window_s` seconds (None until half a window is seen)."""
+    """Largest per-axis spread of a point over the last `window_s` seconds (None until most of a window is seen)."""
 
     def __init__(self, window_s: float) -> None:
         self.window_s = window_s
@@ -109,7 +109,7 @@ class RecentRange:
             self._buf.append((t_s, np.atleast_1d(np.asarray(point, float))))
         while self._buf and t_s - self._buf[0][0] > self.window_s:
             self._buf.popleft()
-        if len(self._buf) < 2 or self._buf[-1][0] - self._buf[0][0] < 0.5 * self.window_s:
+        if len(self._buf) < 2 or self._buf[-1][0] - self._buf[0][0] < 0.8 * self.window_s:
             return None
         pts = np.array([p for _, p in self._buf])
         return float(np.ptp(pts, axis=0).max())
@@ -128,3 +128,16 @@ def milestones_crossed(before_s: float, now_s: float, every_s: float) -> list[in
     first = math.floor(before_s / every_s + 1e-9) + 1  # same rounding both ends: a mark never repeats
     last = math.floor(now_s / every_s + 1e-9)
     return [int(round(k * every_s)) for k in range(first, last + 1) if k > 0]
+
+
+def moving_side(ranges: dict[str, float | None], min_range: float, dominance: float = 2.0) -> str | None:
+    """The one side (foot, leg) that moves: its recent range is at least `min_range` and
+    `dominance` times the other's. None when nothing moves or both do (walking, shifting)."""
+    seen = {k: v for k, v in ranges.items() if v is not None}
+    if not seen:
+        return None
+    side = max(seen, key=lambda k: seen[k])
+    if seen[side] < min_range:
+        return None
+    others = [v for k, v in seen.items() if k != side]
+    return side if all(seen[side] >= dominance * v for v in others) else None

@@ -37,6 +37,7 @@ class TimedChecker(Checker):
     milestone_every_s: ClassVar[float] = 10.0
     targets_s: ClassVar[tuple[float, ...]] = ()  # "Done!" marks (a hold's 30 s / 60 s, a side's 5 min)
     per_side: ClassVar[bool] = False  # TIMER: milestones count each side's total, not one bout
+    side_word: ClassVar[str] = "side"  # "side" (foam rolling) or "foot"
     waiting_status: ClassVar[str] = "Get into position"
     active_status: ClassVar[str] = "Holding"
     signal_label: ClassVar[str] = ""
@@ -71,10 +72,14 @@ class TimedChecker(Checker):
         return {}
 
     def milestone_text(self, mark_s: int, side: str | None) -> str:
-        where = f" on your {side} side" if side in ("left", "right") else ""
+        where = f" on your {side} {self.side_word}" if side in ("left", "right") else ""
         if mark_s in self.targets_s:
-            return f"{fmt_duration(mark_s)}{where}: done!"
+            switch = f" Switch {self.side_word}s." if side in ("left", "right") and self.per_side else ""
+            return f"{fmt_duration(mark_s)}{where}: done!{switch}".replace("foots", "feet")
         return f"{fmt_duration(mark_s)}{where}"
+
+    def switch_text(self, new: str) -> str:
+        return f"Switched: now your {new} {self.side_word}"
 
     # ---- streaming ------------------------------------------------------------------------
     def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:

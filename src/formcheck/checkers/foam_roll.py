@@ -22,7 +22,7 @@ from ..pose import PoseSample
 from ..posture import STANDING, classify_posture, hip_centre_px, torso_px
 from ..timing import Debounce, RecentRange
 from . import register
-from ._timed import TimedChecker, fmt_duration
+from ._timed import TimedChecker
 from .base import Event, EventKind, Fault, Mode, Rep
 
 
@@ -111,8 +111,7 @@ class FoamRollChecker(TimedChecker):
         before = self._side.value
         if self._side.update(t_s, reading):
             if before is not None:
-                where = "both legs" if reading == "both" else f"your {reading} side"
-                self.pending_events.append(Event(EventKind.CUE, t_s, f"Switched: now rolling {where}"))
+                self.pending_events.append(Event(EventKind.CUE, t_s, self.switch_text(reading)))
                 self.switches += 1
             # the new side began when its readings began: count its passes from there
             self._reset_passes()
@@ -188,12 +187,8 @@ class FoamRollChecker(TimedChecker):
         return super().finish(t_ms)
 
     # ---- words ---------------------------------------------------------------------------
-    def milestone_text(self, mark_s: int, side: str | None) -> str:
-        where = "" if side in (None, "both") else f" on your {side} side"
-        if mark_s in self.targets_s:
-            other = " Switch sides." if side in ("left", "right") else ""
-            return f"{fmt_duration(mark_s)}{where}: done!{other}"
-        return f"{fmt_duration(mark_s)}{where}"
+    def switch_text(self, new: str) -> str:
+        return "Switched: now rolling both legs" if new == "both" else f"Switched: now rolling your {new} side"
 
     def status_text(self) -> str:
         side = self._side.value

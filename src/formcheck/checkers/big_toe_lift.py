@@ -1,0 +1,75 @@
+"""Big-toe lift: a plain hold timer, because the lift itself cannot be seen.
+
+The body-pose model has no toe joints (one point per foot at the tip of the shoe), so it
+cannot tell a lifted big toe from a resting one. Rather than pretend, this only times how
+long you sit or lie still with your feet in view while you do the lifts, and says so.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import from_dict
+from ..landmarks import LEG, SIDES
+from ..pose import PoseSample
+from ..posture import LYING, SEATED, classify_posture, shank_px
+from ..timing import RecentRange
+from . import register
+from ._timed import TimedChecker
+from .base import Fault, Mode
+
+NOTE = ("The camera cannot see your toes (the body model has no toe joints), so this does not "
+        "check the lift: it only times how long you hold, sitting or lying still with your feet in view.")
+
+
+@dataclass(frozen=True)
+class BigToeLiftConfig:
+    min_visibility: float = 0.5  # MediaPipe's usual in-view cut
+    # Still = heels and ankles moved less than this many shank lengths within the window
+    # (~4 cm: above the ~0.01 jitter, well below getting up or shifting the feet).
+    still_shank: float = 0.1
+    still_window_s: float = 1.0
+
+
+@register
+class BigToeLiftChecker(TimedChecker):
+    exercise = "big_toe_lift"
+    title = "Big-toe lift (timer only)"
+    mode = Mode.HOLD
+    checks = ("cannot see your toes: the body model has no toe joints, so the lift itself is not checked",
+              "times how long you sit or lie still with your feet in view")
+    best_views = ("front", "oblique", "side")
+    waiting_status = "Sit still with your feet in view"
+    active_status = "Timing"
+
+    def __init__(self, config: dict | BigToeLiftConfig | None = None) -> None:
+        super().__init__()
+        self.cfg = config if isinstance(config, BigToeLiftConfig) else from_dict(BigToeLiftConfig, config)
+        self._still = RecentRange(self.cfg.still_window_s)
+        self._shank_px: deque[float] = deque(maxlen=300)
+
+    def measure(self, t_s: float, s: PoseSample | None) -> tuple[str | None, list[Fault]]:
+        c = self.cfg
+        feet = [LEG[sd][k] for sd in SIDES for k in ("ankle", "heel")]
+        if s is None or classify_posture(s) not in (SEATED, LYING) or \
+                not s.seen(*feet, min_visibility=c.min_visibility):
+            self._still.clear()
+            return None, []
+        lengths = [v for v in (shank_px(s, sd) for sd in SIDES) if v > 5]
+        if lengths:
+            self._shank_px.append(max(lengths))
+        if not self._shank_px:
+            return None, []
+        moved = self._still.update(t_s, s.xy_px[feet].reshape(-1))
+        still = moved is not None and moved / float(np.median(self._shank_px)) < c.still_shank
+        return ("holding" if still else None), []
+
+    def extra_summary(self) -> dict:
+        return {"note": NOTE}
+
+    def result(self):
+        r = super().result()
+        r.warnings.insert(0, NOTE)
+        return r

@@ -1,0 +1,133 @@
+"""Leg press (sled or seated machine; side view for depth, front view for the knees).
+
+Signal: knee bend (180° minus the knee angle) per leg, the knee angle from the thigh's and
+the shank's vertical extents (`_legs.knee_deg`, depth-free). A rep is a bend (sled lowered)
+and a press back out, starting from the legs extended; both legs together are one rep.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..counting import RepSegment
+from ..landmarks import LEG, SIDES
+from ..pose import PoseSample
+from . import register
+from ._legs import BoneLengths, elevation_deg, knee_deg, leg_seen
+from ._side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
+from .base import Fault, Rep
+
+
+@dataclass(frozen=True)
+class LegPressConfig(SideRepConfig):
+    # A leg press bends the knee ~70-90° (from nearly straight to about a right angle); a bend
+    # under a third of that is not a rep (resting jitter of this signal is ~5-10°, measured).
+    min_swing: float = 25.0
+    # Still = the knee moves less than half the smallest rep.
+    still_range: float = 12.0
+    # On the machine: the thigh is raised at least this far from hanging (hips flexed on the
+    # seat; a standing person's thigh is at 5-15°), in the start position and through every rep.
+    seated_thigh_deg: float = 40.0
+    # Start position: legs pressed out, knees straighter than this.
+    start_knee_deg: float = 130.0
+    # Depth: the usual cue is to lower until the knees are bent to about a right angle; a
+    # bottom more than 20° short of that (over 110°) is a shallow rep.
+    shallow_knee_deg: float = 110.0
+    # Lockout snap: the knees should keep a slight bend at the top; 175° and over is locked
+    # straight (the few degrees left are the landmarks' error at a straight knee).
+    locked_knee_deg: float = 175.0
+    # Knees caving: knee-to-ankle separation ratio (knees' distance over ankles' distance)
+    # under 0.8 at the bottom; the frontal-plane screening cut used for knee valgus
+    # (Barber-Westin et al. 2005, drop-jump KASR). Front or oblique view only: side-on the
+    # separation is depth, the coordinate the model guesses.
+    min_knee_ankle_ratio: float = 0.8
+
+
+@register
+class LegPressChecker(SideRepChecker):
+    exercise = "leg_press"
+    title = "Leg press"
+    config_class = LegPressConfig
+    checks = ("counts each lowering and press (both legs or one)", "depth: knees bent to about a right angle",
+              "knees track over the toes (front view)", "soft knees at the top (no locking out)",
+              "tempo (not too fast)")
+    best_views = ("side", "front", "oblique")
+    bar_label = "Knee bend"
+    range_metric = "range_deg"
+    ready_text = "Sit in the machine, legs pressed out, and hold still"
+    go_text = "Ready: lower the weight"
+    cfg: LegPressConfig
+
+    def __init__(self, config: dict | LegPressConfig | None = None) -> None:
+        super().__init__(config)
+        self.bones = BoneLengths()
+
+    def measure(self, s: PoseSample) -> tuple[dict[str, float], dict[str, float]]:
+        values, extra = {}, {}
+        for sd in SIDES:
+            leg = LEG[sd]
+            extra[f"knee.{sd}"] = extra[f"thigh_deg.{sd}"] = math.nan
+            if not leg_seen(s, sd, "hip", "knee", "ankle", min_visibility=self.cfg.min_visibility):
+                continue
+            extra[f"knee.{sd}"] = knee_deg(s, sd, self.bones)
+            values[sd] = 180.0 - extra[f"knee.{sd}"]
+            extra[f"thigh_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["knee"], self.bones.get(f"thigh.{sd}"))
+        extra["knee_ankle_ratio"] = math.nan
+        if all(leg_seen(s, sd, "knee", "ankle", min_visibility=self.cfg.min_visibility) for sd in SIDES):
+            ankles = float(np.linalg.norm(s.world(LEG["left"]["ankle"]) - s.world(LEG["right"]["ankle"])))
+            knees = float(np.linalg.norm(s.world(LEG["left"]["knee"]) - s.world(LEG["right"]["knee"])))
+            if ankles > 0.05:
+                extra["knee_ankle_ratio"] = knees / ankles
+        return values, extra
+
+    def in_position(self, extra: dict[str, float]) -> str | None:
+        thighs = finite(extra.get(f"thigh_deg.{sd}") for sd in SIDES)
+        if not thighs or max(thighs) < self.cfg.seated_thigh_deg:
+            return "Sit in the machine to start"
+        knees = finite(extra.get(f"knee.{sd}") for sd in SIDES)
+        if not knees or min(knees) < self.cfg.start_knee_deg:
+            return "Start with your legs pressed out"
+        return None
+
+    def accept(self, side: str, seg: RepSegment, frames: list[RepFrame]) -> bool:
+        """On the machine through the rep: a knee bend with the thigh hanging is a squat."""
+        thighs = finite(f.extra.get(f"thigh_deg.{side}") for f in frames)
+        return not thighs or float(np.percentile(thighs, 10)) >= self.cfg.seated_thigh_deg
+
+    def rep_metrics(self, segs: dict[str, RepSegment], frames: list[RepFrame]) -> dict[str, float]:
+        side = max(segs, key=lambda sd: segs[sd].amplitude)
+        seg = segs[side]
+        down_s, bottom_s, up_s = self.phase_times(side, seg, frames)
+        knees = {sd: finite(f.extra.get(f"knee.{sd}") for f in frames) for sd in segs}
+        bottom = [f for f in frames if abs(f.t_s - seg.peak_t_s) <= 0.25]
+        ratios = finite(f.extra.get("knee_ankle_ratio") for f in bottom)
+        return {"bottom_knee_deg": round(max(min(k) for k in knees.values() if k), 1),  # the shallower leg
+                # the straighter of the legs at either end of the rep (counter's valleys, smoothed)
+                "top_knee_deg": round(180.0 - min(min(g.start_value, g.end_value) for g in segs.values()), 1),
+                "range_deg": round(seg.amplitude, 1),
+                "lower_s": round(down_s, 2), "bottom_hold_s": round(bottom_s, 2), "press_s": round(up_s, 2),
+                "knee_ankle_ratio": round(min(ratios), 2) if ratios else math.nan}
+
+    def rep_faults(self, rep: Rep, segs: dict[str, RepSegment], at_end: bool) -> list[Fault]:
+        c, m, out = self.cfg, rep.metrics, []
+        if m["bottom_knee_deg"] > c.shallow_knee_deg:
+            out.append(Fault("shallow", f"Go deeper: bend your knees to about a right angle "
+                                        f"({m['bottom_knee_deg'] - 90:.0f}° to go)"))
+        ratio = m["knee_ankle_ratio"]
+        if self.view.view != "side" and math.isfinite(ratio) and ratio < c.min_knee_ankle_ratio:
+            out.append(Fault("knees_caving", "Push your knees out over your toes"))
+        if m["top_knee_deg"] >= c.locked_knee_deg:
+            out.append(Fault("lockout_snap", "Keep a slight bend at the top: don't snap your knees straight"))
+        fast = too_fast(rep, c, m["lower_s"], m["press_s"])
+        if fast:
+            out.append(fast)
+        return out
+
+    def low_range_fault(self, rep: Rep, best: float) -> Fault:
+        return Fault("low_rise", f"Go as deep as your best: {best - rep.metrics['range_deg']:.0f}° less bend")
+
+    def summary(self) -> dict:
+        b = finite(r.metrics["bottom_knee_deg"] for r in self.reps)
+        return {"deepest_knee_deg": round(min(b), 1) if b else None}

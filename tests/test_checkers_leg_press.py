@@ -1,0 +1,51 @@
+"""Leg press on a synthetic reclined figure: exact counts, depth, knees caving, lockout."""
+import pytest
+
+from builders import STANDING, Pose, animate, jitter, rep_keys, series_from_poses
+from formcheck.checkers import make_checker
+from formcheck.checkers.base import run_on_series
+
+TOP = Pose(trunk_flex_deg=-40.0).legs(hip_flex_deg=60.0, knee_flex_deg=20.0)  # legs pressed out, soft knees
+BOTTOM = TOP.legs(hip_flex_deg=110.0, knee_flex_deg=90.0)
+SHALLOW = TOP.legs(hip_flex_deg=90.0, knee_flex_deg=55.0)
+CAVING = BOTTOM.legs(knee_flex_deg=95.0, hip_abd_deg=-4.0, hip_rot_deg=20.0)  # knees in, feet stay out
+LOCKED = TOP.legs(knee_flex_deg=2.0)
+
+
+def run(keys, yaw):
+    series = series_from_poses(animate(keys), yaw_deg=yaw, root_height_m=0.6)
+    return run_on_series(make_checker("leg_press"), series)[0]
+
+
+def codes(result):
+    return [sorted(f.code for f in r.faults) for r in result.reps]
+
+
+@pytest.mark.parametrize("yaw", [0.0, 45.0, 90.0])
+def test_clean_reps(yaw):
+    result = run(rep_keys(TOP, [BOTTOM] * 4), yaw)
+    assert result.rep_count == 4
+    assert codes(result) == [[]] * 4
+    assert result.reps[0].metrics["bottom_knee_deg"] == pytest.approx(90, abs=2)
+    assert result.reps[0].metrics["top_knee_deg"] == pytest.approx(160, abs=2)
+
+
+def test_faults_at_their_reps_front_view():
+    tops = [BOTTOM, SHALLOW, CAVING, BOTTOM, BOTTOM]
+    tempo = [None, None, None, (0.25, 0.25), None]
+    bottoms = [None, None, None, LOCKED, None]  # pressed out to a locked knee, rep 5 starts from it
+    result = run(rep_keys(TOP, tops, tempo=tempo, bottoms=bottoms, top_s=0.1), 0.0)
+    assert result.rep_count == 5
+    assert codes(result) == [[], ["low_rise", "shallow"], ["knees_caving"], ["too_fast"], ["lockout_snap"]]
+    assert result.reps[2].faults[0].message == "Push your knees out over your toes"
+
+
+def test_knees_not_judged_side_on():
+    result = run(rep_keys(TOP, [CAVING] * 2), 90.0)
+    assert result.rep_count == 2 and codes(result) == [[], []]
+
+
+def test_squat_is_not_a_leg_press():
+    squat = STANDING.legs(hip_flex_deg=90.0, knee_flex_deg=100.0).but(trunk_flex_deg=30.0)
+    series = jitter(series_from_poses(animate(rep_keys(STANDING, [squat] * 3)), yaw_deg=40.0))
+    assert run_on_series(make_checker("leg_press"), series)[0].rep_count == 0

@@ -11,7 +11,7 @@ from formcheck.models import DEFAULT_MODEL, MODELS_DIR, resolve_model_path
 
 def _frame_with_person():
     for folder, pattern in ((SAMPLE_VIDEOS, "calf_raise*.mp4"), (SHARED_VIDEOS, "calf_raise_fitbod_side.mp4")):
-        clips = sorted(folder.glob(pattern)) if folder.is_dir() else []
+        clips = sorted(c for c in folder.glob(pattern) if ".partial" not in c.name) if folder.is_dir() else []
         if clips:
             from formcheck.video_io import open_video
             with open_video(clips[0]) as v:

@@ -1,0 +1,154 @@
+"""Ankle point and flex (seated or lying; side view best): cycles, angles per foot, hold time.
+
+Signal: the foot's angle to the shank, per foot, as plantarflexion in degrees (0 = foot at
+a right angle to the shank, + = toes pointed away, - = toes pulled up, i.e. dorsiflexion),
+from metric world landmarks (shank knee->ankle, foot heel->toe tip). One cycle is a point
+and a flex back; both feet together are one cycle. Each cycle is rated against the normal
+range of motion: 20° of dorsiflexion and 50° of plantarflexion (AAOS; Norkin & White).
+The foot is short and often points at the camera, so the angles are rough (+-10°) and
+the rules below only flag clear shortfalls.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..counting import RepSegment
+from ..geometry import angle_deg
+from ..landmarks import LEG, SIDES
+from ..pose import PoseSample
+from . import register
+from ._legs import BoneLengths, elevation_deg, knee_deg, leg_seen
+from ._side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
+from .base import Event, Fault, Rep
+
+NORMAL_DORSIFLEXION_DEG = 20.0  # AAOS normal active range
+NORMAL_PLANTARFLEXION_DEG = 50.0
+
+
+@dataclass(frozen=True)
+class AnkleFlexionConfig(SideRepConfig):
+    # A point-and-flex cycle spans up to ~70° (20° up + 50° down). Under 20° (under a third
+    # of that) is not a cycle: the foot-to-shank angle of a standing foot wobbles by up to
+    # ~15° as the weight shifts (measured on the real standing clips).
+    min_swing: float = 20.0
+    still_range: float = 10.0
+    # Only the foot moves: a cycle during which the knee angle or the shin's tilt changes by
+    # more than this is a leg exercise (squat, lunge, kick), not an ankle one.
+    max_leg_motion_deg: float = 20.0
+    # Rated against the normal range: under half of it is a clear shortfall (the landmarks'
+    # own error on a foot is ~10°, so a tighter rule would cue people with normal ankles).
+    min_point_deg: float = NORMAL_PLANTARFLEXION_DEG / 2
+    min_flex_deg: float = NORMAL_DORSIFLEXION_DEG / 2
+
+
+@register
+class AnkleFlexionChecker(SideRepChecker):
+    exercise = "ankle_flexion"
+    title = "Ankle point and flex"
+    config_class = AnkleFlexionConfig
+    checks = ("counts each point-and-flex cycle, per foot", "how far the toes point and pull up (degrees)",
+              "against the normal range (20° up, 50° down)", "hold time at the pointed end",
+              "tempo (not too fast)")
+    best_views = ("side", "oblique")
+    bar_label = "Toes pointed"
+    range_metric = "plantarflexion_deg"  # "below your best" compares how far the toes point
+    ready_text = "Hold your foot still, foot and knee in view"
+    go_text = "Ready: point your toes, then pull them up"
+
+    def __init__(self, config: dict | AnkleFlexionConfig | None = None) -> None:
+        super().__init__(config)
+        self.bones = BoneLengths()
+
+    def measure(self, s: PoseSample) -> tuple[dict[str, float], dict[str, float]]:
+        values, extra = {}, {}
+        for sd in SIDES:
+            leg = LEG[sd]
+            extra[f"knee_deg.{sd}"] = extra[f"shin_deg.{sd}"] = math.nan
+            if not leg_seen(s, sd, "knee", "ankle", "heel", "toe", min_visibility=self.cfg.min_visibility):
+                continue
+            self.bones.add(f"shank.{sd}", float(np.linalg.norm(s.world(leg["ankle"]) - s.world(leg["knee"]))))
+            extra[f"shin_deg.{sd}"] = elevation_deg(s, leg["knee"], leg["ankle"], self.bones.get(f"shank.{sd}"))
+            if leg_seen(s, sd, "hip", min_visibility=self.cfg.min_visibility):
+                extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
+            down = s.world(leg["ankle"]) - s.world(leg["knee"])
+            foot = s.world(leg["toe"]) - s.world(leg["heel"])
+            a = angle_deg(down, np.zeros(3), foot)  # between the two directions
+            if math.isfinite(a):
+                values[sd] = 90.0 - a
+        return values, extra
+
+    def accept(self, side: str, seg: RepSegment, frames: list[RepFrame]) -> bool:
+        for name in ("knee_deg", "shin_deg"):
+            v = finite(f.extra.get(f"{name}.{side}") for f in frames)
+            if v and np.ptp(v) > self.cfg.max_leg_motion_deg:
+                return False
+        return True
+
+    def rep_metrics(self, segs: dict[str, RepSegment], frames: list[RepFrame]) -> dict[str, float]:
+        side = max(segs, key=lambda sd: segs[sd].amplitude)
+        seg = segs[side]
+        up_s, top_s, down_s = self.phase_times(side, seg, frames)
+        vals = finite(f.smooth[side] for f in frames)
+        point = max(vals) if vals else seg.peak_value
+        after = finite(f.smooth[side] for f in frames if f.t_s >= seg.peak_t_s)
+        # the flex that closes this cycle; it often comes after the counter has closed the
+        # cycle, so it is completed when the next cycle starts or the set ends (_credit_flex)
+        flex = -min(after + [seg.end_value])
+        m = {"plantarflexion_deg": round(point, 1), "dorsiflexion_deg": round(flex, 1),
+             "range_deg": round(point + flex, 1),
+             "point_pct_of_normal": round(100 * max(point, 0.0) / NORMAL_PLANTARFLEXION_DEG),
+             "flex_pct_of_normal": round(100 * max(flex, 0.0) / NORMAL_DORSIFLEXION_DEG),
+             "up_s": round(up_s, 2), "point_hold_s": round(top_s, 2), "down_s": round(down_s, 2)}
+        if self.reps[:-1] and self.reps[-1].metrics == {}:  # a new cycle: the flex before it closes the last
+            self._credit_flex(self.reps[-2], -seg.start_value)
+        return m
+
+    def _credit_flex(self, rep: Rep, flex_deg: float) -> None:
+        if flex_deg <= rep.metrics.get("dorsiflexion_deg", math.inf):
+            return
+        m = rep.metrics
+        m["dorsiflexion_deg"] = round(flex_deg, 1)
+        m["range_deg"] = round(m["plantarflexion_deg"] + flex_deg, 1)
+        m["flex_pct_of_normal"] = round(100 * max(flex_deg, 0.0) / NORMAL_DORSIFLEXION_DEG)
+        if flex_deg >= self.cfg.min_flex_deg:
+            rep.faults = [f for f in rep.faults if f.code != "limited_flex"]
+
+    def finish(self, t_ms: float) -> list[Event]:
+        events = super().finish(t_ms)
+        if self.reps:  # the last cycle's flex: the lowest the foot went after its point
+            last = self.reps[-1]
+            sides = [last.side] if last.side else list(SIDES)
+            after = finite(f.smooth[sd] for f in self._frames if f.t_s >= last.peak_s for sd in sides)
+            if after:
+                self._credit_flex(last, -min(after))
+        return events
+
+    def rep_faults(self, rep: Rep, segs: dict[str, RepSegment], at_end: bool) -> list[Fault]:
+        c, m, out = self.cfg, rep.metrics, []
+        if m["plantarflexion_deg"] < c.min_point_deg:
+            out.append(Fault("limited_point", f"Point your toes further: {m['plantarflexion_deg']:.0f}° "
+                                              f"of about {NORMAL_PLANTARFLEXION_DEG:.0f}°"))
+        if m["dorsiflexion_deg"] < c.min_flex_deg:
+            out.append(Fault("limited_flex", f"Pull your toes up more: {max(m['dorsiflexion_deg'], 0):.0f}° "
+                                             f"of about {NORMAL_DORSIFLEXION_DEG:.0f}°"))
+        fast = too_fast(rep, c, m["up_s"], m["down_s"])
+        if fast:
+            out.append(Fault("too_fast", "Slow down: point, hold a moment, then pull up"))
+        return out
+
+    def low_range_fault(self, rep: Rep, best: float) -> Fault:
+        return Fault("low_rise", f"Point further: {best - rep.metrics['plantarflexion_deg']:.0f}° less than your best")
+
+    def summary(self) -> dict:
+        out: dict = {"point_hold_s": round(sum(r.metrics["point_hold_s"] for r in self.reps), 2)}
+        for sd in SIDES:
+            mine = [r for r in self.reps if r.side in (sd, None)]
+            p = finite(r.metrics["plantarflexion_deg"] for r in mine)
+            d = finite(r.metrics["dorsiflexion_deg"] for r in mine)
+            out[f"best_plantarflexion_deg_{sd}"] = round(max(p), 1) if p else None
+            out[f"best_dorsiflexion_deg_{sd}"] = round(max(d), 1) if d else None
+        return out
+

@@ -1,0 +1,62 @@
+"""Ankle point and flex on a synthetic seated figure: cycles per foot, angles, holds, faults."""
+from pathlib import Path
+
+import pytest
+
+from builders import SEATED, STANDING, animate, jitter, rep_keys, series_from_poses
+from formcheck.checkers import make_checker
+from formcheck.checkers.base import run_on_series
+
+LEGS_OUT = SEATED.legs(knee_flex_deg=30.0)  # feet off the floor
+POINT = LEGS_OUT.legs(ankle_plantar_deg=45.0)
+FLEX = LEGS_OUT.legs(ankle_plantar_deg=-18.0)
+
+
+def run(keys, yaw=90.0):
+    series = series_from_poses(animate(keys), yaw_deg=yaw, root_height_m=0.6)
+    return run_on_series(make_checker("ankle_flexion"), series)[0]
+
+
+def codes(result):
+    return [sorted(f.code for f in r.faults) for r in result.reps]
+
+
+@pytest.mark.parametrize("yaw", [45.0, 90.0])
+def test_counts_cycles_and_measures_angles(yaw):
+    result = run(rep_keys(LEGS_OUT, [POINT] * 4, bottoms=[FLEX] * 4, top_s=1.0), yaw=yaw)
+    assert result.rep_count == 4
+    assert codes(result) == [[]] * 4
+    m = result.reps[1].metrics
+    assert m["plantarflexion_deg"] == pytest.approx(45, abs=3)
+    assert m["dorsiflexion_deg"] == pytest.approx(18, abs=3)
+    assert m["point_hold_s"] == pytest.approx(1.0, abs=0.4)
+    assert result.summary["best_plantarflexion_deg_left"] == pytest.approx(45, abs=3)
+
+
+def test_per_foot_and_faults():
+    tops = [POINT.leg("right", ankle_plantar_deg=0.0), LEGS_OUT.legs(ankle_plantar_deg=15.0), POINT]
+    bottoms = [FLEX, FLEX, LEGS_OUT]  # left foot alone first, then both; the last flex stops at neutral
+    result = run(rep_keys(LEGS_OUT, tops, bottoms=bottoms))
+    assert result.rep_count == 3
+    assert [r.side for r in result.reps] == ["left", None, None]
+    assert codes(result) == [[], ["limited_point", "low_rise"], ["limited_flex"]]
+    assert result.reps[1].faults[0].message.startswith("Point your toes further")
+
+
+def test_squat_is_not_an_ankle_cycle():
+    squat = STANDING.legs(hip_flex_deg=90.0, knee_flex_deg=100.0, ankle_plantar_deg=-25.0)
+    series = jitter(series_from_poses(animate(rep_keys(STANDING, [squat] * 3)), yaw_deg=40.0))
+    assert run_on_series(make_checker("ankle_flexion"), series)[0].rep_count == 0
+
+
+VIDEOS = Path(__file__).resolve().parents[1] / ".." / "shared" / "videos"
+
+
+@pytest.mark.slow
+def test_real_seated_ankle_clip_smoke():
+    clip = VIDEOS / "ankle_rotation_seated_partial.mp4"
+    if not clip.exists():
+        pytest.skip(f"real clips not here ({VIDEOS}); they are evaluation-only, never shipped")
+    from formcheck.pipeline import analyze_clip
+    result = analyze_clip(clip, "ankle_flexion").result
+    assert result.rep_count <= 7  # small circles, not point-and-flex: a handful at most, never dozens

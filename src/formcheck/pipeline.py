@@ -16,6 +16,7 @@ from .errors import FormcheckError
 from .overlay import annotate
 from .pose import PoseSample, PoseSeries
 from .pose_adapter import PoseEstimator
+from .viewcheck import check_view
 from .video_io import TruncatedVideoError, VideoInfo, VideoWriter, open_video
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
@@ -88,8 +89,10 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
             video_path = writer.close()
         else:  # keep what was drawn, under a name that says it is not the whole clip
             video_path = writer.close(partial=True)
+    advice = check_view((s for _, s in series.samples()), type(checker))
     return Analysis(exercise, info, checker.result(), events, len(t_list), series.found_ratio,
-                    model_name, series, complete, problem, video_path)
+                    model_name, series, complete, problem, video_path,
+                    warnings=[f"Camera: {advice.message}"] if advice.message else [])
 
 
 def extract_series(video: str | os.PathLike, *, model: str | os.PathLike | None = None) -> PoseSeries:

@@ -1,0 +1,61 @@
+"""Camera-view advice from a few seconds of synthetic samples."""
+import pytest
+
+from builders import LYING_BACK, STANDING, animate, concat, drop, hide, series_from_poses
+from formcheck.checkers import get_checker_class
+from formcheck.landmarks import PoseLandmark as L
+from formcheck.viewcheck import check_view
+
+
+def samples(series):
+    return [s for _, s in series.samples()]
+
+
+def still(pose=STANDING, yaw=0.0, seconds=4.0, **kw):
+    return series_from_poses(animate([(0, pose), (seconds, pose)], fps=30), yaw_deg=yaw, **kw)
+
+
+@pytest.mark.parametrize("exercise, yaw, ok", [
+    ("foam_roll", 90, True), ("foam_roll", 0, False),
+    ("ankle_alphabet", 0, True), ("ankle_alphabet", 90, False),
+    ("calf_raise", 0, True), ("calf_raise", 90, True),
+])
+def test_view_suits_exercise(exercise, yaw, ok):
+    advice = check_view(samples(still(yaw=yaw)), get_checker_class(exercise))
+    assert advice.suits is ok
+    if not ok:
+        assert advice.message.startswith("Turn side-on" if yaw == 0 else "Face the camera")
+
+
+def test_lying_advice_talks_about_where_the_camera_goes():
+    advice = check_view(samples(still(LYING_BACK, yaw=90, root_height_m=0.1)),
+                        get_checker_class("hip_width_leg_extension"))
+    assert advice.view == "side" and advice.message.startswith("Put the camera at your feet")
+
+
+def test_feet_out_of_frame_says_step_back():
+    s = still(yaw=90)
+    feet = [L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX]
+    cut = hide(s, feet, 0.0, 10.0, visibility=0.05)
+    assert check_view(samples(cut), get_checker_class("calf_raise")).messages == \
+        ["Step back: your feet are out of the picture"]
+    below = still(yaw=90, floor_px=800.0)  # feet drawn below the bottom edge of a 720-px picture
+    assert "Step back" in check_view(samples(below), get_checker_class("calf_raise")).message
+
+
+def test_dark_or_empty_picture_says_more_light():
+    s = still(yaw=90)
+    s.visibility[:] = 0.3
+    assert "More light" in check_view(samples(s), get_checker_class("calf_raise")).message
+    nobody = drop(still(yaw=90), 0.0, 10.0)
+    advice = check_view(samples(nobody), get_checker_class("calf_raise"))
+    assert advice.view == "unknown" and "More light" in advice.message
+    assert check_view([], get_checker_class("calf_raise")).message is not None
+
+
+def test_only_the_first_seconds_count():
+    turned = series_from_poses(animate([(0, STANDING), (6, STANDING)], fps=30), yaw_deg=0)
+    late = series_from_poses(animate([(0, STANDING), (30, STANDING)], fps=30), yaw_deg=90)
+    late.t_ms += 6000
+    both = concat(turned, late)
+    assert check_view(samples(both), get_checker_class("foam_roll")).view == "front"

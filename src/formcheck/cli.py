@@ -90,6 +90,20 @@ def cmd_eval(a: argparse.Namespace) -> int:
                     include_unused=a.all, cache_dir=a.cache)
 
 
+def cmd_live(a: argparse.Namespace) -> int:
+    from .live import LiveOptions, format_outcome, run_live
+    if a.source and a.camera is not None:
+        raise FormcheckError("use either --camera or --source, not both")
+    opts = LiveOptions(exercise=a.exercise, plan=a.plan, camera=a.camera or 0, source=a.source,
+                       window=not a.no_window, quiet=a.quiet, stats=a.stats, metronome=a.metronome,
+                       model=a.model)
+    outcome = run_live(opts)
+    print(format_outcome(outcome))
+    if outcome.problem:
+        raise FormcheckError(f"{outcome.problem}; everything counted up to then is saved")
+    return outcome.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="formcheck", description="Counts reps and checks form from a video.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -116,6 +130,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", help="pose model (as for analyze)")
     ev.add_argument("--cache", help="folder to cache landmark series in (re-runs skip the model)")
     ev.set_defaults(func=cmd_eval)
+
+    lv = sub.add_parser("live", help="count and coach live from the camera, hands-free (voice, sets, rest)")
+    lv.add_argument("--camera", type=int, help="camera number (default 0)")
+    lv.add_argument("--source", help="play this clip as if it were the camera")
+    lv.add_argument("--exercise", "-e", help="exercise id (see 'formcheck exercises')")
+    lv.add_argument("--plan", help="a workout plan: high_heels_8 or high_heel_rescue")
+    lv.add_argument("--no-window", action="store_true", help="no picture: speak and log only")
+    lv.add_argument("--quiet", "-q", action="store_true", help="do not speak")
+    lv.add_argument("--stats", action="store_true", help="show the camera-to-screen delay")
+    lv.add_argument("--metronome", action="store_true", help="say 'up' and 'down' each second (heel-rise test pace)")
+    lv.add_argument("--model", help="pose model: 'lite' (live default), 'full' or a .task path")
+    lv.set_defaults(func=cmd_live)
     return p
 
 

@@ -271,9 +271,7 @@ class WorkoutFlow:
         reps = sum(1 for e in events if e.kind == EventKind.REP)
         set_end = any(e.kind == EventKind.SET_END for e in events)
 
-        if self._announced_step != self.step_index and self.phase == Phase.WAITING:
-            self._announced_step = self.step_index
-            out.append(FlowEvent(FlowKind.GET_READY, t_s, self._get_ready_text()))
+        self._announce_step(t_s, out)
 
         if self.phase == Phase.REST and reps and self._next_is_same_exercise():
             self._advance(t_s)  # started the next set before the rest was over: go with it
@@ -305,11 +303,13 @@ class WorkoutFlow:
             out += self._active(t_s, dt, reps, set_end, in_position, person_seen, hold_s)
         elif self.phase == Phase.REST:
             left = self.rest_left_s(t_s)
-            if left is not None and 0 < left <= self.cfg.rest_warning_s and "rest_warn" not in self._said:
+            if left is not None and 0 < left <= self.cfg.rest_warning_s < self._rest_s() \
+                    and "rest_warn" not in self._said:
                 self._said.add("rest_warn")
                 out.append(FlowEvent(FlowKind.REST, t_s, f"{math.ceil(left)} seconds"))
             if left is not None and left <= 0:
                 self._advance(t_s)
+                self._announce_step(t_s, out)
 
         away = t_s - self._last_seen_t >= self.cfg.away_s
         resting = self.phase == Phase.REST
@@ -320,6 +320,11 @@ class WorkoutFlow:
             self.stopped = True
             out.append(FlowEvent(FlowKind.STOPPED, t_s, "Nobody in view: stopping and saving. Well done"))
         return out
+
+    def _announce_step(self, t_s: float, out: list[FlowEvent]) -> None:
+        if self._announced_step != self.step_index and self.phase == Phase.WAITING:
+            self._announced_step = self.step_index
+            out.append(FlowEvent(FlowKind.GET_READY, t_s, self._get_ready_text()))
 
     def _active(self, t_s, dt, reps, set_end, in_position, person_seen, hold_s) -> list[FlowEvent]:
         item, out = self.item, []

@@ -17,7 +17,9 @@ The rules (shared by both, in `ThrottledSpeaker`):
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import signal
 import subprocess
 import threading
 from collections import deque
@@ -195,11 +197,20 @@ class EspeakSpeaker(ThrottledSpeaker):
         self._queue.extend(kept)
 
     def _cut_cue(self, t_s: float) -> None:
-        if self._playing_cue(t_s) and self._proc is not None:
-            try:
+        if self._playing_cue(t_s):
+            self._kill_current()
+
+    def _kill_current(self) -> None:
+        """Stop the utterance being spoken (its own process group: the speech program we started)."""
+        if self._proc is None or self._proc.poll() is not None:
+            return
+        try:
+            if hasattr(os, "killpg"):
+                os.killpg(self._proc.pid, signal.SIGTERM)
+            else:
                 self._proc.terminate()
-            except OSError:
-                pass
+        except OSError:
+            pass
 
     def _enqueue(self, u: Utterance) -> None:
         if self.silent:
@@ -219,7 +230,8 @@ class EspeakSpeaker(ThrottledSpeaker):
                 self._current = u
                 try:
                     self._proc = subprocess.Popen(self._cmd + ["--", u.text], stdin=subprocess.DEVNULL,
-                                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                                  start_new_session=os.name == "posix")
                 except OSError as exc:
                     self._proc = None
                     self._fail(f"voice off: cannot start espeak-ng ({exc})")
@@ -251,11 +263,7 @@ class EspeakSpeaker(ThrottledSpeaker):
         with self._cv:
             self._stop = True
             self._queue.clear()
-            if self._proc is not None:
-                try:
-                    self._proc.terminate()
-                except OSError:
-                    pass
+            self._kill_current()
             self._cv.notify()
         self._thread.join(timeout=2.0)
 

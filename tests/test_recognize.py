@@ -1,0 +1,90 @@
+"""Exercise recognition: synthetic standing / seated / lying movements, and every labelled real clip."""
+import csv
+import math
+
+import pytest
+
+from builders import (LYING_BACK, LYING_SIDE, SEATED, STANDING, animate, jitter, rep_keys,
+                      series_from_poses)
+from conftest import SHARED_VIDEOS, shared_clip
+from formcheck.errors import FormcheckError
+from formcheck.recognize import recognize_clip, recognize_series
+
+FPS = 30
+
+
+def reps(rest, top, n=3, **kw):
+    return animate(rep_keys(rest, [top] * n, **kw), fps=FPS)
+
+
+def lying_roll(passes=3):
+    base = LYING_SIDE
+    keys = [(0, base), (1.5, base)]
+    for i in range(passes):
+        t = 1.5 + 3.0 * i
+        keys += [(t + 1.5, base.but(travel_m=0.25)), (t + 3.0, base)]
+    return animate(keys + [(keys[-1][0] + 1.0, base)], fps=FPS)
+
+
+def ankle_circles(rest, side, lying=False, seconds=8.0):
+    out = []
+    for i in range(int(seconds * FPS)):
+        u = i / FPS
+        w = 2 * math.pi * u / 2.0
+        out.append((u, rest.leg(side, ankle_plantar_deg=30 * math.sin(w), hip_rot_deg=15 * math.cos(w))))
+    return out
+
+
+LIFTED = LYING_BACK.legs(hip_flex_deg=45, ankle_plantar_deg=-10)
+CASES = {
+    "calf_raise": (reps(STANDING, STANDING.legs(ankle_plantar_deg=35)), None),
+    "hip_abduction": (reps(STANDING, STANDING.leg("right", hip_abd_deg=35)), None),
+    "squat": (reps(STANDING, STANDING.legs(hip_flex_deg=95, knee_flex_deg=110, ankle_plantar_deg=-30)
+                   .but(trunk_flex_deg=40)), None),
+    "standing still": (animate([(0, STANDING), (8, STANDING)], fps=FPS), None),
+    "leg_extension": (reps(SEATED, SEATED.leg("right", knee_flex_deg=5), up_s=1.5, down_s=1.5), 0.49),
+    "leg_press": (reps(SEATED.legs(hip_flex_deg=110, knee_flex_deg=100).but(trunk_flex_deg=-35),
+                       SEATED.legs(hip_flex_deg=40, knee_flex_deg=10).but(trunk_flex_deg=-35)), 0.49),
+    "seated_calf_raise": (reps(SEATED, SEATED.legs(ankle_plantar_deg=30)), "seat"),
+    "ankle_flexion": (ankle_circles(SEATED.leg("right", knee_flex_deg=40, hip_flex_deg=85), "right"), 0.49),
+    "foam_roll": (lying_roll(), 0.15),
+    "hip_width_leg_extension": (animate([(0, LYING_BACK), (1, LIFTED), (12, LIFTED)], fps=FPS), 0.1),
+    "ankle_alphabet": (ankle_circles(LIFTED, "left"), 0.1),
+    "lying still": (animate([(0, LYING_BACK), (8, LYING_BACK)], fps=FPS), 0.1),
+}
+EXPECTED = {k: (None if k in ("squat", "standing still", "lying still") else k) for k in CASES}
+
+
+@pytest.mark.parametrize("yaw", [20, 45, 80])
+@pytest.mark.parametrize("case", list(CASES))
+def test_recognise_synthetic(case, yaw):
+    frames, root = CASES[case]
+    if root == "seat":  # feet stay on the floor: the seat height follows the heel lift, as on a bench
+        series = series_from_poses(frames, yaw_deg=yaw)
+    else:
+        series = series_from_poses(frames, yaw_deg=yaw, root_height_m=root)
+    exercise, reason = recognize_series(jitter(series, seed=yaw))
+    assert exercise == EXPECTED[case], reason
+    assert reason
+
+
+def _labelled_rows():
+    path = SHARED_VIDEOS / "labels.tsv"
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [(r["file"], r["exercise"]) for r in csv.DictReader(fh, delimiter="\t")]
+
+
+SEED = {"calf_raise", "leg_extension", "hip_abduction", "foam_roll", "ankle_flexion"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip, exercise", _labelled_rows() or [("labels.tsv", "calf_raise")])
+def test_recognise_real_clip(clip, exercise):
+    path = shared_clip(clip)
+    if exercise in SEED:
+        assert recognize_clip(path) == exercise
+    else:  # squats and lunges are not one of the exercises
+        with pytest.raises(FormcheckError, match="pass --exercise"):
+            recognize_clip(path)

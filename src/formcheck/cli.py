@@ -29,8 +29,21 @@ def _progress_printer(stream=sys.stderr):
     return show
 
 
+def _headline(report: dict) -> str:
+    """Reps, or for hold and timer exercises the time held / moving (and passes)."""
+    summary = report.get("summary") or {}
+    if "hold_s" in summary:
+        return f"held {summary['hold_s']:.0f} s in all, longest {summary.get('longest_hold_s') or 0:.0f} s"
+    if "active_s" in summary:
+        sides = summary.get("active_s_by_side") or summary.get("active_s_by_foot") or {}
+        per = ", ".join(f"{k} {v:.0f} s" for k, v in sides.items())
+        text = f"{summary['active_s']:.0f} s of movement" + (f" ({per})" if per else "")
+        return text + (f", {report['rep_count']} passes" if "passes" in summary else "")
+    return f"{report['rep_count']} reps"
+
+
 def _fmt_summary(report: dict) -> str:
-    lines = [f"{report['title']}: {report['rep_count']} reps  "
+    lines = [f"{report['title']}: {_headline(report)}  "
              f"({report['view']} view, person found in {report['pose_found_ratio']:.0%} of frames)"]
     if report["reps"]:
         lines.append("  rep   time (s)        " + "key figures")
@@ -51,14 +64,18 @@ def _fmt_summary(report: dict) -> str:
 def cmd_analyze(a: argparse.Namespace) -> int:
     from .pipeline import analyze_clip
     from .report import report_from_analysis, write_csv, write_json
-    if a.exercise == "auto":
-        from .recognize import recognize_clip  # added with exercise recognition
+    recognised = a.exercise == "auto"  # an explicit --exercise always wins
+    if recognised:
+        from .checkers import get_checker_class
+        from .recognize import recognize_clip
         a.exercise = recognize_clip(a.video, model=a.model)
+        if not a.quiet:
+            print(f"Recognised: {get_checker_class(a.exercise).title}")
     progress = None if a.quiet else _progress_printer()
     analysis = analyze_clip(a.video, a.exercise, model=a.model, out_video=a.out, progress=progress)
     if progress:
         sys.stderr.write("\n")
-    report = report_from_analysis(analysis)
+    report = report_from_analysis(analysis, recognised=recognised)
     if a.report:
         write_json(report, a.report)
     if a.csv:

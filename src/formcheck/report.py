@@ -4,7 +4,8 @@ JSON (schema_version 1), documented in README "Report format":
   schema_version, formcheck_version, exercise, title, source, model, status ("complete" |
   "partial"), problem, fps, frames, duration_s, resolution [w, h], pose_found_ratio, view,
   rep_count, reps [{index, start_s, peak_s, end_s, side, metrics{...}, faults[{code, message}]}],
-  summary{...}, corrections [...], set {start_s, end_s}, warnings [...]
+  summary{...}, corrections [...], set {start_s, end_s}, warnings [...], recognised (true when the
+  exercise was recognised from the clip rather than named)
 Keys are only ever added, never renamed or removed, within a schema version.
 """
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _clean(v: Any) -> Any:
 def build_report(result: CheckResult, *, source: str, model: str, fps: float, frames: int,
                  duration_s: float, resolution_wh: tuple[int, int], pose_found_ratio: float,
                  complete: bool = True, problem: str | None = None,
-                 warnings: list[str] | None = None) -> dict[str, Any]:
+                 warnings: list[str] | None = None, recognised: bool = False) -> dict[str, Any]:
     return _clean({
         "schema_version": SCHEMA_VERSION,
         "formcheck_version": __version__,
@@ -61,15 +62,16 @@ def build_report(result: CheckResult, *, source: str, model: str, fps: float, fr
         "corrections": result.corrections,
         "set": {"start_s": result.set_start_s, "end_s": result.set_end_s},
         "warnings": list(result.warnings) + list(warnings or []),
+        "recognised": recognised,
     })
 
 
-def report_from_analysis(a) -> dict[str, Any]:
+def report_from_analysis(a, recognised: bool = False) -> dict[str, Any]:
     """`a` is a pipeline.Analysis."""
     return build_report(a.result, source=a.info.path.name, model=a.model, fps=a.info.fps, frames=a.frames,
                         duration_s=round(a.series.t_ms[-1] / 1000.0 + 1.0 / a.info.fps, 3) if a.frames else 0.0,
                         resolution_wh=a.info.wh, pose_found_ratio=a.pose_found_ratio,
-                        complete=a.complete, problem=a.problem, warnings=a.warnings)
+                        complete=a.complete, problem=a.problem, warnings=a.warnings, recognised=recognised)
 
 
 def _atomic_write(path: str | os.PathLike, text: str) -> Path:

@@ -104,7 +104,7 @@ def cmd_exercises(a: argparse.Namespace) -> int:
 def cmd_eval(a: argparse.Namespace) -> int:
     from .evaluate import run_eval
     return run_eval(a.labels, videos_dir=a.videos, model=a.model, only=a.exercise,
-                    include_unused=a.all, cache_dir=a.cache)
+                    include_unused=a.all, cache_dir=a.cache, auto=a.auto)
 
 
 def cmd_live(a: argparse.Namespace) -> int:
@@ -146,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--all", action="store_true", help="also rows marked use=no")
     ev.add_argument("--model", help="pose model (as for analyze)")
     ev.add_argument("--cache", help="folder to cache landmark series in (re-runs skip the model)")
+    ev.add_argument("--auto", action="store_true",
+                    help="also recognise each clip's exercise (as 'analyze --exercise auto') and compare")
     ev.set_defaults(func=cmd_eval)
 
     lv = sub.add_parser("live", help="count and coach live from the camera, hands-free (voice, sets, rest)")

@@ -31,6 +31,12 @@ class ClipScore:
     row: LabelRow
     counted: int | None
     error: str | None = None  # why the clip could not be scored
+    recognised: str | None = None  # with --auto: the exercise recognised from the clip (None: not ours)
+    auto_checked: bool = False
+
+    def auto_ok(self, known: set[str]) -> bool:
+        """Right when it names the labelled exercise, or says "not one of ours" for squats and lunges."""
+        return self.recognised == (self.row.exercise if self.row.exercise in known else None)
 
     @property
     def diff(self) -> int | None:
@@ -102,9 +108,10 @@ def clip_series(clip: Path, model: str | None, cache_dir: Path | None) -> PoseSe
 
 def evaluate(labels: str | os.PathLike, *, videos_dir: str | os.PathLike | None = None,
              model: str | None = None, only: str | None = None, include_unused: bool = False,
-             cache_dir: str | os.PathLike | None = None) -> EvalSummary:
+             cache_dir: str | os.PathLike | None = None, auto: bool = False) -> EvalSummary:
     from .checkers import all_checkers
     from .pipeline import analyze_series
+    from .recognize import recognize_series
     labels = Path(labels)
     videos = Path(videos_dir) if videos_dir else labels.parent
     cache = Path(cache_dir) if cache_dir else None
@@ -113,29 +120,47 @@ def evaluate(labels: str | os.PathLike, *, videos_dir: str | os.PathLike | None 
     for row in read_labels(labels):
         if (only and row.exercise != only) or (not row.use and not include_unused):
             continue
-        if row.exercise not in known:
+        if row.exercise not in known and not auto:
             summary.scores.append(ClipScore(row, None, "not a formcheck exercise"))
             continue
         try:
             series = clip_series(videos / row.file, model, cache)
-            result, _ = analyze_series(series, row.exercise)
-            summary.scores.append(ClipScore(row, result.rep_count))
+            if row.exercise in known:
+                result, _ = analyze_series(series, row.exercise)
+                score = ClipScore(row, result.rep_count)
+            else:
+                score = ClipScore(row, None, "not a formcheck exercise")
+            if auto:
+                score.recognised, score.auto_checked = recognize_series(series)[0], True
+            summary.scores.append(score)
         except FormcheckError as exc:
             summary.scores.append(ClipScore(row, None, str(exc)))
     return summary
 
 
 def format_summary(s: EvalSummary) -> str:
-    lines = [f"{'clip':<46} {'exercise':<18} {'view':<22} {'expected':>8} {'counted':>8} {'diff':>5}"]
+    from .checkers import all_checkers
+    known = set(all_checkers())
+    auto = [sc for sc in s.scores if sc.auto_checked]
+    lines = [f"{'clip':<46} {'exercise':<18} {'view':<22} {'expected':>8} {'counted':>8} {'diff':>5}"
+             + (f"  {'auto':<24}" if auto else "")]
     for sc in s.scores:
         exp = "-" if sc.row.reps is None else str(sc.row.reps)
         got = "-" if sc.counted is None else str(sc.counted)
         diff = "" if sc.diff is None else f"{sc.diff:+d}"
         note = f"  ({sc.error})" if sc.error else ("" if sc.row.use else "  (use=no)")
-        lines.append(f"{sc.row.file:<46} {sc.row.exercise:<18} {sc.row.view[:22]:<22} {exp:>8} {got:>8} {diff:>5}{note}")
+        rec = ""
+        if auto:
+            rec = "-" if not sc.auto_checked else f"{sc.recognised or 'not ours'}" + \
+                ("" if sc.auto_ok(known) else " (WRONG)")
+            rec = f"  {rec:<24}"
+        lines.append(f"{sc.row.file:<46} {sc.row.exercise:<18} {sc.row.view[:22]:<22} {exp:>8} {got:>8} {diff:>5}"
+                     f"{rec}{note}")
     n = len(s.scored)
     lines.append(f"\n{n} clips scored: exact count {s.exact_pct:.0f} %, within one {s.within_one_pct:.0f} %, "
                  f"mean |error|/true count {s.mae_rel:.3f}")
+    if auto:
+        lines.append(f"exercise recognised right on {sum(sc.auto_ok(known) for sc in auto)} of {len(auto)} clips")
     return "\n".join(lines)
 
 

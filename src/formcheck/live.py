@@ -132,7 +132,7 @@ class LiveOptions:
     metronome: bool = False
     model: str | None = None  # None: LIVE_DEFAULT_MODEL (or $FORMCHECK_MODEL)
     realtime: bool = True  # a clip is served at its own speed (frames dropped if too slow)
-    size_wh: tuple[int, int] = (640, 480)
+    size_wh: tuple[int, int] | None = (640, 480)  # a clip is scaled down to fit; None: as recorded
     retry_waits_s: tuple[float, ...] = CAMERA_RETRY_WAITS_S
 
 

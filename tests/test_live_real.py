@@ -1,0 +1,78 @@
+"""Live mode on a real calf-raise clip played as the camera: same counts as `analyze`, spoken cues in
+order, the session saved, and a camera lost midway (pose model over whole clips: slow)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import shared_clip
+from formcheck.history import HistoryStore
+from formcheck.live import LiveOptions, run_live
+from formcheck.pipeline import analyze_clip
+from formcheck.video_io import CameraError, ClipCamera
+from formcheck.voice import Priority, RecordingSpeaker
+
+pytestmark = pytest.mark.slow
+CLIP = "calf_raise_fitbod_side.mp4"  # 3 labelled reps
+
+
+class FailAfter:
+    def __init__(self, inner, n: int) -> None:
+        self.inner, self.n, self.k, self.is_clip = inner, n, 0, inner.is_clip
+
+    def read(self):
+        if self.k >= self.n:
+            raise CameraError("camera 0 stopped sending pictures (unplugged?)")
+        self.k += 1
+        return self.inner.read()
+
+    def close(self):
+        self.inner.close()
+
+
+def test_live_counts_equal_analyze_and_the_session_is_saved(tmp_path):
+    clip = shared_clip(CLIP)
+    expected = analyze_clip(clip, "calf_raise", model="full").result
+    speaker = RecordingSpeaker()
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    out = run_live(LiveOptions(exercise="calf_raise", source=str(clip), window=False, realtime=False,
+                               size_wh=None, model="full"),
+                   speaker=speaker, store=store, say_line=lambda s: None)
+    assert out.exit_code == 0 and out.frames == expected_frames(clip) and out.dropped == 0
+    assert expected.rep_count == 3
+    assert out.summary["total_reps"] == expected.rep_count
+
+    counts = [s.text for s in speaker.spoken if s.priority == Priority.COUNT and s.text.isdigit()]
+    assert speaker.texts[0] == "Floor calf raise. Get in position"
+    assert counts[-3:] == ["1", "2", "3"]  # after any countdown digits, the reps in order
+
+    (row,) = store.sessions()
+    assert row.exercise == "calf_raise" and row.source == f"clip:{CLIP}" and row.ended_at is not None
+    assert row.rep_count == 3 and [r["index"] for r in store.reps(row.id)] == [1, 2, 3]
+    assert [round(r["end_s"], 2) for r in store.reps(row.id)] == [round(r.end_s, 2) for r in expected.reps]
+
+
+def expected_frames(clip) -> int:
+    from formcheck.video_io import open_video
+    with open_video(clip) as v:
+        return sum(1 for _ in v.frames())
+
+
+def test_camera_lost_midway_keeps_the_reps_and_exits_1(tmp_path):
+    clip = shared_clip(CLIP)
+    opens = []
+
+    def camera():
+        opens.append(1)
+        if len(opens) > 1:
+            raise CameraError("camera 0 not found, or another program is using it")
+        return FailAfter(ClipCamera(clip, realtime=False), 360)  # 6 s of 8.4: two reps done
+    speaker = RecordingSpeaker()
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    out = run_live(LiveOptions(exercise="calf_raise", source=str(clip), window=False, realtime=False,
+                               retry_waits_s=(0.01, 0.01)),
+                   speaker=speaker, store=store, open_source=camera, say_line=lambda s: None,
+                   warn_line=lambda s: None)
+    assert out.exit_code == 1 and "not found" in out.problem and out.frames == 360 and len(opens) == 1 + 3  # first open, then 3 tries
+    (row,) = store.sessions()
+    assert row.ended_at is not None  # closed and summarised, not left running
+    assert row.rep_count == out.summary["total_reps"] == 2

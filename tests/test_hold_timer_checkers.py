@@ -40,7 +40,9 @@ def test_leg_extension_hold_time_and_milestones(yaw):
     marks = [e.text for e in events if e.kind == EventKind.HOLD]
     assert marks == ["10 s", "20 s", "30 s: done!"]
     assert [e.kind for e in events].count(EventKind.SET_END) == 1
-    assert result.corrections == [] and result.rep_count == 0
+    assert result.corrections == [] and result.rep_count == 1  # one hold
+    assert result.reps[0].metrics["held_s"] == pytest.approx(expected, abs=2 / FPS)
+    assert result.reps[0].faults == []
 
 
 def test_leg_extension_gap_is_bridged_but_a_rest_splits_holds():
@@ -51,6 +53,7 @@ def test_leg_extension_gap_is_bridged_but_a_rest_splits_holds():
     two = series_from_poses(leg_hold(10.0) + [(t + 16.0, p) for t, p in leg_hold(10.0)], root_height_m=0.1)
     result, _ = run_on_series(make_checker("hip_width_leg_extension"), two)
     assert [round(h["held_s"]) for h in result.summary["holds"]] == [11, 11]
+    assert result.rep_count == 2
     assert result.summary["longest_hold_s"] == pytest.approx(result.summary["holds"][0]["held_s"])
 
 
@@ -69,6 +72,7 @@ def test_leg_extension_corrections(bad, code):
     assert {e.code for e in cues} == {code}
     assert all(e.t_s > 14.0 for e in cues)  # nothing said during the good first 12 s
     assert result.summary["faults"][code] >= 1 and len(result.corrections) == 1
+    assert [f.code for f in result.reps[0].faults] == [code]  # the hold carries the fault
 
 
 def test_leg_extension_not_timed_when_standing_or_legs_down():
@@ -230,3 +234,9 @@ def test_big_toe_lift_is_a_plain_timer_and_says_so():
     assert "cannot see your toes" in result.warnings[0]
     from formcheck.checkers import get_checker_class
     assert any("cannot see your toes" in c for c in get_checker_class("big_toe_lift").checks)
+
+
+def test_a_brief_lift_is_timed_but_not_listed_as_a_hold():
+    s = series_from_poses(leg_hold(1.0), root_height_m=0.1)  # ~2.2 s above the line
+    result, _ = run_on_series(make_checker("hip_width_leg_extension"), s)
+    assert 1.5 < result.summary["hold_s"] < 3.0 and result.rep_count == 0

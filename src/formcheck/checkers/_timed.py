@@ -20,6 +20,9 @@ from .base import Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode
 CUE_PERSIST_S = 1.0
 # ... and not repeated sooner than this (a voice nagging every second gets switched off).
 CUE_REPEAT_S = 10.0
+# A hold shorter than this is getting into position, not a hold: it adds to the time held but is
+# not listed as a hold of its own (the exercises here are held 10-60 s).
+MIN_LISTED_HOLD_S = 3.0
 
 
 def fmt_duration(t_s: float) -> str:
@@ -32,6 +35,9 @@ def fmt_duration(t_s: float) -> str:
 
 
 class TimedChecker(Checker):
+    """HOLD: each hold of at least MIN_LISTED_HOLD_S is one entry of the result's `reps` (so the
+    report's table lists holds); the live count stays 0, so the overlay shows the time."""
+
     mode: ClassVar[Mode] = Mode.HOLD
     grace_s: ClassVar[float] = 1.0  # a break in the position up to this long is bridged
     milestone_every_s: ClassVar[float] = 10.0
@@ -56,6 +62,7 @@ class TimedChecker(Checker):
         self.set_start_s: float | None = None
         self.set_end_s: float | None = None
         self.pending_events: list[Event] = []  # a subclass's own events (e.g. a switch), sent this frame
+        self._bout_faults: dict[str, Fault] = {}  # corrections given during the current hold
 
     # ---- subclass hooks ---------------------------------------------------------------------
     def measure(self, t_s: float, sample: PoseSample | None) -> tuple[str | None, list[Fault]]:
@@ -94,6 +101,7 @@ class TimedChecker(Checker):
         self.pending_events = []
         if ended is not None and self.mode == Mode.HOLD:
             events.append(Event(EventKind.SET_END, ended.end_s, f"Rest: held {fmt_duration(ended.held_s)}"))
+            self._list_hold(ended)
         if started is not None:
             if self.set_start_s is None:
                 self.set_start_s = t_s
@@ -139,14 +147,24 @@ class TimedChecker(Checker):
                 self._fault_said[code] = t_s
                 self.fault_counts[code] = self.fault_counts.get(code, 0) + 1
                 self.fault_messages[code] = f.message
+                self._bout_faults[code] = f
                 events.append(Event(EventKind.CUE, t_s, f.message, code=code))
         return events
 
     def finish(self, t_ms: float) -> list[Event]:
         ended = self.timer.close()
         if ended is not None and self.mode == Mode.HOLD:
+            self._list_hold(ended)
             return [Event(EventKind.SET_END, ended.end_s, f"Held {fmt_duration(ended.held_s)}")]
         return []
+
+    def _list_hold(self, bout: Bout) -> None:
+        """A finished hold becomes one entry of `reps` (index, times, held_s, the corrections given)."""
+        faults, self._bout_faults = list(self._bout_faults.values()), {}
+        if bout.held_s < MIN_LISTED_HOLD_S:
+            return
+        self.reps.append(Rep(len(self.reps) + 1, bout.start_s, (bout.start_s + bout.end_s) / 2, bout.end_s,
+                             {"held_s": round(bout.held_s, 2)}, faults))
 
     # ---- outputs ---------------------------------------------------------------------------
     @property

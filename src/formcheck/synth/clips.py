@@ -1,0 +1,63 @@
+"""The table of shipped clips in sample_videos/ (`python -m formcheck.synth --all`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .render import ClipSpec
+
+# name -> spec. The README table and tests/test_synth_truth.py read the same facts.
+SHIPPED: dict[str, ClipSpec] = {
+    "calf_raise_oblique_clean": ClipSpec("calf_raise", "oblique", body=0, reps=5),
+    "calf_raise_oblique_faults": ClipSpec("calf_raise", "oblique", body=1, reps=5, faults={
+        2: ["low_rise"], 3: ["bent_knees"], 4: ["too_fast"], 5: ["incomplete_lowering"]}),
+    "calf_raise_side_clean": ClipSpec("calf_raise", "side", body=2, reps=5),
+    "calf_raise_side_faults": ClipSpec("calf_raise", "side", body=3, reps=5, faults={
+        1: ["too_fast"], 2: ["low_rise"], 4: ["incomplete_lowering"], 5: ["bent_knees"]}),
+    "seated_calf_raise_side": ClipSpec("seated_calf_raise", "side", body=1, reps=5, faults={4: ["low_rise"]}),
+    "leg_extension_side": ClipSpec("leg_extension", "side", body=2, reps=5, faults={4: ["incomplete_lockout"]}),
+    "hip_width_leg_extension_side": ClipSpec("hip_width_leg_extension", "side", body=0, reps=1),
+    "ankle_flexion_side": ClipSpec("ankle_flexion", "side", body=1, reps=5),
+    "leg_press_oblique": ClipSpec("leg_press", "oblique", body=3, reps=5, faults={
+        2: ["knees_caving"], 4: ["incomplete_lockout"]}),
+    "hip_abduction_front": ClipSpec("hip_abduction", "front", body=2, reps=5),
+    "ankle_alphabet_oblique": ClipSpec("ankle_alphabet", "oblique", body=3, reps=3),
+}
+
+
+def command_for(name: str, spec: ClipSpec, directory: str = "sample_videos") -> str:
+    parts = ["python -m formcheck.synth", f"--exercise {spec.exercise}", f"--view {spec.view}",
+             f"--body {spec.body}", f"--reps {spec.reps}"]
+    if spec.tempo != 1.0:
+        parts.append(f"--tempo {spec.tempo}")
+    if spec.variant:
+        parts.append(f"--variant {spec.variant}")
+    if spec.mirror:
+        parts.append("--mirror")
+    for rep in sorted(spec.faults):
+        for code in spec.faults[rep]:
+            parts.append(f"--fault {rep}:{code}")
+    parts.append(f"--out {directory}/{name}.mp4")
+    return " ".join(parts)
+
+
+def _render_one(args) -> str:
+    from .render import render_clip
+    name, spec, directory = args
+    render_clip(spec, Path(directory) / f"{name}.mp4")
+    return name
+
+
+def render_shipped(directory: Path, only: list[str] | None = None, jobs: int = 1) -> None:
+    names = [n for n in SHIPPED if not only or n in only]
+    unknown = set(only or []) - set(SHIPPED)
+    if unknown:
+        raise ValueError(f"no shipped clip named {sorted(unknown)}")
+    work = [(n, SHIPPED[n], str(directory)) for n in names]
+    if jobs > 1:
+        import multiprocessing as mp
+        with mp.get_context("spawn").Pool(jobs) as pool:
+            for name in pool.imap_unordered(_render_one, work):
+                print(f"done {name}")
+    else:
+        for w in work:
+            _render_one(w)

@@ -145,6 +145,19 @@ def test_timed_bout_and_hold_and_next_exercise():
     assert [r.work_s for r in flow.results] == [pytest.approx(20.0, abs=0.15), pytest.approx(12.0, abs=0.15)]
 
 
+def test_a_hold_counts_the_checkers_hold_time_not_just_standing_there():
+    flow = WorkoutFlow(Plan("p", "P", (PlanItem("hip_width_leg_extension", "Hold", sets=2, hold_s=5.0, rest_s=1.0),)))
+    out = []
+    # the checker's timer runs only 5-8 s and 9-12 s (two holds; it restarts for each)
+    for k in range(0, 300):
+        t = k / FPS
+        hold = (min(t, 8.0) - 5.0) if 5.0 <= t < 9.0 else (t - 9.0) if 9.0 <= t < 12.0 else 0.0
+        out += [(t, e.kind, e.text) for e in flow.update(t, [], True, hold_s=hold)]
+    done = [t for t, k, x in out if k == FlowKind.SET_DONE]
+    assert done[0] == pytest.approx(11.0, abs=0.15)  # 3 s of the first hold + 2 s of the second
+    assert flow.results[0].work_s == pytest.approx(5.0, abs=0.15)
+
+
 def test_walking_away_mid_set_keeps_the_set_and_stops():
     flow = WorkoutFlow(Plan("p", "P", (PlanItem("calf_raise", "Calf raise", sets=3, reps=20),)),
                        {"away_s": 4.0})

@@ -227,6 +227,7 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
     cv2 = None
     last_t_ms, t_offset_ms = -1.0, 0.0
     try:
+        session.prepare()  # load the model before the camera starts, so no frame waits for it
         source = _open_with_retries(open_source, opts.retry_waits_s, warn, first=True)
         grabber = LatestFrame(source, drop=opts.realtime or not source.is_clip)
         if window:

@@ -21,7 +21,7 @@ from typing import Any, Union
 import numpy as np
 
 from .checkers import get_checker_class, make_checker
-from .checkers.base import Checker, Event, EventKind, LiveState
+from .checkers.base import Checker, Event, EventKind, LiveState, Mode
 from .errors import FormcheckError
 from .history import HistoryStore
 from .overlay import annotate
@@ -69,7 +69,11 @@ class LiveSession:
                 raise FormcheckError("choose an exercise or a workout plan")
             plan = free_plan(exercise, get_checker_class(exercise).title)
         for ex in plan.exercises:  # fail at the start, not halfway through a workout
-            get_checker_class(ex)
+            try:
+                get_checker_class(ex)
+            except FormcheckError:
+                raise FormcheckError(f"the plan '{plan.title}' includes '{ex}', which this version "
+                                     "cannot check yet") from None
         if exercise and plan.id != "free" and exercise in plan.exercises:  # start the plan at this exercise
             start = next(i for i, it in enumerate(plan.items) if it.exercise == exercise)
             plan = dataclasses.replace(plan, items=plan.items[start:])
@@ -100,9 +104,7 @@ class LiveSession:
     def process(self, image_rgb: np.ndarray, t_ms: float, extra_lines: tuple[str, ...] = ()
                 ) -> tuple[np.ndarray, list[SessionEvent]]:
         """Pose on this frame, then everything else. Returns the annotated frame and what happened."""
-        if self._estimator is None:
-            from .pose_adapter import PoseEstimator  # the model loads on the first frame, not at import
-            self._estimator = PoseEstimator(self.model)
+        self.prepare()
         sample = self._estimator.detect(image_rgb, t_ms)
         return self.process_pose(t_ms, sample, image_rgb, extra_lines)
 
@@ -119,7 +121,9 @@ class LiveSession:
         self._save_reps(checker_events)
         events += checker_events
         placement = self._position.update(sample)
-        hold = self._checker.state.hold_s if self._checker else None
+        hold = None  # only checkers that time something have a timer the flow should follow
+        if self._checker is not None and self._checker.mode != Mode.REPS:
+            hold = self._checker.state.hold_s or 0.0
         flow_events = self.flow.update(t_s, checker_events, placement.ok, person_seen=placement.person_seen,
                                        hold_s=hold)
         events += flow_events
@@ -132,6 +136,12 @@ class LiveSession:
         if image_rgb is not None and self.draw:
             out = self.overlay(image_rgb, sample, extra_lines)
         return out, events
+
+    def prepare(self) -> None:
+        """Load the pose model now (a second or two) rather than on the first frame."""
+        if self._estimator is None:
+            from .pose_adapter import PoseEstimator  # imported here: mediapipe loads only when needed
+            self._estimator = PoseEstimator(self.model)
 
     @property
     def state(self) -> SessionState:

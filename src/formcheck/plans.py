@@ -202,6 +202,7 @@ class WorkoutFlow:
         self._last_t: float | None = None
         self._said: set[str] = set()  # once-per-phase call-outs already made
         self._announced_step = -1
+        self._last_hold_s: float | None = None  # the checker's hold timer at the previous frame
 
     # ---- where we are ------------------------------------------------------------------
     def _steps(self) -> Iterable[Step]:
@@ -257,7 +258,8 @@ class WorkoutFlow:
     # ---- the machine -------------------------------------------------------------------
     def update(self, t_s: float, checker_events: Iterable[Event], in_position: bool, *,
                person_seen: bool = True, hold_s: float | None = None) -> list[FlowEvent]:
-        """One frame. `hold_s`: the checker's own measured hold/active time, when it has one."""
+        """One frame. `hold_s`: the timer of a checker that times holds or movement (None: it has none,
+        then time in position counts for a hold, and time seen for a timed bout)."""
         out: list[FlowEvent] = []
         if self.phase == Phase.DONE:
             return out
@@ -333,8 +335,13 @@ class WorkoutFlow:
             out.append(FlowEvent(FlowKind.COUNT, t_s, str(self.set_reps)))
         timed = item.duration_s or item.hold_s
         if timed:
-            if hold_s is not None and item.hold_s:
-                self.work_s = max(self.work_s, hold_s)  # the checker knows when a hold is a hold
+            if hold_s is not None:
+                # the checker knows when a hold is a hold: count what its timer gained this frame
+                # (works whether it times each hold or the whole session; a reset adds nothing)
+                prev = self._last_hold_s
+                self._last_hold_s = hold_s
+                if prev is not None and hold_s > prev:
+                    self.work_s += hold_s - prev
             elif (in_position if item.hold_s else person_seen):
                 self.work_s += dt
             step = self.cfg.time_callout_s

@@ -240,3 +240,13 @@ def test_a_brief_lift_is_timed_but_not_listed_as_a_hold():
     s = series_from_poses(leg_hold(1.0), root_height_m=0.1)  # ~2.2 s above the line
     result, _ = run_on_series(make_checker("hip_width_leg_extension"), s)
     assert 1.5 < result.summary["hold_s"] < 3.0 and result.rep_count == 0
+
+
+def test_timer_milestones_count_each_side_and_say_when_done():
+    assert make_checker("arch_roll").milestone_text(120, "left") == "2 min on your left foot: done! Switch feet."
+    assert make_checker("foam_roll").milestone_text(300, "right") == "5 min on your right side: done! Switch sides."
+    keys = rolling(LYING_SIDE, 24, pass_s=3.0)  # rolls 2-74 s on the right side
+    s = series_from_poses(animate(keys, fps=10), yaw_deg=20, root_height_m=0.15)
+    result, events = run_on_series(make_checker("foam_roll"), s)
+    assert [e.text for e in events if e.kind == EventKind.HOLD] == ["1 min on your right side"]
+    assert result.rep_count == 24

@@ -68,10 +68,6 @@ class TimedChecker(Checker):
     def measure(self, t_s: float, sample: PoseSample | None) -> tuple[str | None, list[Fault]]:
         raise NotImplementedError
 
-    def on_switch(self, t_s: float, bout: Bout) -> list[Event]:
-        """A new bout began in a different state than the last (timers: the other side)."""
-        return []
-
     def status_text(self) -> str:
         return self.active_status
 
@@ -81,8 +77,9 @@ class TimedChecker(Checker):
     def milestone_text(self, mark_s: int, side: str | None) -> str:
         where = f" on your {side} {self.side_word}" if side in ("left", "right") else ""
         if mark_s in self.targets_s:
-            switch = f" Switch {self.side_word}s." if side in ("left", "right") and self.per_side else ""
-            return f"{fmt_duration(mark_s)}{where}: done!{switch}".replace("foots", "feet")
+            plural = "feet" if self.side_word == "foot" else f"{self.side_word}s"
+            switch = f" Switch {plural}." if side in ("left", "right") and self.per_side else ""
+            return f"{fmt_duration(mark_s)}{where}: done!{switch}"
         return f"{fmt_duration(mark_s)}{where}"
 
     def switch_text(self, new: str) -> str:
@@ -107,8 +104,6 @@ class TimedChecker(Checker):
                 self.set_start_s = t_s
             if last_state is None:
                 events.append(Event(EventKind.READY, t_s, f"{self.active_status}: timer started"))
-            elif started.state != last_state:
-                events += self.on_switch(t_s, started)
             before_s = self._milestone_clock(state)
         if timer.current is not None:
             self.set_end_s = t_s
@@ -161,6 +156,7 @@ class TimedChecker(Checker):
     def _list_hold(self, bout: Bout) -> None:
         """A finished hold becomes one entry of `reps` (index, times, held_s, the corrections given)."""
         faults, self._bout_faults = list(self._bout_faults.values()), {}
+        self._fault_said.clear()  # a new hold hears its corrections afresh
         if bout.held_s < MIN_LISTED_HOLD_S:
             return
         self.reps.append(Rep(len(self.reps) + 1, bout.start_s, (bout.start_s + bout.end_s) / 2, bout.end_s,

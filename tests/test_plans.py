@@ -11,7 +11,8 @@ from formcheck.plans import (FlowKind, Phase, Plan, PlanItem, WorkoutFlow, get_p
                              plan_from_dict)
 
 SEED_EXERCISES = {"calf_raise", "seated_calf_raise", "leg_extension", "hip_width_leg_extension",
-                  "ankle_flexion", "leg_press", "hip_abduction", "ankle_alphabet", "foam_roll", "arch_roll"}
+                  "ankle_flexion", "leg_press", "hip_abduction", "ankle_alphabet", "foam_roll", "arch_roll",
+                  "big_toe_lift"}
 FPS = 10.0
 
 
@@ -48,7 +49,7 @@ def test_bundled_plans_are_the_seed_workouts():
     rescue = plans["high_heel_rescue"]
     assert rescue.items[0].exercise == "hip_width_leg_extension"
     assert (rescue.items[0].hold_s, rescue.items[0].hold_max_s) == (30, 60)
-    assert rescue.items[-1].exercise is None and "toe" in rescue.items[-1].title.lower()
+    assert rescue.items[-1].exercise == "big_toe_lift" and rescue.items[-1].hold_s == 10
     for p in plans.values():
         assert set(p.exercises) <= SEED_EXERCISES
         assert all(it.rest_s >= 0 and it.title for it in p.items)

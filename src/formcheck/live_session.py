@@ -97,7 +97,7 @@ class LiveSession:
         self._closed = False
         self._summary: dict[str, Any] | None = None
         self._switch_checker()
-        self._position = PositionCheck(self._best_views())
+        self._position = PositionCheck(type(self._checker) if self._checker else None)
         self._state = self._make_state(0.0)
 
     # ---- per frame -----------------------------------------------------------------------
@@ -129,7 +129,7 @@ class LiveSession:
         events += flow_events
         if self.flow.phase == Phase.WAITING and self.flow.item_index != self._checker_item:
             self._switch_checker(t_ms)
-            self._position = PositionCheck(self._best_views())
+            self._position = PositionCheck(type(self._checker) if self._checker else None)
         events += self._hint_events(t_s, placement.hint if self.flow.phase == Phase.WAITING else None)
         self._state = self._make_state(t_s)
         out = None
@@ -180,9 +180,6 @@ class LiveSession:
         return self._summary
 
     # ---- checker and history ----------------------------------------------------------------
-    def _best_views(self) -> tuple[str, ...]:
-        return self._checker.best_views if self._checker else ("side", "oblique", "front")
-
     def _switch_checker(self, t_ms: float = 0.0) -> None:
         self._end_checker(t_ms)
         self._checker_item = self.flow.item_index

@@ -149,9 +149,9 @@ def test_ctrl_c_saves_and_returns_normally(tmp_path, noise_clip):
     assert out.summary["exercises"][0]["exercise"] == "calf_raise"
 
 
-def test_auto_exercise_is_refused_with_a_clear_line(noise_clip):
-    with pytest.raises(FormcheckError, match="needs the exercise named"):
-        run_live(LiveOptions(exercise="auto", source=str(noise_clip), window=False, quiet=True))
+def test_nothing_chosen_is_refused_with_a_clear_line(noise_clip):
+    with pytest.raises(FormcheckError, match="choose what to do"):
+        run_live(LiveOptions(source=str(noise_clip), window=False, quiet=True))
 
 
 def test_cli_live_headless_on_a_clip(tmp_path, noise_clip):

@@ -133,3 +133,19 @@ def test_unknown_exercise_is_one_clear_error():
     from formcheck.errors import FormcheckError
     with pytest.raises(FormcheckError, match="unknown exercise"):
         LiveSession("jumping_jacks")
+
+
+def test_auto_recognises_the_exercise_and_counts_the_reps_done_meanwhile(tmp_path):
+    series = calf_series(5, lead_s=2.0)
+    expected, _ = run_on_series(make_checker("calf_raise"), series)
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    session = LiveSession("auto", store=store)
+    assert session.state.item_title == "Start your exercise"
+    events = feed(session, series)
+    said = spoken(events)
+    assert ("get_ready", "That looks like Floor calf raise") in said
+    assert session.state.exercise == "calf_raise"
+    summary = session.close()
+    assert summary["total_reps"] == expected.rep_count == 5
+    assert [t for k, t in said if k == "count"] == ["1", "2", "3", "4", "5"]
+    assert store.sessions()[0].exercise == "calf_raise" and store.sessions()[0].rep_count == 5

@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     lv = sub.add_parser("live", help="count and coach live from the camera, hands-free (voice, sets, rest)")
     lv.add_argument("--camera", type=int, help="camera number (default 0)")
     lv.add_argument("--source", help="play this clip as if it were the camera")
-    lv.add_argument("--exercise", "-e", help="exercise id (see 'formcheck exercises')")
+    lv.add_argument("--exercise", "-e", help="exercise id (see 'formcheck exercises') or 'auto' (recognised as you start)")
     lv.add_argument("--plan", help="a workout plan: high_heels_8 or high_heel_rescue")
     lv.add_argument("--no-window", action="store_true", help="no picture: speak and log only")
     lv.add_argument("--quiet", "-q", action="store_true", help="do not speak")

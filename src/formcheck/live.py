@@ -201,9 +201,6 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
     warn = warn_line or (lambda m: print(f"formcheck: {m}", file=sys.stderr))
     plan = get_plan(opts.plan) if opts.plan else None
     exercise = opts.exercise
-    if exercise == "auto":
-        raise FormcheckError("live mode needs the exercise named: use --exercise NAME or --plan NAME "
-                             "(see 'formcheck exercises')")
     if plan is None and not exercise:
         raise FormcheckError("choose what to do: --exercise NAME or --plan NAME")
     open_source = open_source or default_source_factory(opts)

@@ -25,11 +25,18 @@ from .checkers.base import Checker, Event, EventKind, LiveState, Mode
 from .errors import FormcheckError
 from .history import HistoryStore
 from .overlay import annotate
-from .plans import FlowConfig, FlowEvent, FlowKind, Phase, Plan, WorkoutFlow, free_plan
-from .pose import PoseSample
+from .plans import FlowConfig, FlowEvent, FlowKind, Phase, Plan, PlanItem, WorkoutFlow, free_plan
+from .pose import PoseSample, PoseSeries
 from .positioning import PositionCheck
+from .recognize import MIN_FOUND_S, WINDOW_S, recognize_series
 
 SessionEvent = Union[Event, FlowEvent]
+
+AUTO = "auto"  # exercise="auto": recognise it from the first reps
+# Recognition looks at the last this-many seconds (recognize.WINDOW_S: the first reps of every
+# exercise fit), tries again this often, and needs somebody seen for recognize.MIN_FOUND_S.
+RECOGNISE_WINDOW_S = WINDOW_S
+RECOGNISE_EVERY_S = 1.0
 
 # A placement hint must hold this long before it is given (MediaPipe's view of a person
 # turning flickers for a few frames), and is given again this often while nothing changes.
@@ -64,7 +71,12 @@ class LiveSession:
     def __init__(self, exercise: str | None, *, plan: Plan | None = None, model: str | os.PathLike | None = None,
                  store: HistoryStore | None = None, source: str = "live",
                  flow_config: dict | FlowConfig | None = None, draw: bool = True) -> None:
-        if plan is None:
+        self._auto: list[tuple[float, PoseSample | None]] | None = None  # frames kept while recognising
+        if plan is None and exercise == AUTO:
+            self._auto = []
+            plan = Plan(AUTO, "Recognising your exercise",
+                        (PlanItem(None, "Start your exercise", sets=None, note="I will recognise it"),))
+        elif plan is None:
             if not exercise:
                 raise FormcheckError("choose an exercise or a workout plan")
             plan = free_plan(exercise, get_checker_class(exercise).title)
@@ -82,6 +94,9 @@ class LiveSession:
         self.store = store
         self.source = source
         self.draw = draw
+        self._flow_config = flow_config
+        self._auto_tried_s = -1e9
+        self._image_wh = (640, 480)
         self.flow = WorkoutFlow(plan, flow_config)
         self._estimator = None
         self._checker: Checker | None = None
@@ -117,6 +132,8 @@ class LiveSession:
         self._t_first_s = t_s if self._t_first_s is None else self._t_first_s
         self._t_last_s = t_s
         events: list[SessionEvent] = []
+        if self._auto is not None:
+            events += self._recognise(t_ms, sample)
         checker_events = self._checker.update(t_ms, sample) if self._checker else []
         self._save_reps(checker_events)
         events += checker_events
@@ -209,6 +226,47 @@ class LiveSession:
                 self._total_reps += 1
                 if self.store is not None:
                     self.store.add_rep(self._history_id, e.rep)
+
+    def _recognise(self, t_ms: float, sample: PoseSample | None) -> list[SessionEvent]:
+        """--exercise auto: name the exercise from the last seconds, then count from the start of them."""
+        buf = self._auto
+        if sample is not None:
+            self._image_wh = sample.image_wh
+        while buf and t_ms - buf[0][0] > 1000.0 * RECOGNISE_WINDOW_S:
+            buf.pop(0)
+        t_s = t_ms / 1000.0
+        if buf and t_s - self._auto_tried_s >= RECOGNISE_EVERY_S and \
+                sum(s is not None for _, s in buf) >= MIN_FOUND_S * self._fps(buf):
+            self._auto_tried_s = t_s
+            series = PoseSeries.from_samples([t for t, _ in buf], [s for _, s in buf], self._image_wh,
+                                             self._fps(buf))
+            exercise, _why = recognize_series(series, RECOGNISE_WINDOW_S)
+            if exercise is not None:
+                return self._start_recognised(exercise, t_s)
+        buf.append((t_ms, sample))
+        return []
+
+    @staticmethod
+    def _fps(buf) -> float:
+        span_s = (buf[-1][0] - buf[0][0]) / 1000.0 if len(buf) > 1 else 0.0
+        return (len(buf) - 1) / span_s if span_s > 0 else 30.0
+
+    def _start_recognised(self, exercise: str, t_s: float) -> list[SessionEvent]:
+        buf, self._auto = self._auto, None
+        title = get_checker_class(exercise).title
+        self.plan = free_plan(exercise, title)
+        self.flow = WorkoutFlow(self.plan, self._flow_config)
+        self._checker_item = 0
+        self._checker = make_checker(exercise)
+        self._position = PositionCheck(type(self._checker))
+        replayed: list[Event] = []
+        for t_ms, s in buf:  # the reps done while recognising count too
+            replayed += self._checker.update(t_ms, s)
+            self._position.update(s)
+        self._save_reps(replayed)
+        said: list[SessionEvent] = [FlowEvent(FlowKind.GET_READY, t_s, f"That looks like {title}")]
+        self.flow._announced_step = 0  # the line above replaces "get in position"
+        return said + replayed + self.flow.update(t_s, replayed, True)
 
     # ---- what to show and say -------------------------------------------------------------
     def _hint_events(self, t_s: float, hint: str | None) -> list[FlowEvent]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from builders import STANDING, animate, rep_keys, series_from_poses
+from conftest import SAMPLE_VIDEOS
 
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import EventKind, run_on_series
@@ -149,3 +150,17 @@ def test_auto_recognises_the_exercise_and_counts_the_reps_done_meanwhile(tmp_pat
     assert summary["total_reps"] == expected.rep_count == 5
     assert [t for k, t in said if k == "count"] == ["1", "2", "3", "4", "5"]
     assert store.sessions()[0].exercise == "calf_raise" and store.sessions()[0].rep_count == 5
+
+
+@pytest.mark.parametrize("name", ["calf_raise_side_clean", "calf_raise_side_faults", "calf_raise_oblique_clean",
+                                  "calf_raise_oblique_faults"])
+def test_recorded_sample_landmarks_count_the_same_live(name):
+    path = SAMPLE_VIDEOS / f"{name}.landmarks.npz"
+    if not path.is_file():
+        pytest.skip(f"{path.name} not recorded yet (python -m formcheck.synth --all)")
+    series = PoseSeries.load(path)
+    expected, _ = run_on_series(make_checker("calf_raise"), series)
+    session = LiveSession("calf_raise")
+    for t_ms, sample in series.samples():
+        session.process_pose(t_ms, sample)
+    assert session.close()["total_reps"] == expected.rep_count

@@ -286,6 +286,11 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
         if source is not None:
             source.close()
         outcome.summary = session.close()
+        speak_events(speaker, session.final_events)  # a rep completed by the end of the stream
+        for e in session.final_events:
+            line = _event_line(e)
+            if line:
+                say_line(line)
         if own_speaker:
             speaker.close()
         if own_store:

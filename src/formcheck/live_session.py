@@ -110,6 +110,7 @@ class LiveSession:
         self._hint_since = 0.0
         self._hint_said: tuple[str | None, float] = (None, -1e9)
         self._closed = False
+        self.final_events: list[SessionEvent] = []  # what close() found (a last rep): say it, show it
         self._summary: dict[str, Any] | None = None
         self._switch_checker()
         self._position = PositionCheck(type(self._checker) if self._checker else None)
@@ -179,8 +180,9 @@ class LiveSession:
         if self._checker is not None:
             final = self._checker.finish(t_ms)
             self._save_reps(final)
+            self.final_events = list(final)
             if self.flow.phase != Phase.DONE:
-                self.flow.update(self._t_last_s, final, False, person_seen=True)
+                self.final_events += self.flow.update(self._t_last_s, final, False, person_seen=True)
         self.flow.finish(self._t_last_s)
         self._end_checker()
         if self._estimator is not None:

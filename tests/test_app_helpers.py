@@ -105,7 +105,7 @@ def test_metric_tiles():
 
 
 def test_rep_table_has_one_row_per_rep_and_the_fixes():
-    reps = [Rep(1, 0.1, 0.5, 1.0, {"peak_height_cm": 5.0}).to_dict(),
+    reps = [Rep(1, 0.1, 0.5, 1.0, {"peak_height_cm": 5.04}).to_dict(),
             Rep(2, 2.0, 2.5, 3.0, {"peak_height_cm": 3.0, "rise_s": 0.2}).to_dict()]
     reps[1]["faults"] = [{"code": "low_rise", "message": "Rise higher"}]
     df = rep_table(reps)
@@ -113,6 +113,7 @@ def test_rep_table_has_one_row_per_rep_and_the_fixes():
     assert list(df["What to fix"]) == ["Good", "Rise higher"]
     assert list(df["Peak height (cm)"]) == [5.0, 3.0]
     assert df["Rise (s)"].isna().tolist() == [True, False]
+    assert list(rep_table(reps, max_metrics=1).columns) == ["Rep", "When (s)", "Peak height (cm)", "What to fix"]
 
 
 # ---- live bridge ---------------------------------------------------------------------

@@ -65,6 +65,7 @@ def _bridge(plan, exercise, model) -> LiveBridge:
 
 
 def _panel(box, snap: Snapshot | None, playing: bool) -> None:
+    """Tiles, what to do now, the latest correction: redrawn a few times a second."""
     with box.container():
         if snap is None:
             st.markdown("### Press **Start camera**")
@@ -82,12 +83,20 @@ def _panel(box, snap: Snapshot | None, playing: bool) -> None:
         if snap.message:
             st.warning(snap.message)
         if playing:
-            st.caption(f"Camera on · {snap.frames} frames checked · {snap.fps:.0f} a second")
+            st.caption(f"Camera on · {snap.frames} frames checked · {snap.fps:.0f} frames a second")
         elif snap.summary is not None:
             n = snap.summary.get("total_reps", len(snap.reps)) if isinstance(snap.summary, dict) else len(snap.reps)
             st.success(f"Stopped. {n} reps saved to My progress.")
-        if snap.reps:
-            st.dataframe(rep_table(snap.reps[::-1]), hide_index=True, width="stretch")
+
+
+def _rep_table(box, snap: Snapshot | None) -> int:
+    """The rep table, newest first; redrawn only when a rep is added. Returns the reps shown."""
+    reps = snap.reps if snap is not None else []
+    if reps:
+        box.dataframe(rep_table(reps[::-1], max_metrics=1), hide_index=True, width="stretch")
+    else:
+        box.empty()
+    return len(reps)
 
 
 def render() -> None:
@@ -113,9 +122,14 @@ def render() -> None:
         except Exception as exc:  # e.g. no browser session behind this script run
             st.error(f"The camera cannot start here: {one_line(exc)}")
             return
-    box = right.empty()
-    _panel(box, bridge.latest(), ctx.state.playing)
+    box, table = right.empty(), right.empty()
+    snap = bridge.latest()
+    _panel(box, snap, ctx.state.playing)
+    shown = _rep_table(table, snap)
     # Frames are checked on streamlit-webrtc's thread; this loop only shows the newest result.
     # Each pass touches the page, so a Stop click (a rerun) is answered at once.
     while ctx.state.playing:
-        _panel(box, bridge.latest(timeout_s=0.4), True)
+        snap = bridge.latest(timeout_s=0.4)
+        _panel(box, snap, True)
+        if snap is not None and len(snap.reps) != shown:
+            shown = _rep_table(table, snap)

@@ -72,7 +72,8 @@ def _show(review: Review) -> None:
     figures = [(k, v) for k, v in report["summary"].items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
     for col, (k, v) in zip(cols[1:], figures[:1]):
         col.metric(*metric_display(k, v))
-    cols[-1].metric("Person seen", f"{report['pose_found_ratio']:.0%} of the video")
+    cols[-1].metric("Person seen", f"{100 * report['pose_found_ratio']:.0f} %",
+                   help="How much of the video the person was found in")
 
     st.subheader("What to fix")
     if report["corrections"]:

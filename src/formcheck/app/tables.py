@@ -34,11 +34,16 @@ def metric_display(key: str, value: float) -> tuple[str, str]:
     return label, f"{number} {unit}".strip()
 
 
-def rep_table(reps: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per rep, from report-style rep dicts (the JSON report's or the history's)."""
+def rep_table(reps: list[dict[str, Any]], max_metrics: int | None = None) -> pd.DataFrame:
+    """One row per rep, from report-style rep dicts (the JSON report's or the history's).
+
+    Figures are rounded to one decimal; `max_metrics` keeps only the first few figures
+    (the live panel shows just the main one).
+    """
     keys: list[str] = []
     for r in reps:
         keys += [k for k in r.get("metrics", {}) if k not in keys]
+    keys = keys[:max_metrics] if max_metrics is not None else keys
     rows = []
     for r in reps:
         row: dict[str, Any] = {"Rep": r["index"]}
@@ -47,7 +52,8 @@ def rep_table(reps: list[dict[str, Any]]) -> pd.DataFrame:
         if any(x.get("side") for x in reps):
             row["Side"] = r.get("side") or ""
         for k in keys:
-            row[metric_label(k)] = r.get("metrics", {}).get(k)
+            v = r.get("metrics", {}).get(k)
+            row[metric_label(k)] = round(v, 1) if isinstance(v, float) else v
         faults = r.get("faults", [])
         row["What to fix"] = "; ".join(f["message"] for f in faults) if faults else "Good"
         rows.append(row)

@@ -113,7 +113,7 @@ def test_rep_table_has_one_row_per_rep_and_the_fixes():
     assert list(df["What to fix"]) == ["Good", "Rise higher"]
     assert list(df["Peak height (cm)"]) == [5.0, 3.0]
     assert df["Rise (s)"].isna().tolist() == [True, False]
-    assert list(rep_table(reps, max_metrics=1).columns) == ["Rep", "When (s)", "Peak height (cm)", "What to fix"]
+    assert list(rep_table(reps, max_metrics=1).columns) == ["Rep", "When (s)", "What to fix", "Peak height (cm)"]
 
 
 # ---- live bridge ---------------------------------------------------------------------
@@ -261,3 +261,17 @@ def test_live_panel_words_follow_the_workout():
     assert status_line(SessionState("calf_raise", "x", phase="done")).startswith("Workout done")
     free = SessionState("calf_raise", "Floor calf raise", phase="countdown", countdown=2, set_no=1)
     assert tiles(free) == [("Reps", "0"), ("Set", "1"), ("Get ready", "2")]
+
+
+def test_plan_table_says_what_the_camera_counts():
+    from formcheck.app.tables import plan_table
+    from formcheck.plans import Plan, PlanItem
+
+    plan = Plan("p", "Test plan", (PlanItem("calf_raise", "Calf raise", sets=3, reps=20, rest_s=60),
+                                   PlanItem("no_such_checker_yet", "Future", sets=1, reps=5, rest_s=30),
+                                   PlanItem(None, "Toe lifts", sets=2, hold_s=10, rest_s=20, note="Lift the big toes")))
+    df = plan_table(plan, {"calf_raise"})
+    assert list(df["How much"]) == ["3 x 20", "5", "2 x 10 s hold"]
+    assert list(df["Rest"]) == ["1 min rest", "30 s rest", "20 s rest"]
+    assert list(df["Counted by the camera"]) == ["Yes", "Not yet", "Timer only"]
+    assert df["Tip"].iloc[2] == "Lift the big toes"

@@ -28,16 +28,17 @@ def signal_chart(result: CheckResult) -> alt.Chart | None:
         return None
     label = result.signal_label or "Movement"
     y = alt.Y("Value:Q", title=label)
-    line = alt.Chart(sig).mark_line(color="#3b82f6").encode(x=alt.X("Time (s):Q"), y=y)
+    x_title = "Seconds into the video"
+    line = alt.Chart(sig).mark_line(color="#3b82f6").encode(x=alt.X("Time (s):Q", title=x_title), y=y)
     layers = [line]
     if not reps.empty:
-        band = alt.Chart(reps).mark_rect(opacity=0.12, color="#22c55e").encode(x="start:Q", x2="end:Q")
+        band = alt.Chart(reps).mark_rect(opacity=0.12, color="#22c55e").encode(x=alt.X("start:Q", title=x_title), x2="end:Q")
         dots = alt.Chart(reps).mark_point(size=160, filled=True).encode(
-            x="Time (s):Q", y=y,
+            x=alt.X("Time (s):Q", title=x_title), y=y,
             color=alt.Color("Needs a fix:N", scale=alt.Scale(domain=[False, True], range=["#16a34a", "#f59e0b"]),
                             legend=alt.Legend(title=None, labelExpr="datum.value ? 'Needs a fix' : 'Good rep'")),
             tooltip=["Rep", "Fix"])
         numbers = alt.Chart(reps).mark_text(dy=-16, fontSize=16, fontWeight="bold").encode(
-            x="Time (s):Q", y=y, text="Rep:Q")
+            x=alt.X("Time (s):Q", title=x_title), y=y, text="Rep:Q")
         layers = [band, line, dots, numbers]
     return alt.layer(*layers).properties(height=280)

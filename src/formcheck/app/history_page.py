@@ -28,15 +28,15 @@ def render() -> None:
 
         days = daily_progress(shown)
         st.subheader("Reps per day")
-        st.altair_chart(alt.Chart(days).mark_bar().encode(
-            x=alt.X("Date:O", title=None), y=alt.Y("Reps:Q"), color=alt.Color("Exercise:N", legend=alt.Legend(
+        st.altair_chart(alt.Chart(days).mark_bar(size=40).encode(
+            x=alt.X("Date:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("Reps:Q"), color=alt.Color("Exercise:N", legend=alt.Legend(
                 orient="bottom", title=None)), tooltip=["Date", "Exercise", "Reps"]).properties(height=240),
             width="stretch")
         heights = days.dropna(subset=["Best heel height (cm)"])
         if not heights.empty:
             st.subheader("Best heel height per day")
             st.altair_chart(alt.Chart(heights).mark_line(point=alt.OverlayMarkDef(size=90)).encode(
-                x=alt.X("Date:O", title=None), y=alt.Y("Best heel height (cm):Q"),
+                x=alt.X("Date:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("Best heel height (cm):Q", title="cm"),
                 color=alt.Color("Exercise:N", legend=alt.Legend(orient="bottom", title=None)),
                 tooltip=["Date", "Exercise", "Best heel height (cm)"]).properties(height=240),
                 width="stretch")

@@ -9,7 +9,7 @@ from .ice import ice_servers
 from .live_bridge import LiveBridge, Snapshot
 from .live_view import exercise_line, status_line, tiles
 from .messages import one_line
-from .tables import rep_table
+from .tables import plan_table, rep_table
 
 ONE = "__one__"
 TRANSLATIONS = {"start": "Start camera", "stop": "Stop", "select_device": "Choose camera",
@@ -43,10 +43,10 @@ def _choose():
         return None, ex
     plan = plans[what]
     firsts = [it.exercise for it in plan.items if it.exercise]
-    start = st.selectbox("Start with", [None, *firsts], key=f"live_start_{what}",
-                         format_func=lambda e: "The first exercise" if e is None else checkers[e].title
+    start = st.selectbox("Start with", ["", *firsts], key=f"live_start_{what}",
+                         format_func=lambda e: "The first exercise" if not e else checkers[e].title
                          if e in checkers else e)
-    return plan, start
+    return plan, start or None
 
 
 def _bridge(plan, exercise, model) -> LiveBridge:
@@ -64,12 +64,16 @@ def _bridge(plan, exercise, model) -> LiveBridge:
     return bridges[key]
 
 
-def _panel(box, snap: Snapshot | None, playing: bool) -> None:
+def _panel(box, snap: Snapshot | None, playing: bool, plan=None) -> None:
     """Tiles, what to do now, the latest correction: redrawn a few times a second."""
     with box.container():
         if snap is None:
             st.markdown("### Press **Start camera**")
             st.write("Stand back so your whole body, feet included, is in the picture.")
+            if plan is not None:
+                st.markdown(f"**Today: {plan.title}**")
+                st.markdown("\n".join(f"{r['#']}. {r['Exercise']}: **{r['How much']}**"
+                                       for r in plan_table(plan, all_checkers()).to_dict("records")))
             return
         if snap.error:
             st.error(snap.error)
@@ -124,7 +128,7 @@ def render() -> None:
             return
     box, table = right.empty(), right.empty()
     snap = bridge.latest()
-    _panel(box, snap, ctx.state.playing)
+    _panel(box, snap, ctx.state.playing, plan)
     shown = _rep_table(table, snap)
     # Frames are checked on streamlit-webrtc's thread; this loop only shows the newest result.
     # Each pass touches the page, so a Stop click (a rerun) is answered at once.

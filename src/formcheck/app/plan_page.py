@@ -6,22 +6,7 @@ import streamlit as st
 from ..checkers import all_checkers
 from ..plans import load_plans
 from .messages import one_line
-
-
-def _rest(seconds: float) -> str:
-    return f"{seconds / 60:g} min rest" if seconds >= 60 else f"{seconds:g} s rest"
-
-
-def plan_rows(plan) -> list[dict[str, str]]:
-    """One row per exercise of the plan, in plain words."""
-    checkers = all_checkers()
-    rows = []
-    for i, it in enumerate(plan.items, 1):
-        rows.append({"#": str(i), "Exercise": it.title, "How much": it.target_text, "Rest": _rest(it.rest_s),
-                     "Tip": it.note or "",
-                     "Counted by the camera": ("Timer only" if it.exercise is None else
-                                               "Yes" if it.exercise in checkers else "Not yet")})
-    return rows
+from .tables import plan_table
 
 
 def render() -> None:
@@ -39,7 +24,7 @@ def render() -> None:
             st.subheader(plan.title)
             if plan.description:
                 st.write(plan.description)
-            st.dataframe(plan_rows(plan), hide_index=True, width="stretch")
+            st.dataframe(plan_table(plan, all_checkers()), hide_index=True, width="stretch")
             if st.button("Start this workout", key=f"start_{plan.id}", type="primary"):
                 st.session_state["start_plan"] = plan.id
                 st.switch_page(st.Page(live_page.render, title="Work out", url_path="live"))

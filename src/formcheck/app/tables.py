@@ -49,12 +49,27 @@ def rep_table(reps: list[dict[str, Any]], max_metrics: int | None = None) -> pd.
         row: dict[str, Any] = {"Rep": r["index"]}
         if r.get("start_s") is not None and r.get("end_s") is not None:
             row["When (s)"] = f"{r['start_s']:.1f} - {r['end_s']:.1f}"
+        faults = r.get("faults", [])
+        row["What to fix"] = "; ".join(f["message"] for f in faults) if faults else "Good"
         if any(x.get("side") for x in reps):
             row["Side"] = r.get("side") or ""
         for k in keys:
             v = r.get("metrics", {}).get(k)
             row[metric_label(k)] = round(v, 1) if isinstance(v, float) else v
-        faults = r.get("faults", [])
-        row["What to fix"] = "; ".join(f["message"] for f in faults) if faults else "Good"
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _rest(seconds: float) -> str:
+    return f"{seconds / 60:g} min rest" if seconds >= 60 else f"{seconds:g} s rest"
+
+
+def plan_table(plan, known_exercises) -> pd.DataFrame:
+    """A workout plan (formcheck.plans.Plan), one row per exercise, in plain words."""
+    rows = []
+    for i, it in enumerate(plan.items, 1):
+        rows.append({"#": i, "Exercise": it.title, "How much": it.target_text, "Rest": _rest(it.rest_s),
+                     "Counted by the camera": ("Timer only" if it.exercise is None else
+                                               "Yes" if it.exercise in known_exercises else "Not yet"),
+                     "Tip": it.note or ""})
     return pd.DataFrame(rows)

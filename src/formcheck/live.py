@@ -30,8 +30,10 @@ from .plans import get_plan
 from .video_io import CameraError, CameraSource, ClipCamera, LiveFrame
 from .voice import EspeakSpeaker, Metronome, Priority, SilentSpeaker, Speaker, speak_events
 
-# Live default: the lite model. Measured with benchmarks/bench_live_latency.py on this 2-core
-# machine at 640x360: see README "Live mode" (lite meets the 50 ms p95 target, full does not).
+# Live default: the lite model. On the 2-core dev machine at 640x480 (other jobs running), the
+# pose model alone, both run on the same frames: lite p50 14.5 / p95 29 ms, full p50 22 / p95 87 ms;
+# the rest of the loop adds ~1.5 ms. Only lite keeps p95 under the 50 ms target. Full counts
+# fast, low reps better (see README "Live mode"): `--model full` on a faster machine.
 LIVE_DEFAULT_MODEL = "lite"
 # Camera retries after a failure: waits of 0.5, 1 and 2 s (a USB camera re-enumerates in ~1 s).
 CAMERA_RETRY_WAITS_S = (0.5, 1.0, 2.0)

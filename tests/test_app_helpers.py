@@ -275,3 +275,11 @@ def test_plan_table_says_what_the_camera_counts():
     assert list(df["Rest"]) == ["1 min rest", "30 s rest", "20 s rest"]
     assert list(df["Counted by the camera"]) == ["Yes", "Not yet", "Timer only"]
     assert df["Tip"].iloc[2] == "Lift the big toes"
+
+
+def test_any_failure_becomes_one_plain_line():
+    from formcheck.app.messages import one_line
+    assert one_line(FormcheckError("nobody found in a.mp4: film the whole body")) == \
+        "nobody found in a.mp4: film the whole body"
+    msg = one_line(RuntimeError("boom\n  File x.py, line 3"))
+    assert msg.startswith("Something went wrong (boom)") and "\n" not in msg and "File" not in msg

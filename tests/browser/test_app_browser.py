@@ -223,4 +223,8 @@ def test_clip_review_through_the_page(app, tmp_path):
         report = json.loads(Path(download.value.path()).read_text())
         assert report["rep_count"] == expected and report["source"] == clip.name
         assert len(report["reps"]) == expected
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the video").click()
+        head = Path(download.value.path()).read_bytes()[:12]
+        assert head[4:8] == b"ftyp", "the annotated video download is not an mp4"
         browser.close()

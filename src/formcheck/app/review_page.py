@@ -101,7 +101,8 @@ def _show(review: Review) -> None:
     stem = review.video_path.stem if review.video_path else "formcheck"
     c1, c2, c3 = st.columns(3)
     if review.video_path and review.video_path.is_file():
-        c1.download_button("Download the video", review.video_path.read_bytes(), f"{stem}.mp4", "video/mp4",
+        video = review.video_path  # read only when the person asks for it (it can be large)
+        c1.download_button("Download the video", lambda: video.read_bytes(), f"{stem}.mp4", "video/mp4",
                            on_click="ignore")
     c2.download_button("Download the report (JSON)", json.dumps(report, indent=2, ensure_ascii=False),
                        f"{stem}.json", "application/json", on_click="ignore")

@@ -29,7 +29,8 @@ def render() -> None:
         days = daily_progress(shown)
         st.subheader("Reps per day")
         st.altair_chart(alt.Chart(days).mark_bar(size=40).encode(
-            x=alt.X("Date:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("Reps:Q", axis=alt.Axis(tickMinStep=1, format="d")), color=alt.Color("Exercise:N", legend=alt.Legend(
+            x=alt.X("Date:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("Reps:Q", axis=alt.Axis(tickMinStep=1, format="d")), color=alt.Color("Exercise:N", legend=alt.Legend(
                 orient="bottom", title=None)), tooltip=["Date", "Exercise", "Reps"]).properties(height=240),
             width="stretch")
         heights = days.dropna(subset=["Best heel height (cm)"])

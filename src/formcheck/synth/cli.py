@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="regenerate every shipped clip (see clips.py)")
     p.add_argument("--only", nargs="*", default=None, help="with --all / --record-landmarks: these clip names only")
     p.add_argument("--jobs", type=int, default=1, help="with --all: clips rendered in parallel")
+    p.add_argument("--truth-only", action="store_true",
+                   help="rewrite only the .truth.json (re-poses, skips rasterising and encoding)")
     p.add_argument("--record-landmarks", action="store_true",
                    help="run MediaPipe over the shipped clips and save <name>.landmarks.npz")
     p.add_argument("--dir", default="sample_videos", help="where shipped clips live")
@@ -35,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from .clips import SHIPPED, render_shipped
         if args.all:
-            render_shipped(Path(args.dir), args.only, jobs=args.jobs)
+            render_shipped(Path(args.dir), args.only, jobs=args.jobs, truth_only=args.truth_only)
             if not args.record_landmarks:
                 return 0
         if args.record_landmarks:
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         reps = args.reps if args.reps is not None else MOTIONS[args.exercise].default_reps
         spec = ClipSpec(args.exercise, args.view, args.body, reps, args.tempo, parse_faults(args.fault, reps),
                         args.variant, args.fps, crf=args.crf, mirror=args.mirror)
-        render_clip(spec, args.out)
+        render_clip(spec, args.out, truth_only=args.truth_only)
         return 0
     except ImportError as exc:
         print(f"error: the renderer needs the synth extra (pip install torch==2.13.0 && "

@@ -42,17 +42,17 @@ def command_for(name: str, spec: ClipSpec, directory: str = "sample_videos") -> 
 
 def _render_one(args) -> str:
     from .render import render_clip
-    name, spec, directory = args
-    render_clip(spec, Path(directory) / f"{name}.mp4")
+    name, spec, directory, truth_only = args
+    render_clip(spec, Path(directory) / f"{name}.mp4", truth_only=truth_only)
     return name
 
 
-def render_shipped(directory: Path, only: list[str] | None = None, jobs: int = 1) -> None:
+def render_shipped(directory: Path, only: list[str] | None = None, jobs: int = 1, truth_only: bool = False) -> None:
     names = [n for n in SHIPPED if not only or n in only]
     unknown = set(only or []) - set(SHIPPED)
     if unknown:
         raise ValueError(f"no shipped clip named {sorted(unknown)}")
-    work = [(n, SHIPPED[n], str(directory)) for n in names]
+    work = [(n, SHIPPED[n], str(directory), truth_only) for n in names]
     if jobs > 1:
         import multiprocessing as mp
         with mp.get_context("spawn").Pool(jobs) as pool:

@@ -36,7 +36,9 @@ class ClipSpec:
     timing: Timing | None = None  # overrides the motion's own timing (tests use a 1-s clip)
 
 
-def render_clip(spec: ClipSpec, out_path: str | Path, *, log=print) -> dict:
+def render_clip(spec: ClipSpec, out_path: str | Path, *, log=print, truth_only: bool = False) -> dict:
+    """Write the clip and `<name>.truth.json`; with truth_only, rewrite just the truth (posing is
+    cheap, rasterising is not; the camera comes out the same)."""
     out_path = Path(out_path)
     if spec.exercise not in MOTIONS:
         raise ValueError(f"unknown exercise {spec.exercise!r}; rendered: {', '.join(MOTIONS)}")
@@ -78,8 +80,15 @@ def render_clip(spec: ClipSpec, out_path: str | Path, *, log=print) -> dict:
               (unit(-to_cam + np.array([0, 0, 0.6])), 0.12)]
     truth = TruthRecorder()
     t_setup = time.time() - t0
-    with VideoWriter(out_path, spec.fps, (spec.width, spec.height), crf=spec.crf) as writer:
+    writer = None if truth_only else VideoWriter(out_path, spec.fps, (spec.width, spec.height), crf=spec.crf)
+    try:
         for t, level, phase, rep, posed, props in frames:
+            names = [f"{p}_{s}" for p in PX_POINTS for s in "LR"]
+            uv, _ = cam.project(np.array([posed.points[k] for k in names]))
+            truth.add(t, phase, rep.index if rep else 0, posed.points, motion.body_up_axis(),
+                      motion.body_forward_axis(), {k: uv[i] for i, k in enumerate(names)})
+            if writer is None:
+                continue
             img = bg.copy()
             zb = bg_depth.copy()
             occluders = [posed.vertices] + ([props.vertices] if props is not None else [])
@@ -95,10 +104,12 @@ def render_clip(spec: ClipSpec, out_path: str | Path, *, log=print) -> dict:
             if ss != 1:
                 frame = cv2.resize(frame, (spec.width, spec.height), interpolation=cv2.INTER_AREA)
             writer.write(frame)
-            names = [f"{p}_{s}" for p in PX_POINTS for s in "LR"]
-            uv, _ = cam.project(np.array([posed.points[k] for k in names]))
-            truth.add(t, phase, rep.index if rep else 0, posed.points, motion.body_up_axis(),
-                      motion.body_forward_axis(), {k: uv[i] for i, k in enumerate(names)})
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    if writer is not None:
+        writer.close()
     reps = []
     for rep in sched.reps:
         d = rep.truth()
@@ -115,6 +126,7 @@ def render_clip(spec: ClipSpec, out_path: str | Path, *, log=print) -> dict:
     }
     truth_path = out_path.with_name(out_path.stem + ".truth.json")
     write_truth(truth_path, header, reps, truth.per_frame())
-    log(f"wrote {out_path} ({n} frames, {n / spec.fps:.1f} s, setup {t_setup:.1f} s, "
-        f"total {time.time() - t0:.1f} s) and {truth_path.name}")
+    what = f"{truth_path.name} (truth only)" if truth_only else f"{out_path} and {truth_path.name}"
+    log(f"wrote {what}: {n} frames, {n / spec.fps:.1f} s of clip, setup {t_setup:.1f} s, "
+        f"total {time.time() - t0:.1f} s")
     return {"video": out_path, "truth": truth_path, "frames": n}

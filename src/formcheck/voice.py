@@ -240,7 +240,7 @@ class EspeakSpeaker(ThrottledSpeaker):
                 text = err.decode("utf-8", "replace")
                 cut = self._proc.returncode is not None and self._proc.returncode < 0
                 if not cut and (self._proc.returncode != 0 or "error" in text.lower() or "ALSA lib" in text):
-                    self._fail("voice off: no sound device found (counts and corrections stay on screen)")
+                    self._fail("voice off: no sound device found (counts and corrections are still shown and logged)")
             with self._cv:
                 self._current, self._proc = None, None
                 if self.silent:

@@ -386,12 +386,8 @@ class CalfRaiseChecker(Checker):
         for r in self.reps:
             h = r.metrics["peak_height_cm"]
             r.metrics["pct_of_best"] = round(100 * h / best, 1) if best > 0 else 0.0
-            low = h < self.cfg.low_rise_fraction * best
-            has = any(f.code == "low_rise" for f in r.faults)
-            if low and not has:
-                r.faults.insert(0, _low_rise(best - h))
-            elif not low and has:
-                r.faults = [f for f in r.faults if f.code != "low_rise"]
+            others = [f for f in r.faults if f.code != "low_rise"]
+            r.faults = ([_low_rise(best - h)] + others) if h < self.cfg.low_rise_fraction * best else others
 
     # ---- outputs -----------------------------------------------------------------------
     @property

@@ -17,7 +17,12 @@ FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
 def _text(img, text, org, scale, color=WHITE, thick=2):
-    cv2.putText(img, text, org, FONT, scale, BLACK, thick + 3, cv2.LINE_AA)
+    # Outline by shifted copies at the same thickness: Hershey glyph advances grow with the
+    # stroke, so a thicker black copy would drift off the letters of a long line.
+    x, y = org
+    d = max(1, thick // 2 + 1)
+    for dx, dy in ((-d, 0), (d, 0), (0, -d), (0, d), (-d, -d), (d, d), (-d, d), (d, -d)):
+        cv2.putText(img, text, (x + dx, y + dy), FONT, scale, BLACK, thick, cv2.LINE_AA)
     cv2.putText(img, text, org, FONT, scale, color, thick, cv2.LINE_AA)
 
 
@@ -40,7 +45,7 @@ def annotate(frame_rgb: np.ndarray, pose: PoseSample | None, state: LiveState,
     """Return a copy of the frame with the skeleton, rep count, live bar and latest correction."""
     img = frame_rgb.copy()
     h, w = img.shape[:2]
-    s = h / 720.0  # scale everything with the picture
+    s = max(h / 720.0, 0.8)  # scale with the picture; small pictures keep readable text
     if pose is not None:
         draw_skeleton(img, pose)
     if state.trace_xy_px:

@@ -78,7 +78,7 @@ def _anny_model():
     import torch
 
     torch.set_grad_enabled(False)
-    torch.set_num_threads(min(4, torch.get_num_threads()))
+    torch.set_num_threads(1)  # one clip per process; threads only fight each other here
     return anny.Anny()  # default rig and MakeHuman topology (CC0 assets)
 
 

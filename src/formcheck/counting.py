@@ -208,6 +208,15 @@ class RepCounter:
             return seg
         return None
 
+    def in_progress(self) -> RepSegment | None:
+        """The rep under way (rising or coming down) as it stands at the last frame; None at rest.
+
+        For comparing with the other leg's reps while this one has not finished yet."""
+        if self.phase == Phase.REST or self._last_t is None:
+            return None
+        end_v = self._low if self.phase == Phase.FALLING else self._peak
+        return RepSegment(self._start_t, self._peak_t, self._last_t, self._start_v, self._peak, end_v, False)
+
     def finish(self) -> RepSegment | None:
         """End of stream: a rep that came down but had not settled still counts."""
         if self.phase == Phase.FALLING:

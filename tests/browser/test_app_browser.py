@@ -217,6 +217,10 @@ def test_clip_review_through_the_page(app, tmp_path):
         page.get_by_role("heading", name=f"Floor calf raise: {expected} reps").wait_for(timeout=240_000)
         assert _tile(page, "Reps") == str(expected)
         assert page.locator("[data-testid=stVideo]").count() == 1
+        # the annotated H.264 actually decodes in Chromium (mp4v would not): frames, a size, a duration
+        video = page.locator("[data-testid=stVideo]").first.element_handle()
+        page.wait_for_function("v => v.readyState >= 2 && v.videoWidth > 0 && v.duration > 1", arg=video,
+                               timeout=60_000)
         page.get_by_text("Saved to your history.").wait_for()
         _shot(page, "review.png")
         with page.expect_download() as download:

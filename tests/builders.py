@@ -249,6 +249,18 @@ def jitter(series: PoseSeries, px_sd: float = 1.5, m_sd: float = 0.005, seed: in
     return s
 
 
+def hold_world(series: PoseSeries, landmarks: Iterable[int], anchor: int) -> PoseSeries:
+    """The model's metric world landmarks keep `landmarks` at their first-frame offset from
+    `anchor` while the image landmarks follow the motion: what MediaPipe's world feet did on
+    the rendered long-sitting ankle clip (the world foot-to-shank angle stayed at 27 +- 2° while
+    the foot pointed 53°; the image heel and toe followed within ~10 px)."""
+    s = _copy(series)
+    idx = list(landmarks)
+    offset = s.world_xyz_m[0, idx] - s.world_xyz_m[0, anchor]
+    s.world_xyz_m[:, idx] = s.world_xyz_m[:, [anchor]] + offset
+    return s
+
+
 def concat(*parts: PoseSeries) -> PoseSeries:
     """Play series one after another (times shifted to follow on)."""
     t, offset = [], 0.0

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from builders import SEATED, STANDING, animate, jitter, rep_keys, series_from_poses
+from builders import SEATED, STANDING, animate, hold_world, jitter, rep_keys, series_from_poses
+from formcheck.landmarks import LEG
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import run_on_series
 
@@ -42,6 +43,29 @@ def test_per_foot_and_faults():
     assert codes(result) == [[], ["limited_point", "low_rise"], ["limited_flex"]]
     messages = {f.code: f.message for f in result.reps[1].faults}
     assert messages["limited_point"] == "Point your toes further: 15° of about 50°"
+
+
+@pytest.mark.parametrize("yaw", [45.0, 90.0])
+def test_world_feet_frozen_image_feet_move(yaw):
+    """The model's world foot stays put while the image heel and toe follow the foot (as on the
+    rendered side-view clip): the cycles are read from the image, rectified by the body's yaw."""
+    series = series_from_poses(animate(rep_keys(LEGS_OUT, [POINT] * 4, bottoms=[FLEX] * 4, top_s=1.0)),
+                               yaw_deg=yaw, root_height_m=0.6)
+    for sd in ("left", "right"):
+        series = hold_world(series, [LEG[sd]["heel"], LEG[sd]["toe"]], LEG[sd]["ankle"])
+    result = run_on_series(make_checker("ankle_flexion"), jitter(series))[0]
+    assert result.rep_count == 4
+    assert result.reps[1].metrics["plantarflexion_deg"] == pytest.approx(45, abs=5)
+    assert result.reps[1].metrics["dorsiflexion_deg"] == pytest.approx(18, abs=5)
+
+
+@pytest.mark.parametrize("yaw", [45.0, 90.0])
+def test_standing_calf_raise_is_not_an_ankle_cycle(yaw):
+    """Heels up and down standing moves the foot against the shank too, but the foot is loaded
+    on the floor and the thigh hangs: a calf raise, not a point-and-flex."""
+    series = jitter(series_from_poses(animate(rep_keys(STANDING, [STANDING.legs(ankle_plantar_deg=35.0)] * 3)),
+                                      yaw_deg=yaw))
+    assert run_on_series(make_checker("ankle_flexion"), series)[0].rep_count == 0
 
 
 def test_squat_is_not_an_ankle_cycle():

@@ -2,7 +2,13 @@
 
 Signal: the foot's angle to the shank, per foot, as plantarflexion in degrees (0 = foot at
 a right angle to the shank, + = toes pointed away, - = toes pulled up, i.e. dorsiflexion),
-from metric world landmarks (shank knee->ankle, foot heel->toe tip). One cycle is a point
+between the shank (knee->ankle) and the foot (heel->toe tip). Both move in the leg's sagittal
+plane, so unless the camera looks at the person from the front, the angle is taken from the
+IMAGE landmarks with that plane rectified by the body's yaw (`_sagittal_px`): the model's metric
+world landmarks hold the foot at a fixed pose in long sitting (on the rendered side-view clip
+the world foot-to-shank angle stayed at 27 +- 2° while the foot pointed 53° and the image heel
+and toe followed it within ~10 px). From the front the sagittal plane is edge-on and the
+image angle means nothing, so there the world landmarks are used. One cycle is a point
 and a flex back; both feet together are one cycle. Each cycle is rated against the normal
 range of motion: 20° of dorsiflexion and 50° of plantarflexion (AAOS; Norkin & White).
 The foot is short and often points at the camera, so the angles are rough (+-10°) and
@@ -19,6 +25,7 @@ from ..counting import RepSegment
 from ..geometry import angle_deg
 from ..landmarks import LEG, SIDES
 from ..pose import PoseSample
+from ..view import classify_view
 from . import register
 from ._legs import BoneLengths, elevation_deg, knee_deg, leg_seen
 from ._side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
@@ -38,6 +45,11 @@ class AnkleFlexionConfig(SideRepConfig):
     # Only the foot moves: a cycle during which the knee angle or the shin's tilt changes by
     # more than this is a leg exercise (squat, lunge, kick), not an ankle one.
     max_leg_motion_deg: float = 20.0
+    # Seated or lying: the thigh is raised at least this far from hanging (sitting or lying it
+    # is at ~90°; a standing person's thigh is at 5-15°, measured 6-15° on the real standing
+    # clips). A foot-to-shank swing of a standing person is a calf raise or a squat (the foot
+    # loaded on the floor), not a point-and-flex of a free foot. Same cut as the leg press's.
+    min_thigh_deg: float = 40.0
     # Rated against the normal range: under half of it is a clear shortfall (the landmarks'
     # own error on a foot is ~10°, so a tighter rule would cue people with normal ankles).
     min_point_deg: float = NORMAL_PLANTARFLEXION_DEG / 2
@@ -61,26 +73,47 @@ class AnkleFlexionChecker(SideRepChecker):
     def __init__(self, config: dict | AnkleFlexionConfig | None = None) -> None:
         super().__init__(config)
         self.bones = BoneLengths()
+        # 1/sin(body yaw) when the foot angle is read in the image (not a front view), else None;
+        # fixed once the set starts so the signal cannot change source mid-set
+        self._stretch: float | None = None
+
+    def _sagittal_px(self, s: PoseSample, a: int, b: int) -> np.ndarray:
+        """Image vector a->b rectified onto the leg's sagittal plane: a body turned by yaw from
+        the camera shows that plane's forward axis shortened by sin(yaw) (weak perspective)."""
+        v = s.px(b) - s.px(a)
+        return np.array([v[0] * self._stretch, v[1]])
 
     def measure(self, s: PoseSample) -> tuple[dict[str, float], dict[str, float]]:
         values, extra = {}, {}
+        if not self.ready:
+            yaw = self.view.yaw_deg
+            side_on = classify_view(yaw) in ("side", "oblique")
+            self._stretch = 1.0 / math.sin(math.radians(min(yaw, 90.0))) if side_on else None
         for sd in SIDES:
             leg = LEG[sd]
-            extra[f"knee_deg.{sd}"] = extra[f"shin_deg.{sd}"] = math.nan
+            extra[f"knee_deg.{sd}"] = extra[f"shin_deg.{sd}"] = extra[f"thigh_deg.{sd}"] = math.nan
             if not leg_seen(s, sd, "knee", "ankle", "heel", "toe", min_visibility=self.cfg.min_visibility):
                 continue
             self.bones.add(f"shank.{sd}", float(np.linalg.norm(s.world(leg["ankle"]) - s.world(leg["knee"]))))
             extra[f"shin_deg.{sd}"] = elevation_deg(s, leg["knee"], leg["ankle"], self.bones.get(f"shank.{sd}"))
             if leg_seen(s, sd, "hip", min_visibility=self.cfg.min_visibility):
                 extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
-            down = s.world(leg["ankle"]) - s.world(leg["knee"])
-            foot = s.world(leg["toe"]) - s.world(leg["heel"])
-            a = angle_deg(down, np.zeros(3), foot)  # between the two directions
+                extra[f"thigh_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["knee"], self.bones.get(f"thigh.{sd}"))
+            if self._stretch is not None:
+                down = self._sagittal_px(s, leg["knee"], leg["ankle"])
+                foot = self._sagittal_px(s, leg["heel"], leg["toe"])
+            else:
+                down = s.world(leg["ankle"]) - s.world(leg["knee"])
+                foot = s.world(leg["toe"]) - s.world(leg["heel"])
+            a = angle_deg(down, np.zeros_like(down), foot)  # between the two directions
             if math.isfinite(a):
                 values[sd] = 90.0 - a
         return values, extra
 
     def accept(self, side: str, seg: RepSegment, frames: list[RepFrame]) -> bool:
+        thighs = finite(f.extra.get(f"thigh_deg.{side}") for f in frames)
+        if thighs and float(np.median(thighs)) < self.cfg.min_thigh_deg:
+            return False  # standing: a calf raise or a squat
         for name in ("knee_deg", "shin_deg"):
             v = finite(f.extra.get(f"{name}.{side}") for f in frames)
             if v and np.ptp(v) > self.cfg.max_leg_motion_deg:

@@ -274,3 +274,19 @@ def concat(*parts: PoseSeries) -> PoseSeries:
 
 def _copy(s: PoseSeries) -> PoseSeries:
     return PoseSeries(s.t_ms.copy(), s.xy_px.copy(), s.visibility.copy(), s.world_xyz_m.copy(), s.image_wh, s.fps)
+
+
+def slip_toward_line(series: PoseSeries, point: int, a: int, b: int, t0_s: float, t1_s: float,
+                     fraction: float) -> PoseSeries:
+    """Landmark `point` pulled `fraction` of the way toward its foot on the line a-b in
+    [t0_s, t1_s], in the image and in the world landmarks: what MediaPipe did to the knee at
+    the bottom of the rendered oblique leg press (the sled hid the legs; the knee landmark fell
+    20-31 px toward the hip-ankle line while the true knee stayed at 90°)."""
+    s = _copy(series)
+    for arr in (s.xy_px, s.world_xyz_m):
+        for i in np.flatnonzero(_window(s, t0_s, t1_s)):
+            p, pa, pb = arr[i, point], arr[i, a], arr[i, b]
+            ab = pb - pa
+            foot = pa + ab * float(np.dot(p - pa, ab) / max(float(np.dot(ab, ab)), 1e-12))
+            arr[i, point] = p + fraction * (foot - p)
+    return s

@@ -49,3 +49,18 @@ def test_squat_is_not_a_leg_press():
     squat = STANDING.legs(hip_flex_deg=90.0, knee_flex_deg=100.0).but(trunk_flex_deg=30.0)
     series = jitter(series_from_poses(animate(rep_keys(STANDING, [squat] * 3)), yaw_deg=40.0))
     assert run_on_series(make_checker("leg_press"), series)[0].rep_count == 0
+
+
+@pytest.mark.xfail(strict=True, reason="known failure: the knee-landmark-based signal snaps straight "
+                   "when the knee landmark slips toward the hip-ankle line; the hip-ankle-distance "
+                   "alternative was measured worse on the rendered clip (see leg_press module docstring)")
+def test_knee_landmark_slipping_at_the_bottom_does_not_split_reps():
+    from builders import slip_toward_line
+    from formcheck.landmarks import LEG
+    series = series_from_poses(animate(rep_keys(TOP, [BOTTOM] * 4)), yaw_deg=45.0, root_height_m=0.6)
+    for i in range(4):  # bottoms held 2.5-2.8 s, 5.6-5.9 s, ... (lead 1.5 s, 1 s down, 3.1 s a rep)
+        mid = 2.65 + 3.1 * i
+        for sd in ("left", "right"):
+            leg = LEG[sd]
+            series = slip_toward_line(series, leg["knee"], leg["hip"], leg["ankle"], mid - 0.2, mid + 0.2, 0.7)
+    assert run_on_series(make_checker("leg_press"), series)[0].rep_count == 4

@@ -3,6 +3,19 @@
 Signal: knee bend (180° minus the knee angle) per leg, the knee angle from the thigh's and
 the shank's vertical extents (`_legs.knee_deg`, depth-free). A rep is a bend (sled lowered)
 and a press back out, starting from the legs extended; both legs together are one rep.
+
+Known failure (sample_videos/leg_press_oblique): for ~0.4 s at the bottom of two reps the knee
+landmark falls 20-31 px toward the hip-ankle line (the sled hides the legs) and this signal
+snaps nearly straight, splitting those reps (6 counted, truth 5; the synthetic xfail test in
+tests/test_checkers_leg_press.py reproduces it). The knee angle from the hip-ankle distance and
+the person's own thigh and shank lengths (law of cosines) fixes the synthetic case but was
+measured WORSE on that clip against the truth's knee angle (near leg: this signal r = 0.79,
+MAE 23°; law of cosines from image lengths r = 0.54, MAE 23°; from world lengths r = 0.50,
+MAE 26°; the plain 2-D image knee angle r = 0.94, MAE 12°): with the legs pressed out the feet
+are half hidden by the plate and the ANKLE landmark sits 40-70 px up the shin, so the hip-ankle
+distance barely changes (image 120 -> 105 px while the truth goes 160 -> 109) and the 145° top of
+the short-lockout rep reads 180°, straighter than the 170° tops. It also counts 3-4 reps on the
+foam-roll clips. So it is not used.
 """
 from __future__ import annotations
 

@@ -40,6 +40,15 @@ def test_faults_at_their_reps_front_view():
     assert result.reps[2].faults[0].message == "Push your knees out over your toes"
 
 
+@pytest.mark.parametrize("yaw", [90.0, 45.0])
+def test_press_that_stops_short_is_an_incomplete_lockout(yaw):
+    short = TOP.legs(hip_flex_deg=75.0, knee_flex_deg=47.0)  # knee ~133° where the start is ~160°
+    result = run(rep_keys(TOP, [BOTTOM] * 3, bottoms=[None, short, None]), yaw)
+    assert result.rep_count == 3
+    assert codes(result) == [[], ["incomplete_lockout"], []]
+    assert result.reps[1].faults[0].message.startswith("Press all the way out")
+
+
 def test_knees_not_judged_side_on():
     result = run(rep_keys(TOP, [CAVING] * 2), 90.0)
     assert result.rep_count == 2 and codes(result) == [[], []]

@@ -56,6 +56,10 @@ class LegPressConfig(SideRepConfig):
     # (Barber-Westin et al. 2005, drop-jump KASR). Front or oblique view only: side-on the
     # separation is depth, the coordinate the model guesses.
     min_knee_ankle_ratio: float = 0.8
+    # Incomplete lockout: the press stops this far short of the straightest top the person
+    # reached in the set (their own start position counts). Twice this signal's resting
+    # jitter (~5-10°), and a clearly visible shortfall: the knee stays at ~145° instead of ~170°.
+    short_press_deg: float = 20.0
 
 
 @register
@@ -64,11 +68,12 @@ class LegPressChecker(SideRepChecker):
     title = "Leg press"
     config_class = LegPressConfig
     checks = ("counts each lowering and press (both legs or one)", "depth: knees bent to about a right angle",
+              "presses all the way out (back to your start position)",
               "knees track over the toes (front view)", "soft knees at the top (no locking out)",
               "tempo (not too fast)")
     best_views = ("side", "front", "oblique")
     bar_label = "Knee bend"
-    range_metric = "range_deg"
+    range_metric = "depth_deg"  # "as deep as your best" compares depth, not the distance from a short top
     ready_text = "Sit in the machine, legs pressed out, and hold still"
     go_text = "Ready: lower the weight"
     cfg: LegPressConfig
@@ -119,6 +124,9 @@ class LegPressChecker(SideRepChecker):
         return {"bottom_knee_deg": round(max(min(k) for k in knees.values() if k), 1),  # the shallower leg
                 # the straighter of the legs at either end of the rep (counter's valleys, smoothed)
                 "top_knee_deg": round(180.0 - min(min(g.start_value, g.end_value) for g in segs.values()), 1),
+                # where the press itself stopped (the straighter leg), and the start of the rep
+                "start_knee_deg": round(180.0 - min(g.start_value for g in segs.values()), 1),
+                "depth_deg": round(180.0 - max(min(k) for k in knees.values() if k), 1),
                 "range_deg": round(seg.amplitude, 1),
                 "lower_s": round(down_s, 2), "bottom_hold_s": round(bottom_s, 2), "press_s": round(up_s, 2),
                 "knee_ankle_ratio": round(min(ratios), 2) if ratios else math.nan}
@@ -131,6 +139,18 @@ class LegPressChecker(SideRepChecker):
         ratio = m["knee_ankle_ratio"]
         if self.view.view != "side" and math.isfinite(ratio) and ratio < c.min_knee_ankle_ratio:
             out.append(Fault("knees_caving", "Push your knees out over your toes"))
+        # A press that stops short shows at the start of the next rep (it starts bent), or, for
+        # the last rep, where the rep settled short of its own start.
+        earlier = [r for r in self.reps if r is not rep and r.index < rep.index]
+        straightest = max([r.metrics.get("start_knee_deg", 0.0) for r in earlier] + [m["start_knee_deg"]])
+        if earlier and m["start_knee_deg"] < straightest - c.short_press_deg:
+            prev = earlier[-1]
+            if not any(f.code == "incomplete_lockout" for f in prev.faults):
+                prev.faults.append(_short_press(m["start_knee_deg"], straightest))
+        lowest_end = min(g.end_value for g in segs.values())
+        if not at_end and not any(g.lowered_fully for g in segs.values()) \
+                and 180.0 - lowest_end < straightest - c.short_press_deg:
+            out.append(_short_press(180.0 - lowest_end, straightest))
         if m["top_knee_deg"] >= c.locked_knee_deg:
             out.append(Fault("lockout_snap", "Keep a slight bend at the top: don't snap your knees straight"))
         fast = too_fast(rep, c, m["lower_s"], m["press_s"])
@@ -139,8 +159,13 @@ class LegPressChecker(SideRepChecker):
         return out
 
     def low_range_fault(self, rep: Rep, best: float) -> Fault:
-        return Fault("low_rise", f"Go as deep as your best: {best - rep.metrics['range_deg']:.0f}° less bend")
+        return Fault("low_rise", f"Go as deep as your best: {best - rep.metrics['depth_deg']:.0f}° less bend")
 
     def summary(self) -> dict:
         b = finite(r.metrics["bottom_knee_deg"] for r in self.reps)
         return {"deepest_knee_deg": round(min(b), 1) if b else None}
+
+
+def _short_press(stopped_deg: float, start_deg: float) -> Fault:
+    return Fault("incomplete_lockout", f"Press all the way out: your knees stopped at {stopped_deg:.0f}°, "
+                                       f"{start_deg:.0f}° at your start")

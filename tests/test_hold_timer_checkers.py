@@ -5,10 +5,11 @@ import numpy as np
 
 import pytest
 
-from builders import LYING_BACK, LYING_SIDE, SEATED, STANDING, animate, drop, jitter, series_from_poses
+from builders import LYING_BACK, LYING_SIDE, SEATED, STANDING, animate, drop, hide, jitter, series_from_poses
 from conftest import shared_clip
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import EventKind, run_on_series
+from formcheck.landmarks import PoseLandmark as L
 
 FPS = 30
 
@@ -80,6 +81,27 @@ def test_leg_extension_not_timed_when_standing_or_legs_down():
         s = series_from_poses(animate([(0, pose), (20, pose)], fps=FPS), root_height_m=root)
         result, events = run_on_series(make_checker("hip_width_leg_extension"), s)
         assert result.summary["hold_s"] == 0 and not events and result.warnings
+
+
+def test_leg_extension_side_on_far_leg_hidden_behind_the_near_one_is_still_timed():
+    # Filmed side-on with both legs up, the far leg is behind the near one: the model rates its
+    # knee, ankle and foot ~0.2 visible (the rendered hip-width clip), so only one leg is seen.
+    s = series_from_poses(leg_hold(12.0, lift_deg=85.0), yaw_deg=90, root_height_m=0.1)
+    far = [L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
+    s = hide(s, far, 1.5, 14.5, visibility=0.2)
+    result, _ = run_on_series(make_checker("hip_width_leg_extension"), s)
+    expected = 12.0 + 2 * (1 - hold_onset_s(85.0))
+    assert result.rep_count == 1
+    assert result.reps[0].metrics["held_s"] == pytest.approx(expected, abs=2 / FPS)
+    assert result.corrections == []  # the feet's spacing is not judged from one foot
+
+
+def test_leg_extension_one_leg_up_and_one_on_the_floor_is_not_the_hold():
+    one_up = LYING_BACK.leg("left", hip_flex_deg=60.0, ankle_plantar_deg=-10)
+    s = series_from_poses(animate([(0, LYING_BACK), (1, LYING_BACK), (2, one_up), (14, one_up)], fps=FPS),
+                          yaw_deg=30, root_height_m=0.1)
+    result, _ = run_on_series(make_checker("hip_width_leg_extension"), s)
+    assert result.summary["hold_s"] == 0 and result.rep_count == 0
 
 
 # ---- foam roll ---------------------------------------------------------------------------------

@@ -75,9 +75,12 @@ class HipWidthLegExtensionChecker(TimedChecker):
             return None, []
         legs = [sd for sd in SIDES if s.seen(LEG[sd]["hip"], LEG[sd]["knee"], LEG[sd]["ankle"],
                                              min_visibility=c.min_visibility)]
-        if len(legs) < 2:
+        # One seen leg is enough: filmed side-on, the far leg lifted beside the near one is hidden
+        # behind it (the model rates it ~0.2 visible), while a far leg left on the floor is in plain
+        # view below the lifted one, so it is seen and must be lifted too (every seen leg counts).
+        if not legs:
             return None, []
-        lift = float(np.mean([self._leg_lift_deg(s, sd) for sd in legs]))
+        lift = float(min(self._leg_lift_deg(s, sd) for sd in legs))
         self.signal_t.append(t_s)
         self.signal_v.append(round(lift, 1))
         self._state.bar_value = max(0.0, lift)
@@ -89,7 +92,7 @@ class HipWidthLegExtensionChecker(TimedChecker):
         if min(knees) < c.straight_knee_deg:
             faults.append(Fault("bent_knees", "Straighten your knees"))
         hip_w = float(np.linalg.norm(s.world(L.LEFT_HIP) - s.world(L.RIGHT_HIP)))
-        if hip_w > 1e-3:
+        if len(legs) == 2 and hip_w > 1e-3:  # the feet's spacing needs both feet seen
             ratio = float(np.linalg.norm(s.world(L.LEFT_ANKLE) - s.world(L.RIGHT_ANKLE))) / hip_w
             if ratio < c.min_feet_ratio:
                 faults.append(Fault("feet_not_hip_width", "Move your feet apart to hip-width"))

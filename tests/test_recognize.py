@@ -68,6 +68,35 @@ def test_recognise_synthetic(case, yaw):
     assert reason
 
 
+def foot_path(side, plantar, rot, seconds=8.0, lead_s=1.0):
+    """Seated, one leg out and off the floor; the foot moves by plantar(t) and, turning the leg
+    about its long axis (the stick figure has no inversion/eversion), swings sideways by rot(t)."""
+    out = []
+    for i in range(int((seconds + lead_s) * FPS)):
+        u = i / FPS
+        v = max(0.0, u - lead_s)
+        out.append((u, SEATED.leg(side, hip_flex_deg=80, knee_flex_deg=20, ankle_plantar_deg=plantar(v),
+                                  hip_rot_deg=rot(v))))
+    return out
+
+
+W = 2 * math.pi / 3.0  # one point-and-flex (or one loop) every 3 s
+FOOT_PATHS = {
+    # letters: strokes that go across the point/flex line, turning both ways (a figure 8)
+    "ankle_alphabet": lambda v: 15 * math.sin(2 * W * v),
+    # point and flex: the toe goes back and forth along one line
+    "ankle_flexion": lambda v: 0.0,
+}
+
+
+@pytest.mark.parametrize("yaw", [0, 20, 45])  # the alphabet's sideways strokes are seen from the front or at an angle
+@pytest.mark.parametrize("expected", list(FOOT_PATHS))
+def test_seated_foot_tracing_a_2d_path_is_the_alphabet_a_line_is_point_flex(expected, yaw):
+    frames = foot_path("left", lambda v: 10 + 25 * math.sin(W * v), FOOT_PATHS[expected])
+    exercise, reason = recognize_series(jitter(series_from_poses(frames, yaw_deg=yaw, root_height_m=0.49), seed=yaw))
+    assert exercise == expected, reason
+
+
 def _labelled_rows():
     path = SHARED_VIDEOS / "labels.tsv"
     if not path.is_file():

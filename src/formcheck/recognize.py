@@ -58,6 +58,28 @@ LEGS_LIFTED_DEG = 15.0
 # leg does not change it, so a leg lift is not mistaken for tracing.
 TRACING_FOOT_ANGLE_DEG = 25.0
 
+# Seated, a foot moving on its own: tracing letters (ankle alphabet) or pointing and flexing
+# (ankle flexion)? Point/flex swings the toe back and forth along one line, the foot's sagittal
+# arc; a letter sends it across that line too, a 2-D path. Measured on the toe relative to the
+# ankle (the foot's own motion, so moving the leg does not count), in shin lengths in the picture:
+# the width of the path across its main direction (5th-95th percentile along the minor principal
+# axis). The model reports about half of the foot's true travel (rendered alphabet clip: true toe
+# path 30 x 53 px, landmarks 14 x 24 px), so a small letter (10 cm across, 0.25 of a 40 cm shin)
+# reads ~0.12; half of that is the bar, which is still 1.5x the width that a point/flex arc's
+# bulge plus landmark jitter gives (0.04 on the rendered point/flex clip, 0.01-0.02 for still feet).
+TRACING_WIDTH_SHANK = 0.06
+# Smoothing before the path is measured: removes frame-to-frame jitter, keeps strokes (>= 0.5 s).
+FOOT_PATH_SMOOTH_S = 0.2
+# The path is measured about its own moving centre over this long, so slow changes of the leg's
+# pose (lifting the foot off the floor, settling it) are not read as strokes; a stroke of a letter
+# or one ankle circle takes 0.5-2 s.
+FOOT_PATH_CENTRE_S = 2.0
+# Ankle circles are a 2-D path too, but one loop repeated the same way round: the share of the
+# swept area turning one way is near 1 (a clean circle 1.0, the synthetic seated circles 0.7-0.9),
+# while letters turn both ways (an A's strokes, then a B's bumps and a C's arc: 0.4 on the rendered
+# clip). Circles are counted as cycles by ankle_flexion, so above this share they stay there.
+CIRCLE_ONE_WAY_SHARE = 0.6
+
 
 @dataclass(frozen=True)
 class Features:
@@ -73,6 +95,8 @@ class Features:
     foot_planted_move_shank: float  # heel+toe centre, the more moving foot (rolling a ball)
     leg_lift_deg: float  # median, both legs
     foot_angle_range_deg: float  # shin-to-foot angle in the picture, the more moving foot
+    foot_path_width_shank: float = 0.0  # toe path about the ankle: width across its main line, the more moving foot
+    foot_path_one_way: float = 0.0  # share of that path's swept area turning one way (1 = circles)
 
     def to_dict(self) -> dict:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
@@ -88,6 +112,40 @@ def _median(values) -> float:
     a = np.asarray(values, float)
     a = a[np.isfinite(a)]
     return float(np.median(a)) if a.size else math.nan
+
+
+def _moving_mean(a: np.ndarray, n: int) -> np.ndarray:
+    """Centred moving mean over n frames of an (N, 2) array, ignoring NaN; NaN where nothing was seen."""
+    if n <= 1:
+        return a.copy()
+    k = np.ones(n)
+    ok = np.isfinite(a)
+    num = np.stack([np.convolve(np.where(ok[:, j], a[:, j], 0.0), k, mode="same") for j in range(a.shape[1])], 1)
+    cnt = np.stack([np.convolve(ok[:, j].astype(float), k, mode="same") for j in range(a.shape[1])], 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(cnt > 0.5 * n, num / np.maximum(cnt, 1e-9), np.nan)
+
+
+def foot_path_shape(toe_rel: np.ndarray, fps: float) -> tuple[float, float]:
+    """(width, one-way share) of a foot's path: toe_rel (N, 2) per frame, NaN where unseen, in shin lengths.
+
+    width: 5th-95th percentile spread across the path's main direction, about its moving centre.
+    one-way share: |signed swept area| / total swept area (1 = every stroke turns the same way)."""
+    if toe_rel.shape[0] < 5 or fps <= 0:
+        return 0.0, 0.0
+    smooth = _moving_mean(toe_rel, int(round(FOOT_PATH_SMOOTH_S * fps)))
+    rel = smooth - _moving_mean(smooth, int(round(FOOT_PATH_CENTRE_S * fps)))
+    pts = rel[np.all(np.isfinite(rel), axis=1)]
+    if len(pts) < 10:
+        return 0.0, 0.0
+    centred = pts - pts.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    width = _rng(centred @ vt[1])
+    step = np.diff(smooth, axis=0)
+    swept = rel[:-1, 0] * step[:, 1] - rel[:-1, 1] * step[:, 0]
+    swept = swept[np.isfinite(swept)]
+    total = float(np.abs(swept).sum())
+    return width, (abs(float(swept.sum())) / total if total > 0 else 0.0)
 
 
 def features(series: PoseSeries, window_s: float = WINDOW_S) -> Features:
@@ -106,6 +164,7 @@ def features(series: PoseSeries, window_s: float = WINDOW_S) -> Features:
     thigh = {sd: [] for sd in SIDES}
     knee_y = {sd: [] for sd in SIDES}
     toe_rel = {sd: [] for sd in SIDES}
+    toe_ankle = {sd: [] for sd in SIDES}
     foot_c = {sd: [] for sd in SIDES}
     foot_angle = {sd: [] for sd in SIDES}
     abd, hip_y, hips, axes, trunks, shanks, lifts = [], [], [], [], [], [], []
@@ -124,6 +183,8 @@ def features(series: PoseSeries, window_s: float = WINDOW_S) -> Features:
             knee_y[sd].append(s.px(g["knee"])[1] if seen(s, g["knee"]) else math.nan)
             toe_rel[sd].append(s.px(g["toe"]) - s.px(g["knee"]) if seen(s, g["toe"], g["knee"])
                                else np.full(2, np.nan))
+            toe_ankle[sd].append(s.px(g["toe"]) - s.px(g["ankle"]) if seen(s, g["toe"], g["ankle"])
+                                 else np.full(2, np.nan))
             foot_c[sd].append((s.px(g["toe"]) + s.px(g["heel"])) / 2 if seen(s, g["toe"], g["heel"])
                               else np.full(2, np.nan))
             foot_angle[sd].append(angle_deg(s.px(g["knee"]), s.px(g["ankle"]), s.px(g["toe"]))
@@ -152,6 +213,11 @@ def features(series: PoseSeries, window_s: float = WINDOW_S) -> Features:
         arr = np.array(pts, float).reshape(-1, 2)
         return max(_rng(arr[:, 0]), _rng(arr[:, 1])) / shank_px if shank_px > 1 else 0.0
 
+    foot_moves = {sd: move(toe_rel[sd]) for sd in SIDES}
+    mover = max(SIDES, key=lambda sd: foot_moves[sd])
+    path_width, path_one_way = (foot_path_shape(np.array(toe_ankle[mover], float).reshape(-1, 2) / shank_px,
+                                                series.fps) if shank_px > 1 else (0.0, 0.0))
+
     return Features(
         posture=posture, found_s=found_s,
         knee_range_deg=max(_rng(knee[sd]) for sd in SIDES),
@@ -160,10 +226,12 @@ def features(series: PoseSeries, window_s: float = WINDOW_S) -> Features:
         rise_range_trunk=_rng(hip_y) / trunk_px if trunk_px > 1 else 0.0,
         knee_rise_shank=max(_rng(knee_y[sd]) for sd in SIDES) / shank_px if shank_px > 1 else 0.0,
         travel_range_trunk=travel,
-        foot_move_shank=max(move(toe_rel[sd]) for sd in SIDES),
+        foot_move_shank=foot_moves[mover],
         foot_planted_move_shank=max(move(foot_c[sd]) for sd in SIDES),
         leg_lift_deg=_median(lifts),
         foot_angle_range_deg=max(_rng(foot_angle[sd]) for sd in SIDES),
+        foot_path_width_shank=path_width,
+        foot_path_one_way=path_one_way,
     )
 
 
@@ -189,6 +257,8 @@ def classify(f: Features) -> tuple[str | None, str]:
         if f.knee_rise_shank > SEATED_RISE_SHANK and f.foot_move_shank < 2 * FOOT_MOVE_SHANK:
             return "seated_calf_raise", "seated, knees rising as the heels lift"
         if f.foot_move_shank > FOOT_MOVE_SHANK:
+            if f.foot_path_width_shank > TRACING_WIDTH_SHANK and f.foot_path_one_way < CIRCLE_ONE_WAY_SHARE:
+                return "ankle_alphabet", "seated, a foot tracing a 2-D path at the ankle (letters)"
             return "ankle_flexion", "seated, a foot moving at the ankle"
         return None, "seated, but no exercise movement seen"
     if f.posture == LYING:

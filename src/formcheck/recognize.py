@@ -221,7 +221,9 @@ def features(series: PoseSeries, window_s: float = WINDOW_S) -> Features:
     return Features(
         posture=posture, found_s=found_s,
         knee_range_deg=max(_rng(knee[sd]) for sd in SIDES),
-        thigh_range_deg=min(_rng(thigh[sd]) for sd in SIDES),
+        # the better-seen leg's thigh: a far leg hidden side-on has no readings, and half-seen it
+        # is noise (41° on the real leg-extension clip, whose near thigh moved 9°)
+        thigh_range_deg=_rng(max(thigh.values(), key=len)),
         abduction_range_hipw=_rng(abd),
         rise_range_trunk=_rng(hip_y) / trunk_px if trunk_px > 1 else 0.0,
         knee_rise_shank=max(_rng(knee_y[sd]) for sd in SIDES) / shank_px if shank_px > 1 else 0.0,

@@ -4,18 +4,14 @@ Signal: knee bend (180° minus the knee angle) per leg, the knee angle from the 
 the shank's vertical extents (`_legs.knee_deg`, depth-free). A rep is a bend (sled lowered)
 and a press back out, starting from the legs extended; both legs together are one rep.
 
-Known failure (sample_videos/leg_press_oblique): for ~0.4 s at the bottom of two reps the knee
-landmark falls 20-31 px toward the hip-ankle line (the sled hides the legs) and this signal
-snaps nearly straight, splitting those reps (6 counted, truth 5; the synthetic xfail test in
-tests/test_checkers_leg_press.py reproduces it). The knee angle from the hip-ankle distance and
-the person's own thigh and shank lengths (law of cosines) fixes the synthetic case but was
-measured WORSE on that clip against the truth's knee angle (near leg: this signal r = 0.79,
-MAE 23°; law of cosines from image lengths r = 0.54, MAE 23°; from world lengths r = 0.50,
-MAE 26°; the plain 2-D image knee angle r = 0.94, MAE 12°): with the legs pressed out the feet
-are half hidden by the plate and the ANKLE landmark sits 40-70 px up the shin, so the hip-ankle
-distance barely changes (image 120 -> 105 px while the truth goes 160 -> 109) and the 145° top of
-the short-lockout rep reads 180°, straighter than the 170° tops. It also counts 3-4 reps on the
-foam-roll clips. So it is not used.
+Side-on (the view to film a leg press in) the knee angle is the plain image angle, which the
+rendered side clip confirms (bottoms 97-99° for a true 90°, tops 173-175° for 170°). Known
+limitation at 3/4: the sled plate hides the legs; for ~0.4 s at the bottom of some reps the knee
+landmark fell 20-31 px toward the hip-ankle line and the signal snapped nearly straight,
+splitting reps (the synthetic xfail test in tests/test_checkers_leg_press.py reproduces it). A knee
+angle from the hip-ankle distance (law of cosines) was measured worse there (near leg: r = 0.50-0.54
+against the truth vs 0.79 for this rule), because the ankle hidden behind the plate sits 40-70 px
+up the shin. The camera check asks for a side view.
 """
 from __future__ import annotations
 
@@ -25,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..counting import RepSegment
+from ..geometry import angle_deg
 from ..landmarks import LEG, SIDES
 from ..pose import PoseSample
 from . import register
@@ -89,7 +86,14 @@ class LegPressChecker(SideRepChecker):
             extra[f"knee.{sd}"] = extra[f"thigh_deg.{sd}"] = math.nan
             if not leg_seen(s, sd, "hip", "knee", "ankle", min_visibility=self.cfg.min_visibility):
                 continue
-            extra[f"knee.{sd}"] = knee_deg(s, sd, self.bones)
+            if self.view.view == "side":
+                # side-on the leg moves in the picture's plane, so the plain image angle is true;
+                # the depth-free elevation rule misreads a press, whose bent thigh and shank lie on
+                # opposite sides of vertical (a 90° bottom read 122° on the rendered side clip)
+                extra[f"knee.{sd}"] = angle_deg(s.px(leg["hip"]), s.px(leg["knee"]), s.px(leg["ankle"]))
+                knee_deg(s, sd, self.bones)  # keeps the bone lengths the thigh elevation uses
+            else:
+                extra[f"knee.{sd}"] = knee_deg(s, sd, self.bones)
             values[sd] = 180.0 - extra[f"knee.{sd}"]
             extra[f"thigh_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["knee"], self.bones.get(f"thigh.{sd}"))
         extra["knee_ankle_ratio"] = math.nan

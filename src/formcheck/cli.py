@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--quiet", "-q", action="store_true", help="do not speak")
     lv.add_argument("--stats", action="store_true", help="show the camera-to-screen delay")
     lv.add_argument("--metronome", action="store_true", help="say 'up' and 'down' each second (heel-rise test pace)")
-    lv.add_argument("--model", help="pose model: 'lite' (live default), 'full' or a .task path")
+    lv.add_argument("--model", help="pose model: 'full' (default), 'lite' (faster, on a slow machine) or a .task path")
     lv.set_defaults(func=cmd_live)
     return p
 

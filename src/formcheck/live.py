@@ -30,11 +30,12 @@ from .plans import get_plan
 from .video_io import CameraError, CameraSource, ClipCamera, LiveFrame
 from .voice import EspeakSpeaker, Metronome, Priority, SilentSpeaker, Speaker, speak_events
 
-# Live default: the lite model. On the 2-core dev machine at 640x480 (other jobs running), the
-# pose model alone, both run on the same frames: lite p50 14.5 / p95 29 ms, full p50 22 / p95 87 ms;
-# the rest of the loop adds ~1.5 ms. Only lite keeps p95 under the 50 ms target. Full counts
-# fast, low reps better (see README "Live mode"): `--model full` on a faster machine.
-LIVE_DEFAULT_MODEL = "lite"
+# Live default: the full model, as for `analyze`, so live counts like a clip review. On the
+# 2-core machine at 640x480 with nothing else running (benchmarks/bench_live_latency.py):
+# capture-to-overlay p50/p95 full 22.4/25.7 ms, lite 17.6/21.0 ms, both inside the 50 ms target;
+# lite missed the fast and low reps of a rendered faults clip (3 of 5) that full counted. With
+# other heavy jobs running full's p95 rose to ~86 ms: `--model lite` on a slow or busy machine.
+LIVE_DEFAULT_MODEL = "full"
 # Camera retries after a failure: waits of 0.5, 1 and 2 s (a USB camera re-enumerates in ~1 s).
 CAMERA_RETRY_WAITS_S = (0.5, 1.0, 2.0)
 # Latency target of the live overlay (issue 6): p95 at 640x480 on a 2-core machine.

@@ -62,6 +62,9 @@ class RepCounterConfig:
     # With a measured still-jitter sd (`RepCounter.noise_sd`), a swing must also exceed this
     # many sd: +-3 sd spans 99.7 % of still frames, so jitter alone cannot make a swing.
     noise_sd_factor: float = 6.0
+    # ... but jitter never raises the floor past this multiple of min_swing: a noisy or brief
+    # still spell must not make real reps (a 3-4 cm heel rise) uncountable.
+    max_floor_factor: float = 1.6
 
 
 class Phase(str, Enum):
@@ -87,6 +90,15 @@ class RepSegment:
     @property
     def duration_s(self) -> float:
         return self.end_t_s - self.start_t_s
+
+
+def jitter_sd(values) -> float | None:
+    """Frame-to-frame jitter of a still signal, robust to a slow drift or one outlier:
+    the median absolute first difference, scaled to a Gaussian sd (x 1.4826 / sqrt 2)."""
+    v = np.asarray([x for x in values if x is not None and math.isfinite(x)], float)
+    if v.size < 5:
+        return None
+    return float(1.4826 * np.median(np.abs(np.diff(v))) / math.sqrt(2.0))
 
 
 class RepCounter:
@@ -122,7 +134,8 @@ class RepCounter:
     def floor(self) -> float:
         if self.noise_sd is None:
             return self.cfg.min_swing
-        return max(self.cfg.min_swing, self.cfg.noise_sd_factor * self.noise_sd)
+        return min(self.cfg.max_floor_factor * self.cfg.min_swing,
+                   max(self.cfg.min_swing, self.cfg.noise_sd_factor * self.noise_sd))
 
     @property
     def thr_up(self) -> float:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import from_dict
-from ..counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment
+from ..counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd
 from ..geometry import angle_deg, angle_from_vertical_deg
 from ..landmarks import LEG, SIDES
 from ..landmarks import PoseLandmark as L
@@ -252,7 +252,7 @@ class CalfRaiseChecker(Checker):
         self._ema.reset()
         # jitter of the lift while standing still: a rep must stand out of it (RepCounter.floor)
         still = [np.mean([b[1][sd] - self._leg_base[sd] for sd in legs]) for b in buf]
-        self.counter.noise_sd = float(np.std(still)) if len(still) >= 5 else None
+        self.counter.noise_sd = jitter_sd(still)
         if self.set_start_s is None:
             self.set_start_s = t_s
         which = "both legs" if len(legs) == 2 else f"{legs[0]} leg"

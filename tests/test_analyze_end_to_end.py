@@ -7,7 +7,7 @@ import sys
 import av
 import pytest
 
-from conftest import SAMPLE_VIDEOS, shared_clip
+from conftest import shared_clip
 
 pytestmark = pytest.mark.slow
 

@@ -1,7 +1,7 @@
 """The calf-raise checker on real clips (pose model over whole clips: slow)."""
 import pytest
 
-from conftest import SHARED_VIDEOS, shared_clip
+from conftest import shared_clip
 from formcheck.evaluate import evaluate
 from formcheck.pipeline import analyze_series
 

@@ -1,5 +1,4 @@
 """Bad input never gives a traceback: one clear line on stderr, a non-zero exit, no output left looking complete."""
-import json
 import subprocess
 import sys
 

@@ -12,7 +12,7 @@ FPS = 30.0
 def reps_signal(peaks, *, rest_s=1.0, up_s=0.6, top_s=0.4, down_s=0.6, lows=None, noise=0.0, seed=0):
     """Baseline 0, one raised-cosine rep per peak height; `lows[i]` is where rep i comes down to."""
     lows = lows or [0.0] * len(peaks)
-    t, x, level = [], [], 0.0
+    x, level = [], 0.0
     def seg(duration, a, b):
         n = max(1, int(round(duration * FPS)))
         for k in range(n):

@@ -3,17 +3,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
 
 import numpy as np
 import pytest
 
-from conftest import make_clip
 from formcheck.errors import FormcheckError
 from formcheck.history import HistoryStore
-from formcheck.live import LatestFrame, LiveOptions, format_outcome, run_live
-from formcheck.plans import FlowKind
+from formcheck.live import LatestFrame, LiveOptions, run_live
 from formcheck.video_io import CameraError, ClipCamera, LiveFrame
 from formcheck.voice import RecordingSpeaker
 

@@ -23,7 +23,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import io
 import subprocess
 import sys
 import tarfile

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..body import Posed
 from ..rotations import align, rot_x, unit
 from ..scene import box
 from ..schedule import Timing
-from .base import Motion, hip_rot, knee_rot, relaxed_arms, sagittal_flex_deg, side_sign, trunk_rot, two_link_knee
+from .base import Motion, relaxed_arms, side_sign, two_link_knee
 
 FRAME_RGB = (0.30, 0.30, 0.33)
 PAD_RGB = (0.12, 0.12, 0.14)

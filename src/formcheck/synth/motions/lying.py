@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..body import Posed
 from ..rotations import rot_x
 from ..scene import box
 from ..schedule import Timing

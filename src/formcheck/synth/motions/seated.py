@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..body import Posed
 from ..rotations import align, rot_x, rot_y, rot_z
 from ..scene import box
 from ..schedule import Rep, Timing

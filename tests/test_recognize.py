@@ -2,6 +2,8 @@
 import csv
 import math
 
+import numpy as np
+
 import pytest
 
 from builders import (LYING_BACK, LYING_SIDE, SEATED, STANDING, animate, jitter, rep_keys,
@@ -102,7 +104,17 @@ def _labelled_rows():
     if not path.is_file():
         return []
     with path.open(newline="", encoding="utf-8") as fh:
-        return [(r["file"], r["exercise"]) for r in csv.DictReader(fh, delimiter="\t")]
+        return [pytest.param(r["file"], r["exercise"], marks=_KNOWN_WRONG[r["file"]])
+                if r["file"] in _KNOWN_WRONG else (r["file"], r["exercise"])
+                for r in csv.DictReader(fh, delimiter="\t")]
+
+
+# The second batch of real clips, recognised wrongly today: issue 9 (counts that hold on real
+# footage) fixes them and removes these marks.
+_KNOWN_WRONG = {name: pytest.mark.xfail(strict=True, reason="issue 9: recognition on real footage")
+                for name in ("ankle_toe_raise_step_lowerlegs_side.mp4", "seated_calf_raise_smith_front_jumpcut.mp4",
+                             "seated_calf_raise_machine_rearoblique.mp4", "leg_press_sumo_selfie_pov_phone.mp4",
+                             "leg_extension_pov_rotated_phone.mp4")}
 
 
 SEED = {"calf_raise", "leg_extension", "hip_abduction", "foam_roll", "ankle_flexion"}
@@ -117,3 +129,13 @@ def test_recognise_real_clip(clip, exercise):
     else:  # squats and lunges are not one of the exercises
         with pytest.raises(FormcheckError, match="pass --exercise"):
             recognize_clip(path)
+
+
+def test_foot_path_of_a_short_sighting_does_not_crash():
+    # a person found in only a few frames: the smoothing window is longer than the path
+    # (this crashed with "operands could not be broadcast together" on a real clip)
+    from formcheck.recognize import foot_path_shape
+    rng = np.random.default_rng(0)
+    for n in (5, 12, 30, 59):
+        width, one_way = foot_path_shape(rng.normal(size=(n, 2)) * 0.1, fps=60.0)
+        assert math.isfinite(width) and 0.0 <= one_way <= 1.0

@@ -96,8 +96,10 @@ class PoseEstimator:
         return PoseSample(t_ms=float(t_ms), xy_px=xy, visibility=vis, world_xyz_m=xyz, image_wh=(w, h))
 
     def close(self) -> None:
-        if self._landmarker is not None:
-            self._landmarker.close()
+        # mediapipe >= 1.2.3 logs "INFO: ... DestroyAccelerator" lines on fd 2 when closing.
+        if getattr(self, "_landmarker", None) is not None:
+            with _quiet_native_stderr():
+                self._landmarker.close()
             self._landmarker = None
 
     def __enter__(self) -> "PoseEstimator":

@@ -116,6 +116,7 @@ def _median(values) -> float:
 
 def _moving_mean(a: np.ndarray, n: int) -> np.ndarray:
     """Centred moving mean over n frames of an (N, 2) array, ignoring NaN; NaN where nothing was seen."""
+    n = min(n, a.shape[0])  # np.convolve(mode="same") returns max(len, n) values: never wider than a
     if n <= 1:
         return a.copy()
     k = np.ones(n)

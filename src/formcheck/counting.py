@@ -101,6 +101,16 @@ def jitter_sd(values) -> float | None:
     return float(1.4826 * np.median(np.abs(np.diff(v))) / math.sqrt(2.0))
 
 
+def motion_jitter_sd(values) -> float | None:
+    """Jitter of a signal that is moving (no still frames to measure it on): smooth motion has
+    small second differences and landmark jitter large ones, so the median absolute second
+    difference, scaled to a Gaussian sd (x 1.4826 / sqrt 6), measures the jitter alone."""
+    v = np.asarray([x for x in values if x is not None and math.isfinite(x)], float)
+    if v.size < 7:
+        return None
+    return float(1.4826 * np.median(np.abs(np.diff(v, 2))) / math.sqrt(6.0))
+
+
 class RepCounter:
     """Streaming swing counter: `update(t_s, value)` returns a finished `RepSegment` or None."""
 

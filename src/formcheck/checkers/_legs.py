@@ -36,6 +36,14 @@ def heel_lift_shank(s: PoseSample, side: str, min_visibility: float = MIN_VISIBI
     return (s.px(leg["toe"])[1] - s.px(leg["heel"])[1]) / shank_px, shank_px
 
 
+def body_anchor_px(s: PoseSample, min_visibility: float = MIN_VISIBILITY) -> np.ndarray:
+    """The point foot positions are measured from, so a handheld phone panning or shaking does
+    not read as feet travelling: the hip centre (hips out of the picture: the image origin)."""
+    if s.visibility[L.LEFT_HIP] >= min_visibility and s.visibility[L.RIGHT_HIP] >= min_visibility:
+        return (s.px(L.LEFT_HIP) + s.px(L.RIGHT_HIP)) / 2
+    return np.zeros(2)
+
+
 class BoneLengths:
     """Running robust length (metres) of named bones from world landmarks.
 

@@ -22,16 +22,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import from_dict
-from ..counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd
+from ..counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
 from ..geometry import angle_deg, angle_from_vertical_deg
 from ..landmarks import LEG, SIDES
 from ..landmarks import PoseLandmark as L
 from ..pose import PoseSample
 from ..view import ViewEstimator
 from . import register
-from ._legs import heel_lift_shank
+from ._legs import body_anchor_px, heel_lift_shank
 from .base import (Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                    distinct_corrections)
+
+
+# Heel rising on the ball of the foot: the ankle (and the straight leg and hips above it) rise by
+# about 3/4 as much, the ankle sitting about a quarter of the heel-to-ball length in front of the heel.
+BODY_RISE_PER_HEEL_RISE = 0.75
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,15 @@ class CalfRaiseConfig:
     best_of_top: int = 3
     # A clip that ends with the heels held part-way up for this long did stop short.
     end_hold_s: float = 0.3
+    # No still start pose (a clip that starts on the first rise, a handheld phone, someone who
+    # never pauses): after standing on planted feet this long, the person's own reps calibrate
+    # (their standing level is the low end of the lift, `rest_percentile`). 3 s holds at least
+    # one whole rep at the slowest advised tempo (1-2 s a phase, ACSM 2009).
+    calibrate_from_reps_s: float = 3.0
+    rest_percentile: float = 10.0
+    # On getting ready, the frames since the person stood in place (at most this long) are
+    # counted too, so a rep made before the first still moment is not lost.
+    replay_s: float = 8.0
 
 
 @dataclass
@@ -123,6 +137,7 @@ class CalfRaiseChecker(Checker):
         self._shank_m: deque[float] = deque(maxlen=300)
         self._shank_px: deque[float] = deque(maxlen=300)  # for scale-free toe travel
         self._ready_toes: dict[str, np.ndarray] = {}
+        self._pre: deque = deque()  # frames since the person stood in place, before getting ready
         self._last_seen_t = -math.inf
         self.reps: list[Rep] = []
         self._state = LiveState(self.exercise, self.title, status="Stand still, feet in view",
@@ -136,6 +151,7 @@ class CalfRaiseChecker(Checker):
     def _measure(self, s: PoseSample) -> tuple[dict, dict, dict, dict]:
         vis_min = self.cfg.min_visibility
         lift, toe, knee, footvis = {}, {}, {}, {}
+        anchor = body_anchor_px(s)
         for side in SIDES:
             leg = LEG[side]
             footvis[side] = float(min(s.visibility[leg["heel"]], s.visibility[leg["toe"]],
@@ -146,7 +162,11 @@ class CalfRaiseChecker(Checker):
             if got is None:
                 continue
             lift[side], shank_px = got
-            toe[side] = s.px(leg["toe"]).copy()
+            # toe against the hips, less the hips' own rise on the toes: a foot turning about its
+            # ball lifts the ankle, and the straight leg above it, by ~3/4 of the heel's rise
+            toe[side] = s.px(leg["toe"]) - anchor + np.array([0.0, -BODY_RISE_PER_HEEL_RISE * lift[side] * shank_px]) \
+                if anchor.any() else s.px(leg["toe"]).copy()
+
             self._shank_px.append(shank_px)
             knee[side] = self._knee_angle(s, side)
         return lift, toe, knee, footvis
@@ -184,10 +204,21 @@ class CalfRaiseChecker(Checker):
                    for sd in lift]
         self._shank_m.extend(shank_m)
         if not self.ready:
+            self._pre.append((t_s, sample, lift, toe, knee, footvis))
+            while self._pre and t_s - self._pre[0][0] > self.cfg.replay_s:
+                self._pre.popleft()
             events += self._try_ready(t_s, sample, lift, toe, knee, footvis)
+            if self.ready:  # count what happened since the person stood in place
+                pre, self._pre = list(self._pre), deque()
+                for f in pre:
+                    events += self._count(*f[:5])
+                return events
             self._state.bar_value = None
             return events
+        return events + self._count(t_s, sample, lift, toe, knee)
 
+    def _count(self, t_s, sample, lift, toe, knee) -> list[Event]:
+        events: list[Event] = []
         rel = {sd: lift[sd] - self._leg_base[sd] for sd in self.legs if sd in lift}
         if any(np.linalg.norm(toe[sd] - self._ready_toes[sd]) > 2 * self.cfg.max_toe_travel_shank * self.shank_px
                for sd in self.legs if sd in toe):
@@ -217,15 +248,16 @@ class CalfRaiseChecker(Checker):
             return self._end_set(t_s, "Feet out of view: step back so your feet are in the picture")
         if not self.ready:
             self._ready_buf.clear()
+            self._pre.clear()
             self._state.status = "Step back: feet out of view"
         return []
 
     def _try_ready(self, t_s, sample, lift, toe, knee, footvis) -> list[Event]:
         buf = self._ready_buf
         buf.append((t_s, lift, toe, footvis, knee))
-        while buf and t_s - buf[0][0] > self.cfg.ready_still_s:
-            buf.popleft()
-        if buf[-1][0] - buf[0][0] < self.cfg.ready_still_s * 0.9:
+        while len(buf) > 1 and t_s - buf[1][0] >= self.cfg.ready_still_s:
+            buf.popleft()  # keep the window just covering ready_still_s, whatever the frame rate
+        if buf[-1][0] - buf[0][0] < self.cfg.ready_still_s - 1e-6:
             self._state.status = "Stand still, feet in view"
             return []
         sides = [sd for sd in SIDES if all(sd in b[1] for b in buf)]
@@ -236,29 +268,53 @@ class CalfRaiseChecker(Checker):
         still = all(np.ptp(np.array([b[2][sd] for b in buf]), axis=0).max() < self.cfg.still_shank * self.shank_px
                     for sd in stance)
         standing = all(not (knee.get(sd, 180.0) < self.cfg.standing_knee_deg) for sd in stance)
+        if not standing:
+            self._pre.clear()  # a squat, a lunge, bending down: not standing in place
         if not (still and standing):
-            self._state.status = "Stand tall and still to start" if not standing else "Stand still to start"
-            return []
-        vis = {sd: float(np.mean([b[3][sd] for b in buf])) for sd in stance}
+            if standing and not self._from_reps(stance):
+                self._state.status = "Stand still to start"
+                return []
+            if not standing:
+                self._state.status = "Stand tall and still to start"
+                return []
+            buf = deque((f[0], f[2], f[3], f[5], f[4]) for f in self._pre)  # calibrate on the reps
+            still = False
+        vis = {sd: float(np.mean([b[3][sd] for b in buf if sd in b[3]])) for sd in stance}
         legs = tuple(sd for sd in stance if vis[sd] >= self.cfg.leg_visibility) or \
             (max(stance, key=lambda sd: vis[sd]),)
         self.legs = legs
-        self._leg_base = {sd: float(np.median([b[1][sd] for b in buf])) for sd in legs}
+        # the standing level: the still frames', or (none) the low end of the reps: heels down
+        self._leg_base = {sd: float(np.median([b[1][sd] for b in buf if sd in b[1]])) if still else
+                          float(np.percentile([b[1][sd] for b in buf if sd in b[1]], self.cfg.rest_percentile))
+                          for sd in legs}
         knees = [b[4][sd] for b in buf for sd in legs if math.isfinite(b[4].get(sd, math.nan))]
-        self._stand_knee_deg = float(np.median(knees)) if knees else math.nan
-        self._ready_toes = {sd: np.median([b[2][sd] for b in buf], axis=0) for sd in legs}
+        self._stand_knee_deg = float(np.percentile(knees, 90)) if knees and not still else \
+            float(np.median(knees)) if knees else math.nan
+        self._ready_toes = {sd: np.median([b[2][sd] for b in buf if sd in b[2]], axis=0) for sd in legs}
         self.ready = True
         self.counter.reset()
         self._ema.reset()
-        # jitter of the lift while standing still: a rep must stand out of it (RepCounter.floor)
-        still = [np.mean([b[1][sd] - self._leg_base[sd] for sd in legs]) for b in buf]
-        self.counter.noise_sd = jitter_sd(still)
+        # jitter of the lift: a rep must stand out of it (RepCounter.floor); from the still
+        # frames, or without any, from the reps' own frame-to-frame noise (second differences)
+        lifts = [np.mean([b[1][sd] - self._leg_base[sd] for sd in legs if sd in b[1]]) for b in buf]
+        self.counter.noise_sd = jitter_sd(lifts) if still else motion_jitter_sd(lifts)
         if self.set_start_s is None:
             self.set_start_s = t_s
         which = "both legs" if len(legs) == 2 else f"{legs[0]} leg"
         self._state.status = "Counting"
         self._state.side = None if len(legs) == 2 else legs[0]
         return [Event(EventKind.READY, t_s, f"Ready: rise onto your toes ({which})")]
+
+    def _from_reps(self, stance: tuple[str, ...]) -> bool:
+        """Standing on planted feet for `calibrate_from_reps_s` without a still moment: the reps calibrate."""
+        pre = [f for f in self._pre if all(sd in f[3] for sd in stance)]
+        if not pre or pre[-1][0] - pre[0][0] < self.cfg.calibrate_from_reps_s:
+            return False
+        toes = {sd: np.array([f[3][sd] for f in pre]) for sd in stance}
+        # the same bound as stepping away while counting: the body rising on the toes moves the
+        # toes against the hips by the rise itself
+        limit = 2 * self.cfg.max_toe_travel_shank * self.shank_px
+        return all(np.ptp(toes[sd], axis=0).max() < limit for sd in stance)
 
     def _end_set(self, t_s: float, why: str) -> list[Event]:
         events = []
@@ -267,6 +323,7 @@ class CalfRaiseChecker(Checker):
             events += self._on_rep(seg, at_end=True)
         self.ready = False
         self._ready_buf.clear()
+        self._pre.clear()
         self.counter.reset()
         self.set_end_s = self._frames[-1].t_s if self._frames else t_s
         self._state.status = why

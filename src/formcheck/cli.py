@@ -103,7 +103,7 @@ def cmd_exercises(a: argparse.Namespace) -> int:
 def cmd_eval(a: argparse.Namespace) -> int:
     from .evaluate import run_eval
     return run_eval(a.labels, videos_dir=a.videos, model=a.model, only=a.exercise,
-                    include_unused=a.all, cache_dir=a.cache, auto=a.auto)
+                    include_unused=a.all, cache_dir=a.cache, auto=a.auto, perturb=a.perturb)
 
 
 def cmd_live(a: argparse.Namespace) -> int:
@@ -147,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--cache", help="folder to cache landmark series in (re-runs skip the model)")
     ev.add_argument("--auto", action="store_true",
                     help="also recognise each clip's exercise (as 'analyze --exercise auto') and compare")
+    ev.add_argument("--perturb", action="store_true",
+                    help="the perturbation suite: every clip cut, mirrored, shaken, resampled, with gaps and rests")
     ev.set_defaults(func=cmd_eval)
 
     lv = sub.add_parser("live", help="count and coach live from the camera, hands-free (voice, sets, rest)")

@@ -27,7 +27,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..config import from_dict
-from ..counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment
+from ..counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
 from ..landmarks import SIDES
 from ..pose import PoseSample
 from ..view import ViewEstimator
@@ -52,6 +52,16 @@ class SideRepConfig:
     still_range: float = 8.0
     # Nobody (or no leg) seen for this long ends the set.
     lost_end_s: float = 2.0
+    # No still start pose (already moving at the first frame, a machine set started before the
+    # camera, a handheld phone): after this long in position with the signal swinging, the
+    # person's own reps calibrate: the start level is the low end of the signal
+    # (`rest_percentile`). 4 s holds a whole rep at the slowest advised tempo (ACSM 2009: 1-2 s
+    # a phase) plus a pause.
+    calibrate_from_reps_s: float = 4.0
+    rest_percentile: float = 10.0
+    # On getting ready, the frames since the person got into position (at most this long) are
+    # counted too, so the reps made before the first still moment are not lost.
+    replay_s: float = 10.0
     # Reps of the two legs overlapping by this share of the shorter one are one two-legged rep.
     # Overlap is transitive: a leg's swings that both overlap one rep of the other leg (a far
     # leg read as two swings inside one rep of the near leg) are all that one rep.
@@ -101,6 +111,7 @@ class SideRepChecker(Checker):
         self.view = ViewEstimator()
         self._frames: deque[RepFrame] = deque(maxlen=3000)
         self._ready_buf: deque[tuple[float, dict, dict]] = deque()
+        self._pre: deque[tuple[float, dict, dict]] = deque()  # in position, before getting ready
         self.ready = False
         self.baseline: dict[str, float] = {}  # side -> signal in the start position
         self.baseline_extra: dict[str, float] = {}  # extras in the start position (medians)
@@ -123,6 +134,11 @@ class SideRepChecker(Checker):
         """None when the (median) extras over the ready window show the start position,
         else what to tell the person, in plain words."""
         return None
+
+    def in_posture(self, extra: dict[str, float]) -> bool:
+        """True when one frame shows the exercise's posture (seated on the machine, standing),
+        anywhere in a rep: the frames counted on getting ready. Default: the start position."""
+        return self.in_position(extra) is None
 
     @abstractmethod
     def rep_metrics(self, segs: dict[str, RepSegment], frames: list[RepFrame]) -> dict[str, float]:
@@ -159,7 +175,21 @@ class SideRepChecker(Checker):
         self._last_seen_t = t_s
         if not self.ready:
             self._state.bar_value = None
-            return self._try_ready(t_s, values, extra)
+            if self.in_posture(extra):
+                self._pre.append((t_s, values, extra))
+                while self._pre and t_s - self._pre[0][0] > self.cfg.replay_s:
+                    self._pre.popleft()
+            else:
+                self._pre.clear()  # sitting down, unracking, walking in: never counted
+            events = self._try_ready(t_s, values, extra)
+            if self.ready:  # count what happened since the person got into position
+                pre, self._pre = list(self._pre), deque()
+                for f in pre:
+                    events += self._count(*f)
+            return events
+        return self._count(t_s, values, extra)
+
+    def _count(self, t_s: float, values: dict, extra: dict) -> list[Event]:
         events: list[Event] = []
         smooth = {}
         for sd in SIDES:
@@ -210,9 +240,16 @@ class SideRepChecker(Checker):
         sides = [sd for sd in SIDES if all(sd in b[1] for b in buf)]
         if not sides:
             return []
-        if any(np.ptp([b[1][sd] for b in buf]) > self.cfg.still_range for sd in sides):
-            self._state.status = self.ready_text
-            return []
+        still = not any(np.ptp([b[1][sd] for b in buf]) > self.cfg.still_range for sd in sides)
+        if not still:
+            buf, sides = self._moving_start()
+            if not sides:
+                self._state.status = self.ready_text
+                return []
+        return self._calibrate(t_s, list(buf), sides, still)
+
+    def _calibrate(self, t_s: float, buf: list, sides: list[str], still: bool) -> list[Event]:
+        """Take the start position from `buf` (still frames, or the reps themselves) and start counting."""
         med = {k: float(np.nanmedian([b[2].get(k, math.nan) for b in buf]))
                if any(math.isfinite(b[2].get(k, math.nan)) for b in buf) else math.nan
                for k in buf[-1][2]}
@@ -220,21 +257,41 @@ class SideRepChecker(Checker):
         if why is not None:
             self._state.status = why
             return []
-        self.baseline = {sd: float(np.median([b[1][sd] for b in buf])) for sd in sides}
+        # the start position: the still frames, or (none) the low end of the reps themselves
+        self.baseline = {sd: float(np.median([b[1][sd] for b in buf])) if still else
+                         float(np.percentile([b[1][sd] for b in buf if sd in b[1]], self.cfg.rest_percentile))
+                         for sd in sides}
         self.baseline_extra = med
         self.ready = True
         for sd in SIDES:
             self.counters[sd].reset()
             self._ema[sd].reset()
+            # a rep must stand out of the signal's jitter (RepCounter.floor)
+            seq = [b[1][sd] for b in buf if sd in b[1]]
+            self.counters[sd].noise_sd = (jitter_sd(seq) if still else motion_jitter_sd(seq)) if sd in sides else None
         if self.set_start_s is None:
             self.set_start_s = t_s
         self._state.status = "Counting"
         return [Event(EventKind.READY, t_s, self.go_text)]
 
+    def _moving_start(self, at_end: bool = False) -> tuple[list[tuple[float, dict, dict]], list[str]]:
+        """(frames, sides) to calibrate on when the person is in position and already moving:
+        `calibrate_from_reps_s` in position (or, at the end of the clip, whatever there was) with
+        some side swinging more than a rep's floor."""
+        pre = list(self._pre)
+        if not pre or (pre[-1][0] - pre[0][0] < self.cfg.calibrate_from_reps_s and not at_end):
+            return [], []
+        seen = {sd: [f[1][sd] for f in pre if sd in f[1]] for sd in SIDES}
+        sides = [sd for sd in SIDES if len(seen[sd]) >= 0.5 * len(pre)]
+        if not any(np.ptp(seen[sd]) >= self.cfg.min_swing for sd in sides):
+            return [], []
+        return pre, sides
+
     def _end_set(self, t_s: float, why: str) -> list[Event]:
         events = self._close_open_reps()
         self.ready = False
         self._ready_buf.clear()
+        self._pre.clear()
         self.set_end_s = self._frames[-1].t_s if self._frames else t_s
         self._state.status = why
         return events + [Event(EventKind.SET_END, t_s, why)]
@@ -249,9 +306,18 @@ class SideRepChecker(Checker):
         return events
 
     def finish(self, t_ms: float) -> list[Event]:
+        events: list[Event] = []
+        if not self.ready and self._pre:  # a short clip that never paused: its reps calibrate
+            buf, sides = self._moving_start(at_end=True)
+            if sides:
+                events += self._calibrate(buf[-1][0], buf, sides, still=False)
+            if self.ready:
+                pre, self._pre = list(self._pre), deque()
+                for f in pre:
+                    events += self._count(*f)
         if not self.ready:
-            return []
-        events = self._close_open_reps()
+            return events
+        events += self._close_open_reps()
         self.set_end_s = self._frames[-1].t_s if self._frames else t_ms / 1000.0
         return events
 

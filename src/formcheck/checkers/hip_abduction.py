@@ -83,6 +83,10 @@ class HipAbductionChecker(SideRepChecker):
         extra["pelvis_tilt_deg"] = pelvis_tilt_deg(s)
         return values, extra
 
+    def in_posture(self, extra: dict[str, float]) -> bool:
+        knees = finite(extra.get(f"knee_deg.{sd}") for sd in SIDES)
+        return bool(knees) and min(knees) >= self.cfg.standing_knee_deg
+
     def in_position(self, extra: dict[str, float]) -> str | None:
         knees = finite(extra.get(f"knee_deg.{sd}") for sd in SIDES)
         if not knees or min(knees) < self.cfg.standing_knee_deg:

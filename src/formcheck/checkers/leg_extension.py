@@ -86,6 +86,10 @@ class LegExtensionChecker(SideRepChecker):
         extra["hip_deg"] = float(np.mean(hips)) if hips else math.nan
         return values, extra
 
+    def in_posture(self, extra: dict[str, float]) -> bool:
+        thighs = finite(extra.get(f"thigh_deg.{sd}") for sd in SIDES)
+        return bool(thighs) and max(thighs) >= self.cfg.seated_thigh_deg
+
     def in_position(self, extra: dict[str, float]) -> str | None:
         thighs = finite(extra.get(f"thigh_deg.{sd}") for sd in SIDES)
         if not thighs or max(thighs) < self.cfg.seated_thigh_deg:

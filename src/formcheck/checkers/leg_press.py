@@ -104,6 +104,10 @@ class LegPressChecker(SideRepChecker):
                 extra["knee_ankle_ratio"] = knees / ankles
         return values, extra
 
+    def in_posture(self, extra: dict[str, float]) -> bool:
+        thighs = finite(extra.get(f"thigh_deg.{sd}") for sd in SIDES)
+        return bool(thighs) and max(thighs) >= self.cfg.seated_thigh_deg
+
     def in_position(self, extra: dict[str, float]) -> str | None:
         thighs = finite(extra.get(f"thigh_deg.{sd}") for sd in SIDES)
         if not thighs or max(thighs) < self.cfg.seated_thigh_deg:

@@ -39,7 +39,9 @@ class FakeCamera:
 
 
 class FailAfter:
-    """A source that raises like an unplugged camera after `n` frames."""
+    """A source that raises like an unplugged camera after `n` frames (and, like a camera, may come back)."""
+
+    can_reconnect = True
 
     def __init__(self, inner, n: int) -> None:
         self.inner, self.n, self.k = inner, n, 0
@@ -167,3 +169,23 @@ def test_cli_live_missing_clip_is_one_line_exit_1(tmp_path):
                         "--exercise", "calf_raise", "--no-window", "--quiet"],
                        capture_output=True, text=True, timeout=120, env={"FORMCHECK_HOME": str(tmp_path)})
     assert r.returncode == 1 and r.stderr.strip().count("\n") == 0 and "no such file" in r.stderr
+
+
+def test_a_clip_that_breaks_midway_is_never_replayed(tmp_path):
+    """A damaged clip used as the camera ends the session (exit 1) instead of being reopened and counted again."""
+    from conftest import make_clip
+    whole = make_clip(tmp_path / "whole.mp4", 60, size_wh=(160, 120))
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    opened = []
+
+    def camera():
+        opened.append(1)
+        return ClipCamera(cut, realtime=False, size_wh=None)
+    out = run_live(LiveOptions(exercise="calf_raise", source=str(cut), window=False, quiet=True, realtime=False,
+                               retry_waits_s=NO_WAIT),
+                   store=HistoryStore(tmp_path / "h.sqlite3"), open_source=camera,
+                   warn_line=lambda s: None, say_line=lambda s: None)
+    assert len(opened) == 1
+    assert out.exit_code == 1 and "cut short" in out.problem
+    assert 0 < out.frames < 60

@@ -18,6 +18,8 @@ CLIP = "calf_raise_fitbod_side.mp4"  # 3 labelled reps
 
 
 class FailAfter:
+    can_reconnect = True  # an unplugged camera (a damaged clip is never reopened)
+
     def __init__(self, inner, n: int) -> None:
         self.inner, self.n, self.k, self.is_clip = inner, n, 0, inner.is_clip
 

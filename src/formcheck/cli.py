@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-from .errors import FormcheckError
+from .errors import FormcheckError, StoppedError
 
 
 def _progress_printer(stream=sys.stderr):
@@ -60,32 +63,152 @@ def _fmt_summary(report: dict) -> str:
     return "\n".join(lines)
 
 
+# ---- outputs: checked before any work, never the input --------------------------------------
+OUTPUT_FLAGS = ("out", "report", "csv", "landmarks")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _writable_place(target: Path) -> str | None:
+    """Why `target` cannot be written (None when it can): its folder, or the nearest one that exists."""
+    if target.is_dir():
+        return "it is a folder: give a file name"
+    if target.exists() and not os.access(target, os.W_OK):
+        return "the file is read-only"
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    try:  # a real try, not os.access: that says yes to root on a read-only disk and to ACL'd folders
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"cannot write in {folder} ({exc.strerror or exc})"
+    return None
+
+
+def check_outputs(video: str, outputs: dict[str, str | None]) -> None:
+    """Refuse, before any work, an output that is the input clip, two outputs on one file, or a
+    place that cannot be written. `outputs` maps a flag name (--out) to its path or None."""
+    from .video_io import output_path, partial_name
+    given = {flag: Path(p) for flag, p in outputs.items() if p}
+    src = Path(video)
+    seen: dict[Path, str] = {}
+    for flag, path in given.items():
+        target = output_path(path)
+        also = [target, partial_name(target)] if flag == "--out" else [target]
+        if any(_same_file(t, src) for t in also):
+            raise FormcheckError(f"{flag} {path} is the input clip: it would be overwritten; choose another name")
+        if target in seen:
+            raise FormcheckError(f"{seen[target]} and {flag} both write {path}: give each its own file")
+        seen[target] = flag
+        why = _writable_place(target)
+        if why:
+            raise FormcheckError(f"cannot write {flag} {path}: {why}")
+
+
+# ---- stopping: Ctrl-C, SIGTERM, a closed terminal -----------------------------------------
+STOP_SIGNALS = {"SIGINT": "Ctrl-C", "SIGTERM": "SIGTERM", "SIGHUP": "terminal closed"}
+
+
+def _exit_code_for(reason: str) -> int:
+    """128 + the signal's number (the shell's convention: 130 Ctrl-C, 143 SIGTERM, 129 closed terminal)."""
+    name = next((k for k, v in STOP_SIGNALS.items() if v == reason), "SIGINT")
+    return 128 + int(getattr(signal, name, signal.SIGINT))
+
+
+class GracefulStop:
+    """The first stop signal asks the run to finish early (it saves what it has); a second one
+    stops at once (KeyboardInterrupt). `reason()` is asked by the run once a frame."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._saved: dict[int, object] = {}
+
+    def reason(self) -> str | None:
+        if self.signum is None:
+            return None
+        return STOP_SIGNALS.get(signal.Signals(self.signum).name, signal.Signals(self.signum).name)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + (self.signum or signal.SIGINT)
+
+    def _handle(self, signum, _frame) -> None:
+        if self.signum is not None:
+            raise KeyboardInterrupt
+        self.signum = signum
+
+    def __enter__(self) -> "GracefulStop":
+        for name in STOP_SIGNALS:
+            sig = getattr(signal, name, None)
+            if sig is not None:
+                try:
+                    self._saved[sig] = signal.signal(sig, self._handle)
+                except (ValueError, OSError):  # not the main thread, or not on this platform
+                    pass
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, old in self._saved.items():
+            signal.signal(sig, old)
+
+
+def _write_outputs(a: argparse.Namespace, report: dict, analysis) -> list[str]:
+    """Write every asked-for file; one line per file that could not be written (the rest still are)."""
+    from .report import write_csv, write_json, write_landmarks
+    failed = []
+    for path, write in ((a.report, lambda p: write_json(report, p)), (a.csv, lambda p: write_csv(report, p)),
+                        (a.landmarks, lambda p: write_landmarks(analysis.series, p))):
+        if path:
+            try:
+                write(path)
+            except FormcheckError as exc:
+                failed.append(str(exc))
+    return failed
+
+
 def cmd_analyze(a: argparse.Namespace) -> int:
     from .pipeline import analyze_clip
-    from .report import report_from_analysis, write_csv, write_json
-    recognised = a.exercise == "auto"  # an explicit --exercise always wins
-    if recognised:
-        from .checkers import get_checker_class
-        from .recognize import recognize_clip
-        a.exercise = recognize_clip(a.video, model=a.model)
-        if not a.quiet:
-            print(f"Recognised: {get_checker_class(a.exercise).title}")
-    progress = None if a.quiet else _progress_printer()
-    analysis = analyze_clip(a.video, a.exercise, model=a.model, out_video=a.out, progress=progress)
-    if progress:
-        sys.stderr.write("\n")
-    report = report_from_analysis(analysis, recognised=recognised)
-    if a.report:
-        write_json(report, a.report)
-    if a.csv:
-        write_csv(report, a.csv)
-    if a.landmarks:
-        analysis.series.save(a.landmarks)
-    if not a.quiet:
-        print(_fmt_summary(report))
-        for label, path in (("Annotated video", analysis.video_path), ("Report", a.report), ("Rep table", a.csv)):
-            if path:
-                print(f"{label}: {path}")
+    from .report import report_from_analysis
+    check_outputs(a.video, {"--out": a.out, "--report": a.report, "--csv": a.csv, "--landmarks": a.landmarks})
+    with GracefulStop() as stop:
+        recognised = a.exercise == "auto"  # an explicit --exercise always wins
+        if recognised:
+            from .checkers import get_checker_class
+            from .recognize import recognize_clip
+            a.exercise = recognize_clip(a.video, model=a.model)
+            if not a.quiet:
+                print(f"Recognised: {get_checker_class(a.exercise).title}")
+        progress = None if a.quiet else _progress_printer()
+        try:
+            analysis = analyze_clip(a.video, a.exercise, model=a.model, out_video=a.out, progress=progress,
+                                    stop_requested=stop.reason)
+        finally:
+            if progress:
+                sys.stderr.write("\n")
+        report = report_from_analysis(analysis, recognised=recognised)
+        failed = _write_outputs(a, report, analysis)
+        if not a.quiet or analysis.stopped_by:  # stopped: the count so far is always printed
+            print(_fmt_summary(report))
+            for label, path in (("Annotated video", analysis.video_path), ("Report", a.report),
+                                ("Rep table", a.csv)):
+                if path and not any(str(path) in f for f in failed):
+                    print(f"{label}: {path}")
+    if failed:
+        raise FormcheckError("; ".join(failed))
+    if analysis.stopped_by:
+        print(f"formcheck: {analysis.problem}; saved what was counted up to there (status: partial)",
+              file=sys.stderr)
+        return stop.exit_code
     if not analysis.complete:
         raise FormcheckError(f"{analysis.problem}; saved what was counted up to there (status: partial)")
     return 0
@@ -113,10 +236,15 @@ def cmd_live(a: argparse.Namespace) -> int:
     opts = LiveOptions(exercise=a.exercise, plan=a.plan, camera=a.camera or 0, source=a.source,
                        window=not a.no_window, quiet=a.quiet, stats=a.stats, metronome=a.metronome,
                        model=a.model)
-    outcome = run_live(opts)
-    print(format_outcome(outcome))
+    with GracefulStop() as stop:
+        outcome = run_live(opts, stop_requested=stop.reason)
+        print(format_outcome(outcome))
     if outcome.problem:
         raise FormcheckError(f"{outcome.problem}; everything counted up to then is saved")
+    if outcome.stopped_by and stop.signum != signal.SIGINT:  # Ctrl-C is the usual way to end: exit 0
+        print(f"formcheck: stopped ({outcome.stopped_by}); everything counted up to then is saved",
+              file=sys.stderr)
+        return stop.exit_code
     return outcome.exit_code
 
 
@@ -170,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     a = parser.parse_args(argv)
     try:
         return a.func(a)
+    except StoppedError as exc:
+        print(f"formcheck: {exc}", file=sys.stderr)
+        return _exit_code_for(exc.stopped_by)
     except FormcheckError as exc:
         print(f"formcheck: {exc}", file=sys.stderr)
         return 1

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .checkers.base import Rep
+from .errors import FormcheckError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -53,14 +54,55 @@ class SessionRow:
     summary: dict[str, Any]
 
 
+# The history is private: only its owner may read it (folder rwx------, files rw-------).
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def _private_folder(folder: Path, ours: bool) -> None:
+    """Create the folder owner-only; tighten it too when it is formcheck's own (~/.formcheck)."""
+    existed = folder.is_dir()
+    folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if ours or not existed:
+        os.chmod(folder, PRIVATE_DIR_MODE)
+
+
+def _private_files(db_path: Path) -> None:
+    """Create the database file owner-only before SQLite does (its -wal and -shm copy its mode)."""
+    if not db_path.exists():
+        os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+    for p in (db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
+        if p.exists() and os.access(p, os.W_OK) and (p.stat().st_mode & 0o777) != PRIVATE_FILE_MODE:
+            os.chmod(p, PRIVATE_FILE_MODE)
+
+
+def _unusable(path: Path, exc: BaseException) -> FormcheckError:
+    """One plain line naming the file and what to do."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
+        return FormcheckError(f"the history file {path} is damaged ({text}): move it aside (e.g. rename it "
+                              f"to {path.name}.broken) and formcheck starts a new one")
+    if isinstance(exc, OSError):
+        text = exc.strerror or text
+    return FormcheckError(f"cannot use the history file {path} ({text}): make {path.parent} writable, "
+                          "or set FORMCHECK_HOME to a folder you can write")
+
+
 class HistoryStore:
     def __init__(self, path: str | os.PathLike | None = None) -> None:
         self.path = Path(path) if path else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(SCHEMA)
+        self._db: sqlite3.Connection | None = None
+        try:
+            _private_folder(self.path.parent, ours=path is None and "FORMCHECK_HOME" not in os.environ)
+            _private_files(self.path)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            if self._db is not None:
+                self._db.close()
+            raise _unusable(self.path, exc) from exc
 
     def start_session(self, exercise: str, source: str, started_at: float | None = None) -> int:
         cur = self._db.execute("INSERT INTO sessions (started_at, exercise, source) VALUES (?, ?, ?)",

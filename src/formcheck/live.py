@@ -9,8 +9,10 @@ moment a frame was captured to the moment its overlay is ready.
 
 Faults: a camera that is missing, busy or unplugged is retried a few times with backoff,
 then the run ends with exit code 1; whatever was counted is already in the history store
-(each rep is saved as it happens) and the session is closed and summarised. Ctrl-C stops
-the same way, with exit code 0.
+(each rep is saved as it happens) and the session is closed and summarised. A clip played as
+the camera that turns out damaged is never reopened (that would replay and count it again):
+the session ends there with exit code 1. Ctrl-C stops the same way, with exit code 0; SIGTERM
+and a closed terminal save the same way and exit 143 / 129.
 """
 from __future__ import annotations
 
@@ -147,8 +149,9 @@ class LiveOutcome:
     frames: int = 0  # processed
     captured: int = 0
     dropped: int = 0
-    problem: str | None = None  # why it ended early (camera failure)
+    problem: str | None = None  # why it ended early (camera failure, clip damaged)
     stopped_by_user: bool = False
+    stopped_by: str | None = None  # the signal that stopped it ("SIGINT", "SIGTERM", ...), if one did
 
     def latency_p(self, q: float) -> float | None:
         return float(np.percentile(self.latency_ms, q)) if self.latency_ms else None
@@ -199,8 +202,13 @@ def _event_line(e) -> str | None:
 def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: HistoryStore | None = None,
              open_source: Callable[[], LiveSource] | None = None,
              say_line: Callable[[str], None] = print, warn_line: Callable[[str], None] | None = None,
-             flow_config: dict | None = None) -> LiveOutcome:
-    """Run a live session to its end (plan done, person gone, clip over, Q, Ctrl-C or camera lost)."""
+             flow_config: dict | None = None,
+             stop_requested: Callable[[], str | None] | None = None) -> LiveOutcome:
+    """Run a live session to its end (plan done, person gone, clip over, Q, Ctrl-C or camera lost).
+
+    `stop_requested()` is asked once a frame: a reason (e.g. "SIGTERM") ends the session there,
+    saved and summarised like Q.
+    """
     warn = warn_line or (lambda m: print(f"formcheck: {m}", file=sys.stderr))
     plan = get_plan(opts.plan) if opts.plan else None
     exercise = opts.exercise
@@ -240,8 +248,12 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
                 outcome.captured += grabber.captured
                 outcome.dropped += grabber.dropped
                 grabber.stop()
+                reconnect = getattr(source, "can_reconnect", not source.is_clip)
                 source.close()
                 source, grabber = None, None
+                if not reconnect:  # a file that breaks is never replayed (that would count it twice)
+                    outcome.exit_code, outcome.problem = 1, str(exc)
+                    break
                 warn(str(exc))
                 try:
                     source = _open_with_retries(open_source, opts.retry_waits_s, warn, first=False)
@@ -251,6 +263,9 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
                 grabber = LatestFrame(source, drop=opts.realtime or not source.is_clip)
                 continue
             if frame is None:
+                break
+            if stop_requested is not None and (why := stop_requested()):
+                outcome.stopped_by_user, outcome.stopped_by = True, why
                 break
             t_ms = frame.t_ms + t_offset_ms
             if t_ms <= last_t_ms:  # a reopened source starts its clock again: keep time moving on

@@ -12,7 +12,7 @@ from typing import Callable
 
 from .checkers import make_checker
 from .checkers.base import CheckResult, Event
-from .errors import FormcheckError
+from .errors import FormcheckError, StoppedError
 from .overlay import annotate
 from .pose import PoseSample, PoseSeries
 from .pose_adapter import PoseEstimator
@@ -20,6 +20,10 @@ from .viewcheck import check_view
 from .video_io import TruncatedVideoError, VideoInfo, VideoWriter, open_video
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
+StopFn = Callable[[], "str | None"]  # a reason to stop now (e.g. "Ctrl-C"), or None to go on
+# The quickest rep any checker counts takes about a second (up and down); a shorter clip
+# cannot hold one, so it gets a note instead of a silent "0 reps".
+MIN_COUNTABLE_S = 1.0
 
 
 @dataclass
@@ -36,15 +40,19 @@ class Analysis:
     problem: str | None = None  # why the analysis is partial
     video_path: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    stopped_by: str | None = None  # the signal that stopped the run early, if one did
 
 
 def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.PathLike | None = None,
                  out_video: str | os.PathLike | None = None, progress: ProgressFn | None = None,
-                 checker_config: dict | None = None) -> Analysis:
+                 checker_config: dict | None = None,
+                 stop_requested: StopFn | None = None) -> Analysis:
     """Run one clip through the pose model and the exercise checker.
 
     Raises FormcheckError for input that cannot be analysed at all (unreadable, nobody in
-    it). A clip damaged midway returns `complete=False` with everything up to the damage.
+    it). A clip damaged midway, or a run stopped by `stop_requested()` returning a reason,
+    returns `complete=False` with everything up to there (and a playable `.partial` video).
+    An annotated video that cannot be written is given up with a warning; the count goes on.
     """
     checker = make_checker(exercise, checker_config)
     source = open_video(video)
@@ -52,47 +60,76 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     t_list: list[float] = []
     samples: list[PoseSample | None] = []
     events: list[Event] = []
+    warnings: list[str] = []
     writer = VideoWriter(out_video, info.fps, info.wh) if out_video else None
-    complete, problem = True, None
+    complete, problem, stopped_by = True, None, None
     try:
         with source, PoseEstimator(model) as estimator:
             model_name = estimator.model_path.name
             try:
                 for frame in source.frames():
+                    if stop_requested is not None and (why := stop_requested()):
+                        stopped_by = why
+                        complete, problem = False, f"stopped ({why}) after {frame.t_ms / 1000:.1f} s of the clip"
+                        break
                     sample = estimator.detect(frame.image_rgb, frame.t_ms)
                     t_list.append(frame.t_ms)
                     samples.append(sample)
                     events.extend(checker.update(frame.t_ms, sample))
                     if writer is not None:
-                        writer.write(annotate(frame.image_rgb, sample, checker.state))
+                        writer = _write_or_give_up(writer, annotate(frame.image_rgb, sample, checker.state),
+                                                   frame.t_ms, warnings)
                     if progress is not None:
                         progress(frame.index + 1, info.frame_count)
             except TruncatedVideoError as exc:
                 complete, problem = False, str(exc)
+            warnings.extend(source.gap_warnings())
             events.extend(checker.finish(t_list[-1] if t_list else 0.0))
     except BaseException:
         if writer is not None:
             writer.abort()
         raise
     series = PoseSeries.from_samples(t_list, samples, info.wh, info.fps)
-    if not t_list:
+    if not t_list or series.found_ratio == 0.0:
         if writer is not None:
             writer.abort()
-        raise FormcheckError(f"{info.path.name}: no frames could be decoded")
-    if series.found_ratio == 0.0:
-        if writer is not None:
-            writer.abort()
+        if stopped_by:
+            raise StoppedError(f"stopped ({stopped_by}) before anything was counted", stopped_by)
+        if not t_list:
+            raise FormcheckError(f"{info.path.name}: no frames could be decoded")
         raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in good light")
-    video_path = None
-    if writer is not None:
-        if complete:
-            video_path = writer.close()
-        else:  # keep what was drawn, under a name that says it is not the whole clip
-            video_path = writer.close(partial=True)
+    video_path = _finish_video(writer, complete, warnings) if writer is not None else None
     advice = check_view((s for _, s in series.samples()), type(checker))
+    if advice.message:
+        warnings.insert(0, f"Camera: {advice.message}")
+    duration_s = t_list[-1] / 1000.0 + 1.0 / info.fps
+    if complete and duration_s < MIN_COUNTABLE_S:
+        warnings.append(f"the clip is only {duration_s:.1f} s long: too short to count a rep "
+                        f"(record at least {MIN_COUNTABLE_S:.0f} s)")
     return Analysis(exercise, info, enough_seen(checker.result(), series), events, len(t_list), series.found_ratio,
-                    model_name, series, complete, problem, video_path,
-                    warnings=[f"Camera: {advice.message}"] if advice.message else [])
+                    model_name, series, complete, problem, video_path, warnings=warnings, stopped_by=stopped_by)
+
+
+def _write_or_give_up(writer: VideoWriter, image, t_ms: float, warnings: list[str]) -> VideoWriter | None:
+    """Hand a frame to the writer; if the video cannot be written (disk full), drop it, keep counting."""
+    try:
+        writer.write(image, t_ms)
+        return writer
+    except FormcheckError as exc:
+        writer.abort()
+        warnings.append(f"annotated video not saved: {exc}")
+        return None
+
+
+def _finish_video(writer: VideoWriter, complete: bool, warnings: list[str]) -> Path | None:
+    try:
+        path = writer.close(partial=not complete)
+    except FormcheckError as exc:
+        warnings.append(f"annotated video not saved: {exc}")
+        return None
+    if path is None:
+        warnings.append("the annotated video was not kept: too little of it could be written to play")
+    return path
 
 
 def extract_series(video: str | os.PathLike, *, model: str | os.PathLike | None = None) -> PoseSeries:

@@ -21,6 +21,7 @@ from typing import Any
 from . import __version__
 from .checkers import get_checker_class
 from .checkers.base import CheckResult
+from .errors import FormcheckError
 
 SCHEMA_VERSION = 1
 
@@ -74,13 +75,33 @@ def report_from_analysis(a, recognised: bool = False) -> dict[str, Any]:
                         complete=a.complete, problem=a.problem, warnings=a.warnings, recognised=recognised)
 
 
-def _atomic_write(path: str | os.PathLike, text: str) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+def _atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:
+    """Write all of `data` or nothing: a temporary file beside the target, renamed over it.
+
+    A symlink is written through (its target gets the new content, the link stays); on any
+    failure the temporary file is removed and the old content is left as it was.
+    """
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise FormcheckError(f"cannot write {path}: it is a folder, give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FormcheckError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FormcheckError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def write_json(report: dict[str, Any], path: str | os.PathLike) -> Path:
@@ -104,3 +125,10 @@ def reps_csv(report: dict[str, Any]) -> str:
 
 def write_csv(report: dict[str, Any], path: str | os.PathLike) -> Path:
     return _atomic_write(path, reps_csv(report))
+
+
+def write_landmarks(series, path: str | os.PathLike) -> Path:
+    """A PoseSeries as .npz, written like the reports (whole or not at all, through symlinks)."""
+    buf = io.BytesIO()
+    series.save(buf)
+    return _atomic_write(path, buf.getvalue())

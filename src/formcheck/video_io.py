@@ -23,9 +23,12 @@ import numpy as np
 
 from .errors import FormcheckError
 
-# A clip whose decodable frames fall this short of the count in its header was cut short
-# (an interrupted copy or upload); headers of whole clips are exact to a frame or two.
+# A clip whose decodable frames fall this short of the frames it presents (its edit-list
+# duration times its rate, never more than its packets) was cut short (an interrupted copy or
+# upload); whole clips, trimmed ones included, come within a frame or two of that figure.
 TRUNCATED_FRACTION = 0.95
+# Fewer frames than this is a still picture, not a movement: nothing can be counted in it.
+MIN_VIDEO_FRAMES = 2
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic"}
 
 
@@ -93,15 +96,24 @@ class VideoSource:
             duration = 0.0
         rotation = self._probe_rotation()
         w, h = (cc.height, cc.width) if rotation % 180 else (cc.width, cc.height)
-        frames = int(self._stream.frames or round(duration * fps))
+        frames = _presented_frames(int(self._stream.frames or 0), duration, fps)
         self.info = VideoInfo(self.path, w, h, fps, frames, duration, rotation)
+        self.damaged_packets = 0  # packets that would not decode and were skipped
+        self.gaps_ms: list[tuple[float, float]] = []  # (last good frame, next good frame) around each
 
     def _probe_rotation(self) -> int:
+        """The display rotation, from the first frame; refuses a file with fewer than two frames."""
         try:
-            first = next(self._container.decode(self._stream))
+            decoded = self._container.decode(self._stream)
+            first = next(decoded)
             rot = int(round(getattr(first, "rotation", 0) or 0)) % 360
+            if sum(1 for _ in zip(range(MIN_VIDEO_FRAMES - 1), decoded)) < MIN_VIDEO_FRAMES - 1:
+                raise FormcheckError(f"{self.path.name} is a still image, not a video: "
+                                     "record the exercise as a video clip")
         except StopIteration:
             raise FormcheckError(f"{self.path.name} contains no video frames") from None
+        except FormcheckError:
+            raise
         except Exception as exc:
             raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete "
                                  f"({_one_line(exc)})") from exc
@@ -116,36 +128,67 @@ class VideoSource:
         return rot
 
     def frames(self) -> Iterator[Frame]:
-        """Decoded frames in order. A clip cut short ends early with a FormcheckError."""
-        tb = self._stream.time_base
+        """Presented frames in order, timed from the first one (t_ms 0).
+
+        A packet that will not decode (garbage in the middle of a file) is skipped and the
+        gap recorded in `gaps_ms`; a clip that ends well short of its length raises
+        TruncatedVideoError after its last good frame.
+        """
         fps = self.info.fps
+        t0_ms: float | None = None
         last_t = -1.0
         index = 0
+        gap_open = False
         try:
-            for frame in self._container.decode(self._stream):
-                if frame.pts is not None and tb is not None:
-                    t_ms = float(frame.pts * tb) * 1000.0
-                else:
-                    t_ms = index * 1000.0 / fps
-                if t_ms <= last_t:  # repeated/backwards stamps: keep media time monotonic
-                    t_ms = last_t + 1000.0 / fps
-                last_t = t_ms
-                img = frame.to_ndarray(format="rgb24")
-                img = _rotate(np.ascontiguousarray(img), self.info.rotation_deg)
-                yield Frame(index, t_ms, img)
-                index += 1
-        except av.error.FFmpegError as exc:
+            for packet in self._container.demux(self._stream):
+                try:
+                    decoded = packet.decode()
+                except av.error.FFmpegError:
+                    self.damaged_packets += 1
+                    gap_open = True
+                    continue
+                for frame in decoded:
+                    media_ms = self._media_ms(frame)
+                    if media_ms is None:
+                        t_ms = index * 1000.0 / fps
+                    else:  # from the first presented frame: a .ts or an offset clip starts at 0 too
+                        t0_ms = media_ms if t0_ms is None else t0_ms
+                        t_ms = media_ms - t0_ms
+                    if t_ms <= last_t:  # repeated/backwards stamps: keep media time monotonic
+                        t_ms = last_t + 1000.0 / fps
+                    if gap_open:
+                        self.gaps_ms.append((max(0.0, last_t), t_ms))
+                        gap_open = False
+                    last_t = t_ms
+                    img = frame.to_ndarray(format="rgb24")
+                    img = _rotate(np.ascontiguousarray(img), self.info.rotation_deg)
+                    yield Frame(index, t_ms, img)
+                    index += 1
+        except av.error.FFmpegError as exc:  # the container itself breaks off
             if index == 0:
                 raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete "
                                      f"({_one_line(exc)})") from exc
             raise TruncatedVideoError(
                 f"{self.path.name} is damaged or cut short after {index} frames ({_one_line(exc)})",
                 frames_read=index) from exc
+        if index == 0:
+            raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete")
         expected = self.info.frame_count
         if expected and index < TRUNCATED_FRACTION * expected - 1:
             raise TruncatedVideoError(
                 f"{self.path.name} ends after {index} of its {expected} frames: the file is damaged or cut short",
                 frames_read=index)
+
+    def _media_ms(self, frame: av.VideoFrame) -> float | None:
+        tb = frame.time_base or self._stream.time_base
+        if frame.pts is None or tb is None:
+            return None
+        return float(frame.pts * tb) * 1000.0
+
+    def gap_warnings(self) -> list[str]:
+        """One plain line per stretch of damaged packets that was skipped."""
+        return [f"{self.path.name}: a damaged stretch from {a / 1000:.1f} s to {b / 1000:.1f} s could not be "
+                "decoded and was skipped" for a, b in self.gaps_ms]
 
     def close(self) -> None:
         self._container.close()
@@ -161,6 +204,15 @@ class TruncatedVideoError(FormcheckError):
     def __init__(self, message: str, frames_read: int) -> None:
         super().__init__(message)
         self.frames_read = frames_read
+
+
+def _presented_frames(packets: int, duration_s: float, fps: float) -> int:
+    """Frames a player shows: an edit list (a trim by `ffmpeg -ss T -c copy`) keeps packets
+    before the cut that are decoded but never shown, so the packet count alone overstates it."""
+    by_time = round(duration_s * fps) if duration_s > 0 and fps > 0 else 0
+    if packets and by_time:
+        return min(packets, by_time)
+    return packets or by_time
 
 
 def _check_path(path: Path) -> None:
@@ -179,33 +231,61 @@ def open_video(path: str | os.PathLike) -> VideoSource:
 
 
 _STOP = object()
+# Output timestamps in 1/90000 s (the MPEG clock): fine enough to keep every input frame's own time.
+OUTPUT_TIME_BASE = Fraction(1, 90000)
+
+
+def output_path(path: str | os.PathLike) -> Path:
+    """Where an output really goes: through a symlink to its target (the link itself is kept)."""
+    return Path(os.path.realpath(path))
+
+
+def partial_name(path: Path) -> Path:
+    return path.with_name(path.stem + ".partial" + (path.suffix or ".mp4"))
+
+
+def plays(path: Path) -> bool:
+    """The file opens and at least one frame decodes (a video cut off before its index does not)."""
+    try:
+        with av.open(str(path)) as c:
+            return next(c.decode(video=0), None) is not None
+    except Exception:
+        return False
 
 
 class VideoWriter:
     """H.264 mp4 writer that encodes on its own thread.
 
-    `write(image_rgb)` hands a frame over a bounded queue (back-pressure, no unbounded
-    memory). The file is written as `<name>.partial.mp4` and renamed on `close()`; on
-    `abort()` (or an exception inside a `with` block) the partial file is deleted, so a
-    half-written video never looks complete.
+    `write(image_rgb, t_ms)` hands a frame over a bounded queue (back-pressure, no unbounded
+    memory); each frame keeps its own time (a variable-frame-rate input stays in step). The
+    file is written as `<name>.partial.mp4` and renamed on `close()`; on `abort()` (or an
+    exception inside a `with` block) the partial file is deleted, so a half-written video never
+    looks complete. A symlinked output is written through to its target.
     """
 
     def __init__(self, path: str | os.PathLike, fps: float, size_wh: tuple[int, int], *,
                  crf: int = 23, preset: str = "veryfast", queue_size: int = 16) -> None:
-        self.path = Path(path)
+        self.path = output_path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._tmp = self.path.with_name(self.path.stem + ".partial" + (self.path.suffix or ".mp4"))
+        self._tmp = partial_name(self.path)
         w, h = size_wh
         self._size = (w - w % 2, h - h % 2)  # yuv420p needs even sides
-        self._container = av.open(str(self._tmp), mode="w", format="mp4",
-                                  options={"movflags": "+faststart"})
+        self._fps = fps
+        try:
+            self._container = av.open(str(self._tmp), mode="w", format="mp4",
+                                      options={"movflags": "+faststart"})
+        except Exception as exc:
+            raise FormcheckError(f"cannot write {self.path}: {_one_line(exc)}") from exc
         rate = Fraction(fps).limit_denominator(1001)
         self._stream = self._container.add_stream("libx264", rate=rate)
         self._stream.width, self._stream.height = self._size
         self._stream.pix_fmt = "yuv420p"
+        self._stream.codec_context.time_base = OUTPUT_TIME_BASE
         self._stream.options = {"crf": str(crf), "preset": preset}
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
         self._error: BaseException | None = None
+        self._frames = 0
+        self._last_pts = -1
         self._thread = threading.Thread(target=self._run, name="formcheck-encoder", daemon=True)
         self._thread.start()
         self._closed = False
@@ -218,24 +298,36 @@ class VideoWriter:
                 break
             if self._error is not None:
                 continue  # drain so the producer never blocks
+            image, pts = item
             try:
-                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(item[:h, :w]), format="rgb24")
+                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[:h, :w]), format="rgb24")
+                frame.pts, frame.time_base = pts, OUTPUT_TIME_BASE
                 for packet in self._stream.encode(frame):
                     self._container.mux(packet)
             except Exception as exc:  # reported on the next write/close
                 self._error = exc
 
-    def write(self, image_rgb: np.ndarray) -> None:
+    def _pts(self, t_ms: float | None) -> int:
+        t_s = self._frames / self._fps if t_ms is None else t_ms / 1000.0
+        pts = max(int(round(t_s / OUTPUT_TIME_BASE)), self._last_pts + 1)
+        self._last_pts = pts
+        self._frames += 1
+        return pts
+
+    def write(self, image_rgb: np.ndarray, t_ms: float | None = None) -> None:
+        """Queue one frame, shown at t_ms (from the first frame); None: the next frame at the nominal rate."""
         if self._error is not None:
             raise FormcheckError(f"cannot write {self.path.name}: {_one_line(self._error)}")
-        self._queue.put(image_rgb)
+        self._queue.put((image_rgb, self._pts(t_ms)))
 
     def _finish_thread(self) -> None:
         self._queue.put(_STOP)
         self._thread.join()
 
-    def close(self, partial: bool = False) -> Path:
-        """Finish the file. `partial=True` (input cut short) keeps the `.partial` name."""
+    def close(self, partial: bool = False) -> Path | None:
+        """Finish the file. `partial=True` (input cut short, run stopped) keeps the `.partial` name,
+        and only when that file plays; an earlier complete file of this name is removed, since
+        it is no longer this run's result. None when no playable partial video was left."""
         if self._closed:
             return self.path
         self._closed = True
@@ -244,15 +336,24 @@ class VideoWriter:
             if self._error is None:
                 for packet in self._stream.encode():
                     self._container.mux(packet)
+        except Exception as exc:
+            self._error = exc
         finally:
-            self._container.close()
+            try:
+                self._container.close()
+            except Exception as exc:  # the index could not be written (disk full)
+                self._error = self._error or exc
         if self._error is not None:
             self._tmp.unlink(missing_ok=True)
-            raise FormcheckError(f"cannot write {self.path.name}: {_one_line(self._error)}")
-        if partial:
-            self.path = self._tmp
-        else:
+            raise FormcheckError(f"cannot write {self.path}: {_one_line(self._error)}")
+        if not partial:
             os.replace(self._tmp, self.path)
+            return self.path
+        if self._frames == 0 or not plays(self._tmp):
+            self._tmp.unlink(missing_ok=True)
+            return None
+        self.path.unlink(missing_ok=True)
+        self.path = self._tmp
         return self.path
 
     def abort(self) -> None:
@@ -308,6 +409,7 @@ class CameraSource:
     """A webcam through OpenCV. Timestamps: wall clock (monotonic) since the camera opened."""
 
     is_clip = False
+    can_reconnect = True  # an unplugged camera may come back
 
     def __init__(self, index: int = 0, size_wh: tuple[int, int] = (640, 480)) -> None:
         import time
@@ -349,6 +451,7 @@ class ClipCamera:
     """
 
     is_clip = True
+    can_reconnect = False  # a damaged file stays damaged: opening it again would replay it from the start
 
     def __init__(self, path: str | os.PathLike, *, realtime: bool = True,
                  size_wh: tuple[int, int] | None = (640, 480)) -> None:
@@ -366,7 +469,7 @@ class ClipCamera:
             f = next(self._frames)
         except StopIteration:
             return None
-        except FormcheckError as exc:  # damaged midway: as if the camera were unplugged
+        except FormcheckError as exc:  # damaged midway: the clip ends here, like an unplugged camera
             raise CameraError(str(exc)) from exc
         now = self._time.monotonic()
         if self._t0 is None:

@@ -10,6 +10,7 @@ from ..checkers.base import CheckResult
 from ..history import HistoryStore
 from ..pipeline import Analysis, ProgressFn, analyze_clip
 from ..report import report_from_analysis, reps_csv
+from .uploads import safe_name
 
 
 @dataclass
@@ -40,7 +41,7 @@ def review_clip(video: Path, exercise: str, out_dir: Path, *, display_name: str 
     Raises FormcheckError (one plain line) for a clip that cannot be analysed.
     """
     name = display_name or video.name
-    out_video = out_dir / f"{Path(name).stem}-checked.mp4"
+    out_video = out_dir / f"{Path(safe_name(name)).stem}-checked.mp4"  # a long name must not exceed 255 bytes
     analysis = analyze_clip(video, exercise, model=model, out_video=out_video, progress=progress)
     report = report_from_analysis(analysis)
     report["source"] = name

@@ -14,11 +14,26 @@ VIDEO_TYPES = ("mp4", "mov", "m4v", "webm", "avi", "mkv")
 _CHUNK = 1 << 20
 
 
+# File systems allow 255 bytes a name (not characters: a Japanese character is 3 bytes in UTF-8).
+# Names are kept well under that, so "-checked.partial.mp4" and the like still fit after them.
+MAX_NAME_BYTES = 150
+
+
+def _fit_bytes(text: str, max_bytes: int) -> str:
+    """The longest start of `text` whose UTF-8 form fits in max_bytes (never half a character)."""
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore")
+
+
 def safe_name(name: str) -> str:
-    """The file's own name, with nothing that could leave the folder or upset a file system."""
+    """The file's own name (letters of any script kept), with nothing that could leave the folder or
+    upset a file system, at most MAX_NAME_BYTES long with its extension kept."""
     base = Path(name.replace("\\", "/")).name
-    base = re.sub(r"[^A-Za-z0-9._ -]+", "_", base).strip(" .")
-    return base[:120] or "clip.mp4"
+    base = re.sub(r"[^\w. -]+", "_", base).strip(" .")
+    if not base:
+        return "clip.mp4"
+    stem, suffix = (base.rsplit(".", 1)[0], "." + base.rsplit(".", 1)[1]) if "." in base else (base, "")
+    suffix = _fit_bytes(suffix, 16)
+    return (_fit_bytes(stem, MAX_NAME_BYTES - len(suffix.encode("utf-8"))).strip(" .") or "clip") + suffix
 
 
 def check_upload(name: str, size_bytes: int, max_mb: int = MAX_UPLOAD_MB) -> None:

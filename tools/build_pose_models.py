@@ -128,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--wheel", type=Path, help="mediapipe-0.10.21 wheel (downloaded if omitted)")
     p.add_argument("--npm-tgz", type=Path, help="@mediapipe/pose tarball (downloaded if omitted)")
-    p.add_argument("--out-dir", type=Path, default=REPO / "models")
+    p.add_argument("--out-dir", type=Path, default=REPO / "src" / "formcheck" / "pose_models",
+                   help="where the bundles go (default: the package data folder the wheel ships)")
     a = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         wheel, tgz = a.wheel, a.npm_tgz

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .errors import FormcheckError
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+# Package data (pyproject `package-data`), so an installed wheel carries its models.
+MODELS_DIR = Path(__file__).resolve().parent / "pose_models"
 # Full, not lite: on the labelled clips the full model keeps the feet (heel and toe
 # landmarks, which every calf-raise rule reads) steadier, and at ~25 ms/frame it still
 # runs faster than real time here. See README "Choosing the model".

@@ -174,7 +174,7 @@ class VideoSource:
         if index == 0:
             raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete")
         expected = self.info.frame_count
-        if expected and index < TRUNCATED_FRACTION * expected - 1:
+        if expected and index + self.damaged_packets < TRUNCATED_FRACTION * expected - 1:  # skipped ones were there
             raise TruncatedVideoError(
                 f"{self.path.name} ends after {index} of its {expected} frames: the file is damaged or cut short",
                 frames_read=index)

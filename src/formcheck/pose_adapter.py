@@ -68,7 +68,6 @@ class PoseEstimator:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise FormcheckError(f"cannot load pose model {self.model_path.name}: {first}") from exc
         self._last_ts_ms = -1
-        self._first = True
 
     def detect(self, image_rgb: np.ndarray, t_ms: float) -> PoseSample | None:
         """Landmarks of the most prominent person, or None when nobody is found."""
@@ -80,11 +79,11 @@ class PoseEstimator:
             raise ValueError("detect() takes an HxWx3 uint8 RGB image")
         # A strided view (PyAV rows that are not aligned) makes mp.Image silently find nobody.
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
-        if self._first:  # the graph logs its start-up warnings on the first frame
-            with _quiet_native_stderr():
-                result = self._landmarker.detect_for_video(image, ts)
-            self._first = False
-        else:
+        # The graph logs start-up warnings on the first frame, and LiteRT now and then a line about an
+        # internal tensor's alignment on a later one (not our image's: an aligned copy still gets it).
+        # The user's stderr is for one plain line, so fd 2 is quiet during every inference (a few
+        # microseconds of dup2); FORMCHECK_DEBUG=1 shows them.
+        with _quiet_native_stderr():
             result = self._landmarker.detect_for_video(image, ts)
         if not result.pose_landmarks:
             return None

@@ -543,24 +543,54 @@ def test_history_is_private(tmp_path, monkeypatch):
 
 
 def test_two_writers_on_one_history_lose_nothing(tmp_path):
+    """Two live sessions on one history, each opening and closing it again and again (one closing
+    removes the -wal/-shm files while the other opens): every rep of both is saved."""
     from formcheck.checkers.base import Rep
     from formcheck.history import HistoryStore
     db = tmp_path / "h.sqlite3"
-    n_reps = 40
-    ids = []
+    sessions, reps_each = 6, 8
+    errors: list[BaseException] = []
 
     def writer(k):
-        with HistoryStore(db) as store:
-            sid = store.start_session("calf_raise", f"live{k}")
-            ids.append(sid)
-            for i in range(1, n_reps + 1):
-                store.add_rep(sid, Rep(index=i, start_s=i, peak_s=i + 0.5, end_s=i + 1.0))
-            store.end_session(sid, {})
+        try:
+            for n in range(sessions):
+                with HistoryStore(db) as store:
+                    sid = store.start_session("calf_raise", f"live{k}")
+                    for i in range(1, reps_each + 1):
+                        store.add_rep(sid, Rep(index=i, start_s=i, peak_s=i + 0.5, end_s=i + 1.0))
+                    store.end_session(sid, {})
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
     threads = [threading.Thread(target=writer, args=(k,)) for k in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert not errors, errors
     with HistoryStore(db) as store:
-        assert sorted(s.rep_count for s in store.sessions()) == [n_reps, n_reps]
-        assert all(len(store.reps(i)) == n_reps for i in ids)
+        rows = store.sessions()
+        assert len(rows) == 2 * sessions and all(r.rep_count == reps_each for r in rows)
+        assert all(len(store.reps(r.id)) == reps_each for r in rows)
+
+
+def test_two_sessions_starting_a_new_history_at_once_both_open(tmp_path):
+    """Making a new history switches it to WAL, which takes its lock without waiting: without retries
+    about 1 in 10 simultaneous first openings failed with "database is locked"."""
+    from formcheck.history import HistoryStore
+    errors: list[BaseException] = []
+    for trial in range(40):
+        db = tmp_path / f"h{trial}.sqlite3"
+        barrier = threading.Barrier(2)
+
+        def opener():
+            try:
+                barrier.wait()
+                HistoryStore(db).close()
+            except BaseException as exc:
+                errors.append(exc)
+        threads = [threading.Thread(target=opener) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not errors, errors[:3]

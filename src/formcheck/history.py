@@ -72,8 +72,11 @@ def _private_files(db_path: Path) -> None:
     if not db_path.exists():
         os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
     for p in (db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
-        if p.exists() and os.access(p, os.W_OK) and (p.stat().st_mode & 0o777) != PRIVATE_FILE_MODE:
-            os.chmod(p, PRIVATE_FILE_MODE)
+        try:  # (an older history's files; another session closing may remove -wal/-shm meanwhile)
+            if os.access(p, os.W_OK) and (p.stat().st_mode & 0o777) != PRIVATE_FILE_MODE:
+                os.chmod(p, PRIVATE_FILE_MODE)
+        except FileNotFoundError:
+            pass
 
 
 def _unusable(path: Path, exc: BaseException) -> FormcheckError:
@@ -88,6 +91,31 @@ def _unusable(path: Path, exc: BaseException) -> FormcheckError:
                           "or set FORMCHECK_HOME to a folder you can write")
 
 
+# Switching a new file to WAL takes an exclusive lock without waiting for it (SQLite's busy timeout
+# does not apply), so two sessions opening a new history at once can see "database is locked":
+# try again after these waits (the other opening takes milliseconds).
+OPEN_RETRY_WAITS_S = (0.05, 0.1, 0.2, 0.4, 0.8)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    for wait_s in (*OPEN_RETRY_WAITS_S, None):
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.executescript(SCHEMA)
+            return db
+        except sqlite3.OperationalError as exc:
+            db.close()
+            if wait_s is None or "locked" not in str(exc):
+                raise
+            time.sleep(wait_s)
+        except BaseException:
+            db.close()
+            raise
+    raise AssertionError("unreachable")
+
+
 class HistoryStore:
     def __init__(self, path: str | os.PathLike | None = None) -> None:
         self.path = Path(path) if path else default_path()
@@ -95,13 +123,8 @@ class HistoryStore:
         try:
             _private_folder(self.path.parent, ours=path is None and "FORMCHECK_HOME" not in os.environ)
             _private_files(self.path)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(SCHEMA)
+            self._db = _connect(self.path)
         except (sqlite3.Error, OSError) as exc:
-            if self._db is not None:
-                self._db.close()
             raise _unusable(self.path, exc) from exc
 
     def start_session(self, exercise: str, source: str, started_at: float | None = None) -> int:

@@ -27,6 +27,14 @@ from .posture import LYING, SEATED, STANDING, dominant_posture, thigh_from_verti
 WINDOW_S = 10.0
 # Need at least this much of the window with somebody in it.
 MIN_FOUND_S = 2.0
+# ... and somebody in at least this share of its frames: the counting rule's bar
+# (pipeline.MIN_FOUND_TO_COUNT); below it the "person" is often the model's guess at a part of one.
+MIN_FOUND_SHARE = 0.6
+# The whole body (shoulders, hips, a knee, an ankle) seen in at least half the frames with somebody:
+# a picture of the legs only (a self-filmed machine, a phone on the floor) leaves the model guessing a
+# trunk, and the posture read from a guessed trunk named a leg extension and a leg press "lying"
+# (0.35 and 0.65 knee visibility on those clips; the labelled full-body clips 0.9-1.0).
+MIN_BODY_SEEN_SHARE = 0.5
 
 # Standing. A knee bending over 45° is a squat or a lunge (calf raises and hip abduction keep
 # the stance knee near straight: 2-11° of range on the real clips; squats and lunges 80-110°).
@@ -46,6 +54,10 @@ SEATED_KNEE_RANGE_DEG = 60.0  # a leg extension or press moves ~90°; lifting a 
 LEG_PRESS_THIGH_RANGE_DEG = 20.0
 # Seated calf raise: the knees rise by at least 5 % of the shin while the knee angle stays.
 SEATED_RISE_SHANK = 0.05
+# Seated calf raise, not ankle work: the knee's own rise carries at least half of the toe's motion
+# relative to the knee (the toe stays on the platform while the knee goes up: real machine clips
+# 0.85-0.9; a foot pointing and flexing under a still knee 0.2 on the real ankle clip).
+KNEE_CARRIES_FOOT = 0.5
 # Foot moving on its own: the toe moves at least 15 % of the shin relative to the knee.
 FOOT_MOVE_SHANK = 0.15
 
@@ -97,6 +109,8 @@ class Features:
     foot_angle_range_deg: float  # shin-to-foot angle in the picture, the more moving foot
     foot_path_width_shank: float = 0.0  # toe path about the ankle: width across its main line, the more moving foot
     foot_path_one_way: float = 0.0  # share of that path's swept area turning one way (1 = circles)
+    found_share: float = 1.0  # share of the window's frames with somebody found
+    body_seen_share: float = 1.0  # share of those with shoulders, hips, a knee and an ankle seen
 
     def to_dict(self) -> dict:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
@@ -151,11 +165,16 @@ def foot_path_shape(toe_rel: np.ndarray, fps: float) -> tuple[float, float]:
 
 def features(series: PoseSeries, window_s: float = WINDOW_S) -> Features:
     """Measure the movement in the first `window_s` seconds (from the first frame with somebody)."""
-    samples = [s for _, s in series.samples() if s is not None]
+    frames = list(series.samples())
+    samples = [s for _, s in frames if s is not None]
+    found_share = 0.0
     if samples:
         t0 = samples[0].t_s
         samples = [s for s in samples if s.t_s - t0 <= window_s]
+        in_window = [t for t, _ in frames if 0 <= t / 1000.0 - t0 <= window_s]
+        found_share = len(samples) / max(1, len(in_window))
     found_s = len(samples) / series.fps if series.fps > 0 else 0.0
+    body_seen = float(np.mean([_whole_body_seen(s) for s in samples])) if samples else 0.0
     posture = dominant_posture(samples)
 
     def seen(s: PoseSample, *lms) -> bool:
@@ -220,7 +239,7 @@ def features(series: PoseSeries, window_s: float = WINDOW_S) -> Features:
                                                 series.fps) if shank_px > 1 else (0.0, 0.0))
 
     return Features(
-        posture=posture, found_s=found_s,
+        posture=posture, found_s=found_s, found_share=found_share, body_seen_share=body_seen,
         knee_range_deg=max(_rng(knee[sd]) for sd in SIDES),
         # the better-seen leg's thigh: a far leg hidden side-on has no readings, and half-seen it
         # is noise (41° on the real leg-extension clip, whose near thigh moved 9°)
@@ -238,10 +257,21 @@ def features(series: PoseSeries, window_s: float = WINDOW_S) -> Features:
     )
 
 
+def _whole_body_seen(s: PoseSample) -> bool:
+    """Shoulders, hips, and at least one knee and one ankle seen: what telling standing, seated and
+    lying from each other rests on (a picture of the legs only gives the model's guess of a trunk)."""
+    return s.seen(L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, min_visibility=MIN_VISIBILITY) and \
+        any(s.seen(LEG[sd]["knee"], LEG[sd]["ankle"], min_visibility=MIN_VISIBILITY) for sd in SIDES)
+
+
 def classify(f: Features) -> tuple[str | None, str]:
     """(exercise id or None, the reason in plain words)."""
     if f.found_s < MIN_FOUND_S:
         return None, "nobody was seen long enough"
+    if f.found_share < MIN_FOUND_SHARE:
+        return None, f"could not see enough of you (found in {100 * f.found_share:.0f} % of the frames)"
+    if f.body_seen_share < MIN_BODY_SEEN_SHARE:
+        return None, "could not see your whole body, shoulders to feet"
     if f.posture == STANDING:
         if f.knee_range_deg > SQUAT_KNEE_RANGE_DEG:
             return None, f"standing with knees bending {f.knee_range_deg:.0f}°: a squat or lunge is not one of the exercises"
@@ -257,7 +287,7 @@ def classify(f: Features) -> tuple[str | None, str]:
             if f.thigh_range_deg > LEG_PRESS_THIGH_RANGE_DEG:
                 return "leg_press", "seated, the whole leg pushing out and back"
             return "leg_extension", "seated, the knee straightening with the thigh still"
-        if f.knee_rise_shank > SEATED_RISE_SHANK and f.foot_move_shank < 2 * FOOT_MOVE_SHANK:
+        if f.knee_rise_shank > SEATED_RISE_SHANK and f.knee_rise_shank >= KNEE_CARRIES_FOOT * f.foot_move_shank:
             return "seated_calf_raise", "seated, knees rising as the heels lift"
         if f.foot_move_shank > FOOT_MOVE_SHANK:
             if f.foot_path_width_shank > TRACING_WIDTH_SHANK and f.foot_path_one_way < CIRCLE_ONE_WAY_SHARE:

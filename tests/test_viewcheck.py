@@ -59,3 +59,13 @@ def test_only_the_first_seconds_count():
     late.t_ms += 6000
     both = concat(turned, late)
     assert check_view(samples(both), get_checker_class("foam_roll")).view == "front"
+
+
+def test_a_person_too_small_in_the_picture_is_told_to_move_closer():
+    s = still(yaw=90)
+    tall = check_view(samples(s), get_checker_class("calf_raise"))
+    assert not any("Move closer" in m for m in tall.messages)
+    c = s.xy_px.reshape(-1, 2).mean(0)
+    s.xy_px = c + (s.xy_px - c) * 0.2  # the same person a fifth the size (a far camera, a 64x64 clip)
+    small = check_view(samples(s), get_checker_class("calf_raise"))
+    assert small.messages[0].startswith("Move closer or film in a higher resolution")

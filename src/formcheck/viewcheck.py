@@ -27,6 +27,10 @@ MIN_FOUND_SHARE = 0.5
 MIN_MEAN_VISIBILITY = 0.55
 # Feet count as out of the picture when no foot is seen in more than this share of frames.
 MAX_FEET_MISSING_SHARE = 0.5
+# The person must be at least this many pixels long in the picture: the landmark model reads the
+# person from a 256-px crop, so a smaller person is upsampled over 2x and the heel and toe points, a
+# few px apart at that size, blur together (a 64x64 clip counted 0 of 5 reps with no word why).
+MIN_BODY_PX = 120.0
 # Seconds of samples looked at (enough for the median view; quick enough for live advice).
 DEFAULT_WINDOW_S = 5.0
 
@@ -61,6 +65,13 @@ def _foot_seen(s: PoseSample) -> bool:
     return False
 
 
+def _height_px(s: PoseSample) -> float:
+    """How long the seen part of the body (shoulders down) is in the picture, px: its larger extent,
+    up-down standing or seated, across lying."""
+    seen = s.visibility[11:] >= MIN_VISIBILITY
+    return float(np.ptp(s.xy_px[11:][seen], axis=0).max()) if seen.sum() >= 2 else 0.0
+
+
 def check_view(samples: Iterable[PoseSample | None], checker: type[Checker],
                window_s: float = DEFAULT_WINDOW_S) -> ViewAdvice:
     """Advice from the first `window_s` seconds of samples (None = nobody found in that frame)."""
@@ -76,6 +87,10 @@ def check_view(samples: Iterable[PoseSample | None], checker: type[Checker],
     if not frames or len(found) < MIN_FOUND_SHARE * len(frames):
         return ViewAdvice("unknown", ["More light, and stand where the camera sees all of you"])
     messages = []
+    tall_px = float(np.median([_height_px(s) for s in found]))
+    if tall_px < MIN_BODY_PX:
+        messages.append(f"Move closer or film in a higher resolution: you are only {tall_px:.0f} px tall in the "
+                        f"picture, too small to measure")
     if sum(not _foot_seen(s) for s in found) > MAX_FEET_MISSING_SHARE * len(found):
         messages.append("Step back: your feet are out of the picture")
     if float(np.mean([s.visibility[11:].mean() for s in found])) < MIN_MEAN_VISIBILITY:

@@ -37,6 +37,8 @@ from .base import (Checker, CheckResult, Event, EventKind, Fault, LiveState, Mod
 # Heel rising on the ball of the foot: the ankle (and the straight leg and hips above it) rise by
 # about 3/4 as much, the ankle sitting about a quarter of the heel-to-ball length in front of the heel.
 BODY_RISE_PER_HEEL_RISE = 0.75
+# Heels "held" where they stopped: within this share of the rep's height of the lowest point.
+HELD_TOLERANCE = 0.1
 
 
 @dataclass(frozen=True)
@@ -335,7 +337,12 @@ class CalfRaiseChecker(Checker):
             seg = self.counter.finish()
             if seg is not None:
                 # heels held part-way up and still before the clip ended: that is a stop, not a cut
-                held_s = t_ms / 1000.0 - seg.end_t_s
+                # (held = since the heels first came within a tenth of the rep of where they stopped:
+                # the exact lowest frame of a still hold is where the jitter put it, any frame rate)
+                near = seg.end_value + HELD_TOLERANCE * seg.amplitude
+                after = [f.t_s for f in self._frames if f.t_s >= seg.peak_t_s
+                         and np.nanmean([f.lift[sd] for sd in self.legs]) <= near]
+                held_s = t_ms / 1000.0 - (after[0] if after else seg.end_t_s)
                 events += self._on_rep(seg, at_end=held_s < self.cfg.end_hold_s)
             self.set_end_s = self._frames[-1].t_s if self._frames else t_ms / 1000.0
         return events

@@ -53,10 +53,12 @@ class LegPressConfig(SideRepConfig):
     # (Barber-Westin et al. 2005, drop-jump KASR). Front or oblique view only: side-on the
     # separation is depth, the coordinate the model guesses.
     min_knee_ankle_ratio: float = 0.8
-    # Incomplete lockout: the press stops this far short of the straightest top the person
-    # reached in the set (their own start position counts). Twice this signal's resting
-    # jitter (~5-10°), and a clearly visible shortfall: the knee stays at ~145° instead of ~170°.
-    short_press_deg: float = 20.0
+    # Incomplete lockout: the press stops this far short of the person's usual top in the set
+    # (the median rep start; their own start position counts). Above this signal's resting jitter
+    # (~5-10°) by half again, and under the clearly visible shortfall it is meant to catch (the
+    # knee staying at ~150° instead of ~170°): a bar equal to that shortfall flipped with 0.1° of
+    # landmark noise (the rendered 20° short press read 20.0° at 30 fps and 19.9° at 10 fps).
+    short_press_deg: float = 15.0
 
 
 @register
@@ -150,15 +152,17 @@ class LegPressChecker(SideRepChecker):
         # A press that stops short shows at the start of the next rep (it starts bent), or, for
         # the last rep, where the rep settled short of its own start.
         earlier = [r for r in self.reps if r is not rep and r.index < rep.index]
-        straightest = max([r.metrics.get("start_knee_deg", 0.0) for r in earlier] + [m["start_knee_deg"]])
-        if earlier and m["start_knee_deg"] < straightest - c.short_press_deg:
+        # the person's usual top: the median start, so neither one locked-out rep nor one short
+        # press moves the reference
+        usual_top = float(np.median([r.metrics.get("start_knee_deg", 0.0) for r in earlier] + [m["start_knee_deg"]]))
+        if earlier and m["start_knee_deg"] < usual_top - c.short_press_deg:
             prev = earlier[-1]
             if not any(f.code == "incomplete_lockout" for f in prev.faults):
-                prev.faults.append(_short_press(m["start_knee_deg"], straightest))
+                prev.faults.append(_short_press(m["start_knee_deg"], usual_top))
         lowest_end = min(g.end_value for g in segs.values())
         if not at_end and not any(g.lowered_fully for g in segs.values()) \
-                and 180.0 - lowest_end < straightest - c.short_press_deg:
-            out.append(_short_press(180.0 - lowest_end, straightest))
+                and 180.0 - lowest_end < usual_top - c.short_press_deg:
+            out.append(_short_press(180.0 - lowest_end, usual_top))
         if m["top_knee_deg"] >= c.locked_knee_deg:
             out.append(Fault("lockout_snap", "Keep a slight bend at the top: don't snap your knees straight"))
         fast = too_fast(rep, c, m["lower_s"], m["press_s"])

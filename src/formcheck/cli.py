@@ -181,21 +181,20 @@ def cmd_analyze(a: argparse.Namespace) -> int:
     from .report import report_from_analysis
     check_outputs(a.video, {"--out": a.out, "--report": a.report, "--csv": a.csv, "--landmarks": a.landmarks})
     with GracefulStop() as stop:
-        recognised = a.exercise == "auto"  # an explicit --exercise always wins
-        if recognised:
+        def recognised(exercise: str) -> None:  # --exercise auto: named from the same model pass
             from .checkers import get_checker_class
-            from .recognize import recognize_clip
-            a.exercise = recognize_clip(a.video, model=a.model)
             if not a.quiet:
-                print(f"Recognised: {get_checker_class(a.exercise).title}")
+                if progress:
+                    sys.stderr.write("\n")
+                print(f"Recognised: {get_checker_class(exercise).title}", flush=True)
         progress = None if a.quiet else _progress_printer()
         try:
             analysis = analyze_clip(a.video, a.exercise, model=a.model, out_video=a.out, progress=progress,
-                                    stop_requested=stop.reason)
+                                    stop_requested=stop.reason, full_size=a.full_size, on_recognised=recognised)
         finally:
             if progress:
                 sys.stderr.write("\n")
-        report = report_from_analysis(analysis, recognised=recognised)
+        report = report_from_analysis(analysis, recognised=analysis.recognised)
         failed = _write_outputs(a, report, analysis)
         if not a.quiet or analysis.stopped_by:  # stopped: the count so far is always printed
             print(_fmt_summary(report))
@@ -255,7 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     an = sub.add_parser("analyze", help="count reps and check form in a recorded clip")
     an.add_argument("video", help="the clip (mp4, mov, webm, ...)")
     an.add_argument("--exercise", "-e", required=True, help="exercise id (see 'formcheck exercises') or 'auto'")
-    an.add_argument("--out", "-o", help="write the annotated video here (H.264 mp4)")
+    an.add_argument("--out", "-o", help="write the annotated video here (H.264 mp4, at most 720p)")
+    an.add_argument("--full-size", action="store_true", help="write the annotated video at the clip's own size")
     an.add_argument("--report", help="write the JSON report here")
     an.add_argument("--csv", help="write the per-rep table here")
     an.add_argument("--landmarks", help="save the pose landmark series here (.npz)")

@@ -26,10 +26,11 @@ def _text(img, text, org, scale, color=WHITE, thick=2):
     cv2.putText(img, text, org, FONT, scale, color, thick, cv2.LINE_AA)
 
 
-def draw_skeleton(img: np.ndarray, pose: PoseSample, min_visibility: float = MIN_VISIBILITY) -> None:
+def draw_skeleton(img: np.ndarray, pose: PoseSample, min_visibility: float = MIN_VISIBILITY,
+                  xy_scale: float = 1.0) -> None:
     h = img.shape[0]
     r = max(2, h // 160)
-    pts = pose.xy_px
+    pts = pose.xy_px * xy_scale
     seen = pose.visibility >= min_visibility
     for a, b in SKELETON:
         if seen[a] and seen[b]:
@@ -41,15 +42,19 @@ def draw_skeleton(img: np.ndarray, pose: PoseSample, min_visibility: float = MIN
 
 
 def annotate(frame_rgb: np.ndarray, pose: PoseSample | None, state: LiveState,
-             extra_lines: tuple[str, ...] = ()) -> np.ndarray:
-    """Return a copy of the frame with the skeleton, rep count, live bar and latest correction."""
+             extra_lines: tuple[str, ...] = (), *, xy_scale: float = 1.0) -> np.ndarray:
+    """Return a copy of the frame with the skeleton, rep count, live bar and latest correction.
+
+    xy_scale: picture pixels per landmark pixel, when the frame is drawn smaller than the clip
+    the landmarks were measured in.
+    """
     img = frame_rgb.copy()
     h, w = img.shape[:2]
     s = max(h / 720.0, 0.8)  # scale with the picture; small pictures keep readable text
     if pose is not None:
-        draw_skeleton(img, pose)
+        draw_skeleton(img, pose, xy_scale=xy_scale)
     if state.trace_xy_px:
-        path = np.array(state.trace_xy_px, np.int32).reshape(-1, 1, 2)
+        path = (np.array(state.trace_xy_px, float) * xy_scale).astype(np.int32).reshape(-1, 1, 2)
         cv2.polylines(img, [path], False, AMBER, max(2, int(3 * s)), cv2.LINE_AA)
 
     # panel: big count (or hold time), title, status

@@ -1,29 +1,42 @@
 """Clip review: decode -> pose -> checker -> overlay -> H.264, one pass, streaming.
 
+The pose model runs once per clip (`pose_stream`), whatever the options: with `--exercise auto`
+the first seconds' samples are kept, the exercise is named from them, and the checker then
+reads those samples before the rest of the stream (their pictures, when an annotated video is
+wanted, are decoded again: decoding is a fraction of the model's cost, and a window of
+full pictures would not fit the memory budget).
+
 Inference and checking run in the calling thread (the checker is stateful and needs no
 locks); H.264 encoding runs beside them on the writer's thread behind a bounded queue.
 """
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+import numpy as np
 
 from .checkers import make_checker
 from .checkers.base import CheckResult, Event
 from .errors import FormcheckError, StoppedError
 from .overlay import annotate
 from .pose import PoseSample, PoseSeries
-from .pose_adapter import PoseEstimator
+from .pose_stream import PoseStream, series_of
 from .viewcheck import check_view
-from .video_io import TruncatedVideoError, VideoInfo, VideoWriter, open_video
+from .video_io import TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
 StopFn = Callable[[], "str | None"]  # a reason to stop now (e.g. "Ctrl-C"), or None to go on
 # The quickest rep any checker counts takes about a second (up and down); a shorter clip
 # cannot hold one, so it gets a note instead of a silent "0 reps".
 MIN_COUNTABLE_S = 1.0
+AUTO = "auto"  # --exercise auto: recognise the exercise from the clip
+# The annotated video's default size: 720p (shorter side). It plays anywhere, keeps the drawing
+# readable, and encodes in well under half the time of 1080p; `full_size=True` keeps the clip's own.
+VIDEO_MAX_SHORT_SIDE_PX = 720
 
 
 @dataclass
@@ -41,50 +54,104 @@ class Analysis:
     video_path: Path | None = None
     warnings: list[str] = field(default_factory=list)
     stopped_by: str | None = None  # the signal that stopped the run early, if one did
+    recognised: bool = False  # the exercise was recognised from the clip, not named
+    stage_s: dict[str, float] = field(default_factory=dict)  # seconds per stage (decode, pose, ...)
+
+
+def video_size(info: VideoInfo, full_size: bool = False) -> tuple[int, int]:
+    """The annotated video's size for a clip."""
+    return info.wh if full_size else fit_short_side(info.wh, VIDEO_MAX_SHORT_SIDE_PX)
 
 
 def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.PathLike | None = None,
                  out_video: str | os.PathLike | None = None, progress: ProgressFn | None = None,
                  checker_config: dict | None = None,
-                 stop_requested: StopFn | None = None) -> Analysis:
+                 stop_requested: StopFn | None = None, full_size: bool = False,
+                 on_recognised: Callable[[str], None] | None = None) -> Analysis:
     """Run one clip through the pose model and the exercise checker.
 
+    exercise: a checker id, or "auto" to recognise it from the clip's first seconds (the same
+    model pass; `on_recognised(exercise)` is called as soon as it is known).
     Raises FormcheckError for input that cannot be analysed at all (unreadable, nobody in
-    it). A clip damaged midway, or a run stopped by `stop_requested()` returning a reason,
-    returns `complete=False` with everything up to there (and a playable `.partial` video).
-    An annotated video that cannot be written is given up with a warning; the count goes on.
+    it, an exercise that cannot be told). A clip damaged midway, or a run stopped by
+    `stop_requested()` returning a reason, returns `complete=False` with everything up to there
+    (and a playable `.partial` video). An annotated video that cannot be written is given up
+    with a warning; the count goes on. The annotated video is at most 720p unless full_size.
     """
-    checker = make_checker(exercise, checker_config)
-    source = open_video(video)
-    info = source.info
+    from .recognize import WINDOW_S, name_exercise
+    recognised = exercise == AUTO
+    checker = None if recognised else make_checker(exercise, checker_config)
+    stream = PoseStream(video, model)
+    info = stream.info
+    out_wh = video_size(info, full_size)
+    stream.out_wh = out_wh if out_video else None
+    xy_scale = out_wh[0] / info.width
     t_list: list[float] = []
     samples: list[PoseSample | None] = []
     events: list[Event] = []
     warnings: list[str] = []
-    writer = VideoWriter(out_video, info.fps, info.wh) if out_video else None
+    stage_s = {"checker": 0.0, "overlay": 0.0}
+    writer = None
     complete, problem, stopped_by = True, None, None
+
+    def check_and_draw(t_ms: float, sample: PoseSample | None, picture: np.ndarray | None) -> None:
+        nonlocal writer
+        t0 = time.perf_counter()
+        events.extend(checker.update(t_ms, sample))
+        t1 = time.perf_counter()
+        stage_s["checker"] += t1 - t0
+        if writer is not None:
+            frame = annotate(picture, sample, checker.state, xy_scale=xy_scale)
+            stage_s["overlay"] += time.perf_counter() - t1
+            writer = _write_or_give_up(writer, frame, t_ms, warnings)
+
+    def recognise_then_catch_up(n: int) -> None:
+        """Name the exercise from the first n frames' samples, then check (and draw) them."""
+        nonlocal checker, exercise
+        exercise = name_exercise(PoseSeries.from_samples(t_list[:n], samples[:n], info.wh, info.fps), WINDOW_S)
+        if on_recognised is not None:
+            on_recognised(exercise)
+        checker = make_checker(exercise, checker_config)
+        if writer is None:
+            for t_ms, sample in zip(t_list[:n], samples[:n]):
+                check_and_draw(t_ms, sample, None)
+            return
+        with open_video(video) as again:  # the window's pictures, decoded again (no model)
+            pictures = again.frames(out_wh)
+            for t_ms, sample in zip(t_list[:n], samples[:n]):
+                check_and_draw(t_ms, sample, next(pictures).image_rgb)
+
     try:
-        with source, PoseEstimator(model) as estimator:
-            model_name = estimator.model_path.name
+        with stream:
+            if out_video:
+                writer = VideoWriter(out_video, info.fps, out_wh)
+            window_ms = 1000.0 * WINDOW_S
             try:
-                for frame in source.frames():
+                for pf in stream:
                     if stop_requested is not None and (why := stop_requested()):
                         stopped_by = why
-                        complete, problem = False, f"stopped ({why}) after {frame.t_ms / 1000:.1f} s of the clip"
+                        complete, problem = False, f"stopped ({why}) after {pf.t_ms / 1000:.1f} s of the clip"
                         break
-                    sample = estimator.detect(frame.image_rgb, frame.t_ms)
-                    t_list.append(frame.t_ms)
-                    samples.append(sample)
-                    events.extend(checker.update(frame.t_ms, sample))
-                    if writer is not None:
-                        writer = _write_or_give_up(writer, annotate(frame.image_rgb, sample, checker.state),
-                                                   frame.t_ms, warnings)
+                    t_list.append(pf.t_ms)
+                    samples.append(pf.sample)
+                    if checker is None:
+                        if pf.t_ms - t_list[0] <= window_ms:
+                            if progress is not None:
+                                progress(pf.index + 1, info.frame_count)
+                            continue
+                        recognise_then_catch_up(len(t_list) - 1)  # every frame before this one
+                    check_and_draw(pf.t_ms, pf.sample, pf.out_rgb)
                     if progress is not None:
-                        progress(frame.index + 1, info.frame_count)
+                        progress(pf.index + 1, info.frame_count)
             except TruncatedVideoError as exc:
                 complete, problem = False, str(exc)
-            warnings.extend(source.gap_warnings())
-            events.extend(checker.finish(t_list[-1] if t_list else 0.0))
+            warnings.extend(stream.source.gap_warnings())
+            if checker is None and t_list and any(s is not None for s in samples):
+                recognise_then_catch_up(len(t_list))  # a clip shorter than the window
+            if checker is not None:
+                events.extend(checker.finish(t_list[-1] if t_list else 0.0))
+            stage_s.update(decode=stream.decode_s, pose=stream.pose_s)
+            model_name = stream.model_name
     except BaseException:
         if writer is not None:
             writer.abort()
@@ -99,6 +166,8 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
             raise FormcheckError(f"{info.path.name}: no frames could be decoded")
         raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in good light")
     video_path = _finish_video(writer, complete, warnings) if writer is not None else None
+    if writer is not None:
+        stage_s["encode"] = writer.encode_s
     advice = check_view((s for _, s in series.samples()), type(checker))
     if advice.message:
         warnings.insert(0, f"Camera: {advice.message}")
@@ -107,7 +176,8 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
         warnings.append(f"the clip is only {duration_s:.1f} s long: too short to count a rep "
                         f"(record at least {MIN_COUNTABLE_S:.0f} s)")
     return Analysis(exercise, info, enough_seen(checker.result(), series), events, len(t_list), series.found_ratio,
-                    model_name, series, complete, problem, video_path, warnings=warnings, stopped_by=stopped_by)
+                    model_name, series, complete, problem, video_path, warnings=warnings, stopped_by=stopped_by,
+                    recognised=recognised, stage_s=stage_s)
 
 
 def _write_or_give_up(writer: VideoWriter, image, t_ms: float, warnings: list[str]) -> VideoWriter | None:
@@ -134,13 +204,8 @@ def _finish_video(writer: VideoWriter, complete: bool, warnings: list[str]) -> P
 
 def extract_series(video: str | os.PathLike, *, model: str | os.PathLike | None = None) -> PoseSeries:
     """Only the pose pass: a clip's landmark series (for evaluation caches and tests)."""
-    t_list: list[float] = []
-    samples: list[PoseSample | None] = []
-    with open_video(video) as source, PoseEstimator(model) as estimator:
-        for frame in source.frames():
-            t_list.append(frame.t_ms)
-            samples.append(estimator.detect(frame.image_rgb, frame.t_ms))
-        return PoseSeries.from_samples(t_list, samples, source.info.wh, source.info.fps)
+    with PoseStream(video, model) as stream:
+        return series_of(iter(stream), stream.info)
 
 
 def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | None = None

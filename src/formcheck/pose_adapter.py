@@ -69,8 +69,13 @@ class PoseEstimator:
             raise FormcheckError(f"cannot load pose model {self.model_path.name}: {first}") from exc
         self._last_ts_ms = -1
 
-    def detect(self, image_rgb: np.ndarray, t_ms: float) -> PoseSample | None:
-        """Landmarks of the most prominent person, or None when nobody is found."""
+    def detect(self, image_rgb: np.ndarray, t_ms: float, *,
+               image_wh: tuple[int, int] | None = None) -> PoseSample | None:
+        """Landmarks of the most prominent person, or None when nobody is found.
+
+        image_wh: the size of the picture the image was scaled down from; pixel landmarks are
+        given in that picture's pixels (default: the image's own size).
+        """
         ts = int(round(t_ms))
         if ts <= self._last_ts_ms:  # equal or backwards stamps would kill the graph for good
             ts = self._last_ts_ms + 1
@@ -87,7 +92,7 @@ class PoseEstimator:
             result = self._landmarker.detect_for_video(image, ts)
         if not result.pose_landmarks:
             return None
-        h, w = image_rgb.shape[:2]
+        w, h = image_wh if image_wh is not None else (image_rgb.shape[1], image_rgb.shape[0])
         lms, world = result.pose_landmarks[0], result.pose_world_landmarks[0]
         xy = np.array([(p.x * w, p.y * h) for p in lms], dtype=float)
         vis = np.array([p.visibility if p.visibility is not None else 0.0 for p in lms], dtype=float)

@@ -310,24 +310,20 @@ def recognize_series(series: PoseSeries, window_s: float = WINDOW_S) -> tuple[st
     return classify(features(series, window_s))
 
 
-def recognize_clip(path: str | os.PathLike, model: str | os.PathLike | None = None,
-                   window_s: float = WINDOW_S) -> str:
-    """Run the pose model over the clip's first `window_s` seconds and name the exercise.
-
-    Raises FormcheckError when unsure (the user then names it with --exercise).
-    """
-    from .pose_adapter import PoseEstimator
-    from .video_io import open_video
-    t_list: list[float] = []
-    samples: list[PoseSample | None] = []
-    with open_video(path) as source, PoseEstimator(model) as estimator:
-        for frame in source.frames():
-            if t_list and frame.t_ms - t_list[0] > 1000.0 * window_s:
-                break
-            t_list.append(frame.t_ms)
-            samples.append(estimator.detect(frame.image_rgb, frame.t_ms))
-        series = PoseSeries.from_samples(t_list, samples, source.info.wh, source.info.fps)
+def name_exercise(series: PoseSeries, window_s: float = WINDOW_S) -> str:
+    """The exercise in a series' first `window_s` seconds; FormcheckError when unsure."""
     exercise, reason = recognize_series(series, window_s)
     if exercise is None:
         raise FormcheckError(f"could not tell which exercise this is ({reason}); pass --exercise")
     return exercise
+
+
+def recognize_clip(path: str | os.PathLike, model: str | os.PathLike | None = None,
+                   window_s: float = WINDOW_S) -> str:
+    """Run the pose model over the clip's first `window_s` seconds and name the exercise.
+
+    Raises FormcheckError when unsure (the user then names it with --exercise). `formcheck
+    analyze --exercise auto` does not call this: it recognises from the stream it already reads.
+    """
+    from .pose_stream import clip_series
+    return name_exercise(clip_series(path, model, until_ms=1000.0 * window_s), window_s)

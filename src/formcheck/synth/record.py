@@ -15,15 +15,8 @@ LEG_LANDMARKS = [PoseLandmark[n] for n in (
 
 
 def detect_series(path: Path) -> PoseSeries:
-    from ..pose_adapter import PoseEstimator
-    from ..video_io import open_video
-    t_ms, samples = [], []
-    with open_video(path) as v, PoseEstimator() as pe:
-        for f in v.frames():
-            t_ms.append(f.t_ms)
-            samples.append(pe.detect(f.image_rgb, f.t_ms))
-        wh, fps = v.info.wh, v.info.fps
-    return PoseSeries.from_samples(t_ms, samples, wh, fps)
+    from ..pose_stream import clip_series
+    return clip_series(path)
 
 
 def series_stats(s: PoseSeries) -> dict:

@@ -1,0 +1,104 @@
+"""One pose stream: sizes, order and coordinates; the model runs once per clip, `--exercise auto` included.
+
+The pose model is replaced by a recorded landmark series (the sample clip's `.landmarks.npz`)
+so these run in seconds and count exactly how often the model is asked.
+"""
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from conftest import make_clip, sample_clip
+from formcheck.pose import PoseSeries
+from formcheck.video_io import fit_short_side
+
+
+class RecordedModel:
+    """Stands in for PoseEstimator: plays a recorded series back, frame by frame, and logs each call."""
+
+    series: PoseSeries | None = None
+    calls: list[tuple[tuple[int, int], float, tuple[int, int] | None]] = []
+
+    def __init__(self, model=None, **_):
+        self.model_path = Path("recorded.task")
+        self._i = 0
+
+    def detect(self, image_rgb, t_ms, *, image_wh=None):
+        assert image_rgb.dtype == np.uint8 and image_rgb.flags.c_contiguous
+        RecordedModel.calls.append(((image_rgb.shape[1], image_rgb.shape[0]), t_ms, image_wh))
+        s = self.series.sample(min(self._i, len(self.series) - 1)) if self.series is not None else None
+        self._i += 1
+        return s
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+@pytest.fixture
+def recorded_model(monkeypatch):
+    import formcheck.pose_adapter as adapter
+    RecordedModel.calls = []
+    RecordedModel.series = None
+    monkeypatch.setattr(adapter, "PoseEstimator", RecordedModel)
+    return RecordedModel
+
+
+@pytest.mark.parametrize("wh, limit, expected", [
+    ((1920, 1080), 720, (1280, 720)), ((1080, 1920), 720, (720, 1280)), ((3840, 2160), 720, (1280, 720)),
+    ((640, 480), 720, (640, 480)), ((580, 1080), 720, (580, 1080)), ((1920, 1080), None, (1920, 1080)),
+    ((1001, 999), 500, (502, 500))])
+def test_fit_short_side_scales_down_only_and_keeps_sides_even(wh, limit, expected):
+    assert fit_short_side(wh, limit) == expected
+
+
+def test_stream_feeds_the_model_scaled_frames_and_reports_clip_pixels(tmp_path, recorded_model):
+    from formcheck.pose_stream import PoseStream
+    clip = make_clip(tmp_path / "wide.mp4", n_frames=12, size_wh=(1600, 900))
+    with PoseStream(clip, max_short_side_px=360, out_wh=(800, 450)) as stream:
+        frames = list(stream)
+    assert stream.model_wh == (640, 360)
+    assert len(frames) == 12 == len(recorded_model.calls)
+    assert all(size == (640, 360) and wh == (1600, 900) for size, _, wh in recorded_model.calls)
+    t = [f.t_ms for f in frames]
+    assert all(b > a for a, b in zip(t, t[1:]))
+    assert all(f.image_rgb.shape == (360, 640, 3) and f.image_rgb.flags.c_contiguous for f in frames)
+    assert all(f.out_rgb.shape == (450, 800, 3) for f in frames)
+
+
+def test_auto_runs_the_model_once_and_checks_as_a_named_exercise(tmp_path, recorded_model):
+    from formcheck.pipeline import analyze_clip
+    clip = sample_clip("calf_raise_oblique_clean.mp4")
+    recorded_model.series = PoseSeries.load(clip.with_name("calf_raise_oblique_clean.landmarks.npz"))
+    named = analyze_clip(clip, "calf_raise", out_video=tmp_path / "named.mp4")
+    frames = named.frames
+    assert len(recorded_model.calls) == frames
+    recorded_model.calls.clear()
+    seen = []
+    auto = analyze_clip(clip, "auto", out_video=tmp_path / "auto.mp4", on_recognised=seen.append)
+    assert len(recorded_model.calls) == frames, "the model must run once per frame, recognition included"
+    assert seen == ["calf_raise"] and auto.exercise == "calf_raise" and auto.recognised
+    assert auto.result.rep_count == named.result.rep_count > 0
+    assert [(r.start_s, r.end_s, [f.code for f in r.faults]) for r in auto.result.reps] == \
+        [(r.start_s, r.end_s, [f.code for f in r.faults]) for r in named.result.reps]
+    for video in (tmp_path / "named.mp4", tmp_path / "auto.mp4"):
+        with av.open(str(video)) as c:
+            assert sum(1 for _ in c.decode(video=0)) == frames
+    with av.open(str(tmp_path / "auto.mp4")) as a, av.open(str(tmp_path / "named.mp4")) as n:
+        # the window's pictures (decoded again for the video) carry the same drawing as a named run
+        fa, fn = next(a.decode(video=0)).to_ndarray(format="rgb24"), next(n.decode(video=0)).to_ndarray(format="rgb24")
+    assert np.abs(fa.astype(int) - fn).mean() < 1.0
+
+
+def test_auto_without_a_person_long_enough_asks_for_the_exercise(tmp_path, recorded_model):
+    from formcheck.errors import FormcheckError
+    from formcheck.pipeline import analyze_clip
+    clip = make_clip(tmp_path / "nobody.mp4", n_frames=20)
+    with pytest.raises(FormcheckError, match="nobody found"):
+        analyze_clip(clip, "auto")

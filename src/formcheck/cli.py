@@ -177,6 +177,9 @@ def _write_outputs(a: argparse.Namespace, report: dict, analysis) -> list[str]:
 
 
 def cmd_analyze(a: argparse.Namespace) -> int:
+    if len(a.videos) > 1 or os.path.isdir(a.videos[0]) or a.summary_csv:
+        return cmd_analyze_batch(a)
+    a.video = a.videos[0]
     from .pipeline import analyze_clip
     from .report import report_from_analysis
     check_outputs(a.video, {"--out": a.out, "--report": a.report, "--csv": a.csv, "--landmarks": a.landmarks})
@@ -211,6 +214,37 @@ def cmd_analyze(a: argparse.Namespace) -> int:
     if not analysis.complete:
         raise FormcheckError(f"{analysis.problem}; saved what was counted up to there (status: partial)")
     return 0
+
+
+def cmd_analyze_batch(a: argparse.Namespace) -> int:
+    """Several clips (or a folder): outputs go into folders, one summary table, exit 1 if any failed."""
+    from .batch import expand_inputs, format_table, plan_jobs, run_batch, write_summary_csv
+    if a.jobs is not None and a.jobs < 1:
+        raise FormcheckError("--jobs must be 1 or more")
+    clips = expand_inputs(a.videos)
+    jobs = plan_jobs(clips, a.exercise, model=a.model, out_dir=a.out, report_dir=a.report, csv_dir=a.csv,
+                     landmarks_dir=a.landmarks, full_size=a.full_size)
+    n_jobs = min(a.jobs or os.cpu_count() or 1, len(jobs))
+    if not a.quiet:
+        print(f"Reviewing {len(jobs)} clips, {n_jobs} at a time", file=sys.stderr, flush=True)
+    finished = 0
+
+    def report_progress(i, outcome) -> None:
+        nonlocal finished
+        finished += 1
+        if outcome.status == "failed":
+            print(f"formcheck: [{finished}/{len(jobs)}] {outcome.clip} failed: {outcome.error}", file=sys.stderr, flush=True)
+        elif not a.quiet:
+            print(f"[{finished}/{len(jobs)}] {outcome.clip}: {outcome.headline} ({outcome.seconds:.1f} s)"
+                  + (f" - partial: {outcome.error}" if outcome.error else ""), file=sys.stderr, flush=True)
+    outcomes = run_batch(jobs, n_jobs, on_done=report_progress)
+    if a.summary_csv:
+        write_summary_csv(outcomes, a.summary_csv)
+    if not a.quiet:
+        print(format_table(outcomes))
+        if a.summary_csv:
+            print(f"Summary: {a.summary_csv}")
+    return 0 if all(o.ok for o in outcomes) else 1
 
 
 def cmd_exercises(a: argparse.Namespace) -> int:
@@ -252,14 +286,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     an = sub.add_parser("analyze", help="count reps and check form in a recorded clip")
-    an.add_argument("video", help="the clip (mp4, mov, webm, ...)")
+    an.add_argument("videos", nargs="+", metavar="video",
+                    help="the clip (mp4, mov, webm, ...); several clips or folders review them all")
     an.add_argument("--exercise", "-e", required=True, help="exercise id (see 'formcheck exercises') or 'auto'")
-    an.add_argument("--out", "-o", help="write the annotated video here (H.264 mp4, at most 720p)")
+    an.add_argument("--out", "-o", help="write the annotated video here (H.264 mp4, at most 720p); "
+                    "with several clips, a folder")
     an.add_argument("--full-size", action="store_true", help="write the annotated video at the clip's own size")
-    an.add_argument("--report", help="write the JSON report here")
-    an.add_argument("--csv", help="write the per-rep table here")
-    an.add_argument("--landmarks", help="save the pose landmark series here (.npz)")
+    an.add_argument("--report", help="write the JSON report here (several clips: a folder)")
+    an.add_argument("--csv", help="write the per-rep table here (several clips: a folder)")
+    an.add_argument("--landmarks", help="save the pose landmark series here, .npz (several clips: a folder)")
     an.add_argument("--model", help="pose model: a .task path, 'lite' or 'full' (default: full, or $FORMCHECK_MODEL)")
+    an.add_argument("--jobs", "-j", type=int, help="several clips: how many to review at once (default: the cores present)")
+    an.add_argument("--summary-csv", help="several clips: write one row per clip here")
     an.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     an.set_defaults(func=cmd_analyze)
 

@@ -102,3 +102,23 @@ def test_auto_without_a_person_long_enough_asks_for_the_exercise(tmp_path, recor
     clip = make_clip(tmp_path / "nobody.mp4", n_frames=20)
     with pytest.raises(FormcheckError, match="nobody found"):
         analyze_clip(clip, "auto")
+
+
+def test_stopping_early_and_a_damaged_clip_end_the_decoder_cleanly(tmp_path, recorded_model):
+    import threading
+
+    from formcheck.pose_stream import PoseStream, clip_series
+    from formcheck.video_io import TruncatedVideoError
+    clip = make_clip(tmp_path / "c.mp4", n_frames=60)
+    series = clip_series(clip, until_ms=500)  # stops reading after half a second
+    assert 14 <= len(series) <= 17 and len(recorded_model.calls) == len(series)
+    with PoseStream(clip) as stream:
+        for pf in stream:
+            if pf.index == 3:
+                break  # the decoder thread is left mid-clip, blocked on a full queue
+    assert not any(t.name == "formcheck-decoder" for t in threading.enumerate())
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(clip.read_bytes()[: clip.stat().st_size // 2])
+    with PoseStream(cut) as stream, pytest.raises(TruncatedVideoError):
+        for _ in stream:
+            pass

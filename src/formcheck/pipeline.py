@@ -150,7 +150,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                 recognise_then_catch_up(len(t_list))  # a clip shorter than the window
             if checker is not None:
                 events.extend(checker.finish(t_list[-1] if t_list else 0.0))
-            stage_s.update(decode=stream.decode_s, pose=stream.pose_s)
+            stage_s.update(decode=stream.decode_s, pose=stream.pose_s, decode_wait=stream.wait_s)
             model_name = stream.model_name
     except BaseException:
         if writer is not None:

@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
-"""Throughput and memory of `formcheck analyze`, against a bare decode + inference loop.
+"""Throughput and memory of `formcheck analyze`, explained, in one run.
 
-Prints, in one run on the same clip:
-  * wall time of a bare loop (decode -> pose model, nothing else) and of `formcheck analyze`
-    with annotated H.264 output, and their ratio bare/analyze (goal >= 0.9: drawing, checking
-    and encoding beside inference cost under 10 %);
-  * peak memory (max RSS) of `formcheck analyze` on the clip and on a clip LOOPS times longer
-    (goal: flat with clip length, since frames are streamed, never held).
-Each figure is a separate process, timed from outside, best of --repeat runs.
+Prints, each figure from a separate process timed from outside (wall time, peak RSS):
+  * bare loop (the pose stream alone: decode + pose model on every frame, nothing else) vs
+    `formcheck analyze --out --report` on the same frames: their ratio (goal >= 0.95) and the
+    real-time factor (clip seconds per second of review; goal >= 1.5 for 1080p60 on 2 cores);
+  * per-stage milliseconds per frame inside analyze: decode (with scaling and colour conversion),
+    pose, checker, overlay, encode (encode runs on its own thread, beside the others);
+  * peak RSS at 480p, 1080p and 4K, and for a clip 4x longer (goal <= 400 MB, flat with length);
+  * `--exercise auto` vs the named exercise (goal: auto costs <= 5 % more);
+  * a batch of 8 clips with `--jobs 2` vs 8 runs one by one (goal <= 0.6x).
+The larger inputs are generated at run time from the clip (scaled with PyAV). No figure here is
+a test: timings depend on the machine and on what else runs on it.
 
-    python benchmarks/bench_analyze.py [--clip CLIP] [--exercise calf_raise] [--loops 4] [--repeat 2]
+    python benchmarks/bench_analyze.py [--clip CLIP] [--exercise calf_raise] [--repeat 2] [--skip 4k,batch]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -22,82 +27,170 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CLIPS = [REPO / "sample_videos" / "calf_raise_oblique_clean.mp4",
-                 REPO.parent / "shared" / "videos" / "calf_raise_fitbod_side.mp4"]
+DEFAULT_CLIPS = [REPO.parent / "shared" / "videos" / "calf_raise_fitbod_side.mp4",
+                 REPO / "sample_videos" / "calf_raise_oblique_clean.mp4"]
+SIZES = {"480p": 480, "1080p": 1080, "4k": 2160}  # shorter side, px
+BATCH_CLIPS = 8
+BATCH_CLIP_S = 2.0  # each batch clip: the first seconds of the 480p clip
 
 BARE = """
 import sys
-from formcheck.video_io import open_video
-from formcheck.pose_adapter import PoseEstimator
-with open_video(sys.argv[1]) as v, PoseEstimator() as pe:
-    for f in v.frames():
-        pe.detect(f.image_rgb, f.t_ms)
+from formcheck.pose_stream import PoseStream
+with PoseStream(sys.argv[1]) as stream:
+    for _ in stream:
+        pass
+"""
+# analyze as `formcheck analyze --out --report` does it, printing the per-stage seconds
+ANALYZE = """
+import json, sys
+from formcheck.pipeline import analyze_clip
+from formcheck.report import report_from_analysis, write_json
+a = analyze_clip(sys.argv[1], sys.argv[2], out_video=None if sys.argv[3] == "-" else sys.argv[3])
+write_json(report_from_analysis(a, recognised=a.recognised), sys.argv[4])
+print(json.dumps({"frames": a.frames, "duration_s": a.info.duration_s, "stage_s": a.stage_s,
+                  "exercise": a.exercise, "reps": a.result.rep_count}))
 """
 
 
-def run_measured(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB) of one child process."""
+def run_measured(cmd: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MiB, stdout) of one child process."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = proc.stdout.read().decode()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
-    err = proc.stderr.read().decode() if proc.stderr else ""
+    err = proc.stderr.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"benchmark command failed: {' '.join(cmd)}\n{err}")
-    return wall, usage.ru_maxrss / 1024.0
+    return wall, usage.ru_maxrss / 1024.0, out
 
 
-def best(cmd: list[str], repeat: int) -> tuple[float, float]:
-    runs = [run_measured(cmd) for _ in range(repeat)]
-    return min(r[0] for r in runs), max(r[1] for r in runs)
-
-
-def make_long_clip(src: Path, loops: int, dst: Path) -> int:
-    sys.path.insert(0, str(REPO / "src"))
+def scaled_clip(src: Path, dst: Path, short_side: int | None, loops: int = 1, max_s: float | None = None) -> Path:
+    """A copy of src at another size (shorter side), looped, or cut to max_s: PyAV decode + encode."""
     from formcheck.video_io import VideoWriter, open_video
-    n = 0
-    with open_video(src) as v0:
-        info = v0.info
-    with VideoWriter(dst, info.fps, info.wh, preset="ultrafast") as w:
+    with open_video(src) as v:
+        info = v.info
+    w, h = info.wh
+    if short_side is not None:
+        k = short_side / min(w, h)
+        w, h = int(round(w * k / 2)) * 2, int(round(h * k / 2)) * 2
+    with VideoWriter(dst, info.fps, (w, h), preset="ultrafast", crf=18) as out:
         for _ in range(loops):
             with open_video(src) as v:
-                for f in v.frames():
-                    w.write(f.image_rgb)
-                    n += 1
-    return n
+                for f in v.frames((w, h)):
+                    if max_s is not None and f.t_ms >= 1000 * max_s:
+                        break
+                    out.write(f.image_rgb)
+    return dst
+
+
+def make_in_child(src: Path, dst: Path, short_side: int | None, loops: int = 1, max_s: float | None = None) -> Path:
+    """scaled_clip in a child process: a big parent would inflate every later child's peak RSS
+    (Linux carries the parent's high-water mark into a forked child)."""
+    subprocess.run([sys.executable, __file__, "--make", str(src), str(dst), str(short_side or 0), str(loops),
+                    str(max_s or 0)], check=True)
+    return dst
+
+
+def clip_info(clip: Path) -> dict:
+    code = ("import json, sys; from formcheck.video_io import open_video\n"
+            "with open_video(sys.argv[1]) as v: i = v.info\n"
+            "print(json.dumps(dict(w=i.width, h=i.height, fps=i.fps, frames=i.frame_count, duration_s=i.duration_s)))")
+    return json.loads(subprocess.run([sys.executable, "-c", code, str(clip)], capture_output=True, text=True,
+                                     check=True).stdout)
 
 
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--make":
+        src, dst, side, loops, max_s = sys.argv[2:7]
+        scaled_clip(Path(src), Path(dst), int(side) or None, int(loops), float(max_s) or None)
+        return 0
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--clip", type=Path)
     p.add_argument("--exercise", default="calf_raise")
-    p.add_argument("--loops", type=int, default=4)
-    p.add_argument("--repeat", type=int, default=2)
+    p.add_argument("--repeat", type=int, default=2, help="bare/analyze pairs, alternated; the best of each")
+    p.add_argument("--skip", default="", help="comma list of parts to leave out: sizes,4k,long,auto,batch")
     a = p.parse_args()
+    skip = set(filter(None, a.skip.split(",")))
     clip = a.clip or next((c for c in DEFAULT_CLIPS if c.is_file()), None)
     if clip is None or not clip.is_file():
         sys.exit("no clip to benchmark: pass --clip")
     py = sys.executable
+    info = clip_info(clip)
+    print(f"clip: {clip.name} ({info['w']}x{info['h']}, {info['fps']:.2f} fps, {info['frames']} frames, "
+          f"{info['duration_s']:.1f} s); cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
+
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        analyze = [py, "-m", "formcheck.cli", "analyze", "-e", a.exercise, "-q", "--out", str(tmp / "o.mp4")]
-        bare_s, bare_mb = best([py, "-c", BARE, str(clip)], a.repeat)
-        an_s, an_mb = best(analyze[:4] + [str(clip)] + analyze[4:], a.repeat)
-        long_clip = tmp / "long.mp4"
-        n_long = make_long_clip(clip, a.loops, long_clip)
-        long_s, long_mb = best(analyze[:4] + [str(long_clip)] + analyze[4:], 1)
 
-    from formcheck.video_io import open_video  # noqa: E402  (after sys.path set by make_long_clip)
-    with open_video(clip) as v:
-        n = v.info.frame_count
-        wh = v.info.wh
-    print(f"clip: {clip.name} ({wh[0]}x{wh[1]}, {n} frames); cores: {os.cpu_count()}")
-    print(f"{'run':<40} {'wall s':>8} {'ms/frame':>9} {'peak MiB':>9}")
-    print(f"{'bare decode + pose model':<40} {bare_s:8.2f} {1000 * bare_s / n:9.1f} {bare_mb:9.0f}")
-    print(f"{'formcheck analyze (+ check, draw, H.264)':<40} {an_s:8.2f} {1000 * an_s / n:9.1f} {an_mb:9.0f}")
-    print(f"{f'formcheck analyze, clip x{a.loops}':<40} {long_s:8.2f} {1000 * long_s / n_long:9.1f} {long_mb:9.0f}")
-    print(f"\nthroughput ratio bare/analyze: {bare_s / an_s:.2f}  (goal >= 0.90)")
-    print(f"peak memory long/short clip:    {long_mb / an_mb:.2f}  (goal ~1.0: flat with clip length)")
+        def analyze(path: Path, exercise: str = a.exercise, video: bool = True) -> tuple[float, float, dict]:
+            out_video = str(tmp / "o.mp4") if video else "-"
+            wall, mb, out = run_measured([py, "-c", ANALYZE, str(path), exercise, out_video, str(tmp / "r.json")])
+            return wall, mb, json.loads(out.strip().splitlines()[-1])
+
+        # 1. bare loop vs analyze, alternated so a busy moment hurts both alike
+        bare, full = [], []
+        for _ in range(a.repeat):
+            bare.append(run_measured([py, "-c", BARE, str(clip)])[:2])
+            full.append(analyze(clip))
+        bare_s, bare_mb = min(b[0] for b in bare), max(b[1] for b in bare)
+        an_s, an_mb, stats = min(full, key=lambda r: r[0])
+        n = stats["frames"]
+        clip_s = stats["duration_s"] or n / info["fps"]
+        print(f"\n{'run':<44} {'wall s':>7} {'ms/frame':>9} {'x real time':>11} {'peak MiB':>9}")
+        print(f"{'bare loop (pose stream: decode + model)':<44} {bare_s:7.2f} {1000 * bare_s / n:9.1f} "
+              f"{clip_s / bare_s:11.2f} {bare_mb:9.0f}")
+        print(f"{'formcheck analyze --out --report':<44} {an_s:7.2f} {1000 * an_s / n:9.1f} "
+              f"{clip_s / an_s:11.2f} {an_mb:9.0f}")
+        print(f"\nratio bare/analyze: {bare_s / an_s:.2f} (goal >= 0.95); real-time factor {clip_s / an_s:.2f} "
+              f"(goal >= 1.5 for 1080p60 on 2 cores)")
+        stages = stats["stage_s"]
+        print("per-stage ms/frame inside analyze: " + ", ".join(
+            f"{k} {1000 * stages[k] / n:.1f}" for k in ("decode", "pose", "checker", "overlay", "encode") if k in stages)
+            + " (encode on its own thread)")
+
+        # 2. memory by resolution and length
+        if "sizes" not in skip:
+            print(f"\n{'input':<28} {'frames':>7} {'wall s':>7} {'ms/frame':>9} {'peak MiB':>9}")
+            for name, side in SIZES.items():
+                if name.lower() in skip:
+                    continue
+                path = make_in_child(clip, tmp / f"{name}.mp4", side)
+                wall, mb, st = analyze(path)
+                print(f"{name:<28} {st['frames']:7d} {wall:7.2f} {1000 * wall / st['frames']:9.1f} {mb:9.0f}")
+            if "long" not in skip:
+                path = make_in_child(clip, tmp / "long.mp4", None, loops=4)
+                wall, mb, st = analyze(path)
+                print(f"{'the clip x4 (' + str(info['h']) + 'p)':<28} {st['frames']:7d} {wall:7.2f} "
+                      f"{1000 * wall / st['frames']:9.1f} {mb:9.0f}   (vs {an_mb:.0f} MiB once: "
+                      f"{mb / an_mb:.2f}x)")
+
+        # 3. auto vs named
+        if "auto" not in skip:
+            print()
+            for video in (True, False):
+                named_s, named_mb, _ = analyze(clip, a.exercise, video)
+                auto_s, auto_mb, st = analyze(clip, "auto", video)
+                print(f"--exercise auto {'with' if video else 'without'} --out: {auto_s:.2f} s, {auto_mb:.0f} MiB "
+                      f"(recognised {st['exercise']}) vs named {named_s:.2f} s, {named_mb:.0f} MiB: auto costs "
+                      f"{100 * (auto_s / named_s - 1):+.1f} % (goal <= +5 %)")
+
+        # 4. batch of 8 short clips: --jobs 2 vs one at a time
+        if "batch" not in skip:
+            small = make_in_child(clip, tmp / "b0.mp4", SIZES["480p"], max_s=BATCH_CLIP_S)
+            batch = [small] + [tmp / f"b{i}.mp4" for i in range(1, BATCH_CLIPS)]
+            for b in batch[1:]:
+                b.write_bytes(small.read_bytes())
+            t0 = time.perf_counter()
+            for b in batch:
+                run_measured([py, "-m", "formcheck.cli", "analyze", str(b), "-e", a.exercise, "-q",
+                              "--out", str(tmp / "one.mp4")])
+            one_by_one = time.perf_counter() - t0
+            par, par_mb, _ = run_measured([py, "-m", "formcheck.cli", "analyze", *map(str, batch), "-e", a.exercise,
+                                           "-q", "--jobs", "2", "--out", str(tmp / "batch_out")])
+            print(f"\nbatch of {BATCH_CLIPS} x {BATCH_CLIP_S:.0f} s 480p clips: one by one {one_by_one:.1f} s, "
+                  f"--jobs 2 {par:.1f} s: {par / one_by_one:.2f}x (goal <= 0.6x)")
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (figures from a busy machine are slower)")
     return 0
 
 

@@ -122,3 +122,17 @@ def test_stopping_early_and_a_damaged_clip_end_the_decoder_cleanly(tmp_path, rec
     with PoseStream(cut) as stream, pytest.raises(TruncatedVideoError):
         for _ in stream:
             pass
+
+
+@pytest.mark.parametrize("full_size, expected_wh", [(False, (1280, 720)), (True, (1600, 900))])
+def test_annotated_video_is_720p_unless_full_size(tmp_path, recorded_model, full_size, expected_wh):
+    from formcheck.pipeline import analyze_clip
+    recorded_model.series = PoseSeries.load(sample_clip("calf_raise_oblique_clean.mp4")
+                                            .with_name("calf_raise_oblique_clean.landmarks.npz"))
+    clip = make_clip(tmp_path / "big.mp4", n_frames=10, size_wh=(1600, 900))
+    a = analyze_clip(clip, "calf_raise", out_video=tmp_path / "o.mp4", full_size=full_size)
+    with av.open(str(a.video_path)) as c:
+        s = c.streams.video[0]
+        assert (s.codec_context.width, s.codec_context.height) == expected_wh
+    assert all(size == (1280, 720) for size, _, _ in recorded_model.calls)  # the model's input never changes
+    assert set(a.stage_s) >= {"decode", "pose", "checker", "overlay", "encode"}

@@ -104,7 +104,10 @@ def review_one(job: ClipJob) -> ClipOutcome:
     try:
         from .cli import _headline
         from .pipeline import analyze_clip
-        from .report import report_from_analysis, write_csv, write_json
+        from .cli import check_outputs
+        from .report import report_from_analysis, write_csv, write_json, write_landmarks
+        check_outputs(str(job.video), {"--out": job.out_video, "--report": job.report, "--csv": job.csv,
+                                       "--landmarks": job.landmarks})
         analysis = analyze_clip(job.video, job.exercise, model=job.model, out_video=job.out_video,
                                 full_size=job.full_size)
         report = report_from_analysis(analysis, recognised=analysis.recognised)
@@ -114,8 +117,7 @@ def review_one(job: ClipJob) -> ClipOutcome:
         if job.csv:
             outputs.append(str(write_csv(report, job.csv)))
         if job.landmarks:
-            analysis.series.save(job.landmarks)
-            outputs.append(str(job.landmarks))
+            outputs.append(str(write_landmarks(analysis.series, job.landmarks)))
         return ClipOutcome(name, report["status"], report["exercise"], analysis.recognised, _headline(report),
                            report["rep_count"], report["view"], report["pose_found_ratio"],
                            list(report["corrections"]), time.monotonic() - t0, analysis.problem, outputs)

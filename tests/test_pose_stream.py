@@ -136,3 +136,16 @@ def test_annotated_video_is_720p_unless_full_size(tmp_path, recorded_model, full
         assert (s.codec_context.width, s.codec_context.height) == expected_wh
     assert all(size == (1280, 720) for size, _, _ in recorded_model.calls)  # the model's input never changes
     assert set(a.stage_s) >= {"decode", "pose", "checker", "overlay", "encode"}
+
+
+@pytest.mark.parametrize("full_size, expected_frames", [(False, 12), (True, 24)])
+def test_video_of_a_60fps_clip_is_30fps_but_every_frame_is_analysed(tmp_path, recorded_model, full_size,
+                                                                      expected_frames):
+    from formcheck.pipeline import analyze_clip
+    recorded_model.series = PoseSeries.load(sample_clip("calf_raise_oblique_clean.mp4")
+                                            .with_name("calf_raise_oblique_clean.landmarks.npz"))
+    clip = make_clip(tmp_path / "fast.mp4", n_frames=24, fps=60.0)
+    a = analyze_clip(clip, "calf_raise", out_video=tmp_path / "o.mp4", full_size=full_size)
+    assert a.frames == 24 == len(recorded_model.calls)
+    with av.open(str(a.video_path)) as c:
+        assert sum(1 for _ in c.decode(video=0)) == expected_frames

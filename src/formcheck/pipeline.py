@@ -42,6 +42,10 @@ VIDEO_MAX_SHORT_SIDE_PX = 720
 # ~80 MB (lookahead, B-frames). Its files are ~6x larger (~1.9 Mbit/s at 720p60), still small for
 # a review clip; the CPU and memory go to the model instead.
 VIDEO_PRESET = "ultrafast"
+# The annotated video's default frame rate: at most 30 fps (a 60 fps clip's every other frame).
+# Reviewing form needs no more, and it halves drawing and encoding, which share the cores with
+# the model; every frame is still analysed. `full_size=True` keeps every frame too.
+VIDEO_MAX_FPS = 30.0
 # Annotated frames waiting for the encoder: at most this many bytes (16 frames at 720p, 2 at 4K).
 WRITER_QUEUE_BYTES = 48 * 2**20
 
@@ -93,6 +97,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     out_wh = video_size(info, full_size)
     stream.out_wh = out_wh if out_video else None
     xy_scale = out_wh[0] / info.width
+    video_step = 1 if full_size else max(1, round(info.fps / VIDEO_MAX_FPS))  # draw every video_step-th frame
     t_list: list[float] = []
     samples: list[PoseSample | None] = []
     events: list[Event] = []
@@ -101,13 +106,13 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     writer = None
     complete, problem, stopped_by = True, None, None
 
-    def check_and_draw(t_ms: float, sample: PoseSample | None, picture: np.ndarray | None) -> None:
+    def check_and_draw(index: int, t_ms: float, sample: PoseSample | None, picture: np.ndarray | None) -> None:
         nonlocal writer
         t0 = time.perf_counter()
         events.extend(checker.update(t_ms, sample))
         t1 = time.perf_counter()
         stage_s["checker"] += t1 - t0
-        if writer is not None:
+        if writer is not None and index % video_step == 0:
             frame = annotate(picture, sample, checker.state, xy_scale=xy_scale)
             stage_s["overlay"] += time.perf_counter() - t1
             writer = _write_or_give_up(writer, frame, t_ms, warnings)
@@ -120,19 +125,19 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
             on_recognised(exercise)
         checker = make_checker(exercise, checker_config)
         if writer is None:
-            for t_ms, sample in zip(t_list[:n], samples[:n]):
-                check_and_draw(t_ms, sample, None)
+            for i, (t_ms, sample) in enumerate(zip(t_list[:n], samples[:n])):
+                check_and_draw(i, t_ms, sample, None)
             return
         with open_video(video) as again:  # the window's pictures, decoded again (no model)
             pictures = again.frames(out_wh)
-            for t_ms, sample in zip(t_list[:n], samples[:n]):
-                check_and_draw(t_ms, sample, next(pictures).image_rgb)
+            for i, (t_ms, sample) in enumerate(zip(t_list[:n], samples[:n])):
+                check_and_draw(i, t_ms, sample, next(pictures).image_rgb)
 
     try:
         with stream:
             if out_video:
                 frame_bytes = 3 * out_wh[0] * out_wh[1]
-                writer = VideoWriter(out_video, info.fps, out_wh, preset=VIDEO_PRESET,
+                writer = VideoWriter(out_video, info.fps / video_step, out_wh, preset=VIDEO_PRESET,
                                      queue_size=max(2, min(16, WRITER_QUEUE_BYTES // frame_bytes)))
             window_ms = 1000.0 * WINDOW_S
             try:
@@ -149,7 +154,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                                 progress(pf.index + 1, info.frame_count)
                             continue
                         recognise_then_catch_up(len(t_list) - 1)  # every frame before this one
-                    check_and_draw(pf.t_ms, pf.sample, pf.out_rgb)
+                    check_and_draw(pf.index, pf.t_ms, pf.sample, pf.out_rgb)
                     if progress is not None:
                         progress(pf.index + 1, info.frame_count)
             except TruncatedVideoError as exc:

@@ -14,7 +14,7 @@ import numpy as np
 from .geometry import angle_deg
 from .landmarks import LEG, SIDES
 from .landmarks import PoseLandmark as L
-from .pose import MIN_VISIBILITY, PoseSample, PoseSeries
+from .pose import PoseSample, PoseSeries
 
 SMOOTH_S = 0.2
 PROMINENCE_OF_RANGE = 0.30

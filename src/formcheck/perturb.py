@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -205,7 +204,3 @@ def variants(series: PoseSeries, reps: RepTimes) -> list[Variant]:
         out.append(Variant("3-6 s rests between reps", insert_rests(series, between), n))
     return out
 
-
-TRANSFORMS: dict[str, Callable[[PoseSeries], PoseSeries]] = {
-    "mirror": mirror, "shake": shake, "pan": pan, "drop": drop_frames, "gaps": gaps,
-}

@@ -103,3 +103,22 @@ def test_live_on_our_sample_clip_counts_as_analyze_does(tmp_path, name):
     n = expected.rep_count
     assert in_order([str(i) for i in range(1, n + 1)], counts)  # (countdown digits may come first)
     assert store.sessions()[0].rep_count == n
+
+
+def test_every_printed_correction_is_spoken_right_after_its_count(tmp_path):
+    """Issue 11: the printed corrections of the oblique faults clip were all dropped for a count."""
+    from formcheck.voice import spoken_text
+    clip = sample_clip("calf_raise_oblique_faults.mp4")
+    speaker, printed = RecordingSpeaker(), []
+    out = run_live(LiveOptions(exercise="calf_raise", source=str(clip), window=False, realtime=False, model="full"),
+                   speaker=speaker, store=HistoryStore(tmp_path / "h.sqlite3"), say_line=printed.append)
+    assert out.exit_code == 0
+    corrections = [line.split("] ", 1)[1] for line in printed
+                   if line.startswith("[") and not line.split("] ", 1)[1].startswith(("Ready", "Floor"))]
+    assert len(corrections) >= 3
+    said = speaker.texts
+    assert "Ready: rise onto your toes (both legs)" in said
+    cues = [spoken_text(c, Priority.CUE) for c in corrections]
+    assert [t for t in said if t in cues] == cues  # all of them, in order
+    for cue in cues:  # each right after a count
+        assert said[said.index(cue) - 1].isdigit()

@@ -52,8 +52,10 @@ class Snapshot:
 
 
 class LiveBridge:
-    def __init__(self, factory: Callable[[], Engine], clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, factory: Callable[[], Engine], clock: Callable[[], float] = time.monotonic,
+                 voice: Any = None) -> None:
         self._factory = factory
+        self.voice = voice  # formcheck.app.speech.BrowserVoice, or None: silent
         self._clock = clock
         self._lock = threading.Lock()
         self._engine: Engine | None = None
@@ -77,6 +79,8 @@ class LiveBridge:
                     self._t0 = self._clock()
                     self._frames, self._reps, self._cues, self._last_t_ms = 0, [], [], -1.0
                     self._message = None
+                    if self.voice is not None:
+                        self.voice.reset()
                 t_ms = max((self._clock() - self._t0) * 1000.0, self._last_t_ms + 1.0)  # wall clock, increasing
                 self._last_t_ms = t_ms
                 out, events = self._engine.process(image_rgb, t_ms)
@@ -86,6 +90,8 @@ class LiveBridge:
                                     error=one_line(exc)))
                 return image_rgb
             self._frames += 1
+            if self.voice is not None:
+                self.voice.hear(events)
             now = self._clock()
             self._rate_t = [t for t in self._rate_t if now - t < 2.0] + [now]
             for ev in events:
@@ -147,6 +153,12 @@ class LiveBridge:
         except queue.Empty:
             pass
         return self.last
+
+    def speech_due(self):
+        """The next voice clip to play now (a `speech.Clip`), or None."""
+        if self.voice is None or self._engine is None:
+            return None
+        return self.voice.due(self._clock() - self._t0)
 
     @property
     def running(self) -> bool:

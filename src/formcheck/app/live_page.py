@@ -7,7 +7,7 @@ from ..checkers import all_checkers
 from ..history import HistoryStore
 from .ice import ice_servers
 from .live_bridge import LiveBridge, Snapshot
-from .live_view import exercise_line, status_line, tiles
+from .live_view import big_count, exercise_line, status_line, tiles
 from .messages import one_line
 from .tables import plan_table, rep_table
 
@@ -49,6 +49,45 @@ def _choose():
     return plan, start or None
 
 
+# The count is read from where the person exercises, ~2 m from the screen: 96 px digits are
+# ~2.5 cm tall on a laptop and ~1.5 cm on a phone (a 20/20 eye resolves 1.5 cm at 2 m easily).
+COUNT_PX = 96
+STATUS_PX = 26
+# The page loop wakes at least this often: a voice line is never started later than this.
+PAGE_POLL_S = 0.25
+
+
+def _count_html(number: str, unit: str, status: str, title: str) -> str:
+    import html
+    return (f'<div data-testid="fc-count" style="line-height:1.05;margin:0 0 .3rem 0">'
+            f'<div style="font-size:18px;opacity:.8">{html.escape(title)}</div>'
+            f'<span style="font-size:{COUNT_PX}px;font-weight:800">{html.escape(number)}</span>'
+            f'<span style="font-size:28px;font-weight:600;margin-left:.4rem">{html.escape(unit)}</span>'
+            f'<div data-testid="fc-status" style="font-size:{STATUS_PX}px;font-weight:600">{html.escape(status)}</div>'
+            f'</div>')
+
+
+def _top(box, snap: Snapshot | None) -> None:
+    """The big count and one status line, above the video at every width (a phone stacks the columns)."""
+    state = snap.state if snap is not None else None
+    if state is None:
+        box.empty()
+        return
+    number, unit = big_count(state)
+    box.markdown(_count_html(number, unit, status_line(state), exercise_line(state)), unsafe_allow_html=True)
+
+
+def _speak(box, bridge: LiveBridge, voice_on: bool) -> None:
+    """Play the next voice line, if one is due (its clip autoplays in the page)."""
+    clip = bridge.speech_due()
+    if clip is None:
+        return
+    if voice_on:
+        with box.container():
+            st.audio(clip.wav, format="audio/wav", autoplay=True)
+            st.caption(f"Said: {clip.text}")
+
+
 def _bridge(plan, exercise, model) -> LiveBridge:
     from ..live_session import LiveSession
     key = (plan.id if plan else None, exercise)
@@ -60,7 +99,8 @@ def _bridge(plan, exercise, model) -> LiveBridge:
 
         def factory():
             return LiveSession(exercise, plan=plan, model=model, store=HistoryStore(), source="live")
-        bridges[key] = LiveBridge(factory)
+        from .speech import BrowserVoice
+        bridges[key] = LiveBridge(factory, voice=BrowserVoice())
     return bridges[key]
 
 
@@ -79,11 +119,9 @@ def _panel(box, snap: Snapshot | None, playing: bool, plan=None) -> None:
             st.error(snap.error)
         state = snap.state
         if state is not None:
-            st.markdown(f"### {exercise_line(state)}")
             cols = st.columns(len(tiles(state)))
             for col, (label, value) in zip(cols, tiles(state)):
                 col.metric(label, value)
-            st.markdown(f"#### {status_line(state)}")
         if snap.message:
             st.warning(snap.message)
         if playing:
@@ -106,10 +144,17 @@ def _rep_table(box, snap: Snapshot | None) -> int:
 def render() -> None:
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
     st.title("Work out")
+    try:
+        plan, exercise = _choose()
+    except Exception as exc:
+        st.error(one_line(exc))
+        return
+    voice_on = st.toggle("Voice: say counts and corrections", value=True, key="live_voice",
+                         help="Spoken by this computer, no internet needed. Turn off to mute.")
+    top = st.empty()
     left, right = st.columns([3, 2], gap="large")
     with left:
         try:
-            plan, exercise = _choose()
             from ..live_session import LiveSession
             LiveSession(exercise, plan=plan, draw=False)  # checks the choice now (no camera, no model yet)
             servers = ice_servers(secrets=_secrets())
@@ -127,13 +172,22 @@ def render() -> None:
             st.error(f"The camera cannot start here: {one_line(exc)}")
             return
     box, table = right.empty(), right.empty()
+    sound = left.empty()
     snap = bridge.latest()
+    _top(top, snap if ctx.state.playing else None)
     _panel(box, snap, ctx.state.playing, plan)
     shown = _rep_table(table, snap)
-    # Frames are checked on streamlit-webrtc's thread; this loop only shows the newest result.
-    # Each pass touches the page, so a Stop click (a rerun) is answered at once.
+    # Frames are checked on streamlit-webrtc's thread; this loop only shows the newest result
+    # and plays the voice. Each pass touches the page, so a Stop click (a rerun) is answered at once.
     while ctx.state.playing:
-        snap = bridge.latest(timeout_s=0.4)
+        snap = bridge.latest(timeout_s=PAGE_POLL_S)
+        _top(top, snap)
         _panel(box, snap, True)
+        _speak(sound, bridge, voice_on)
         if snap is not None and len(snap.reps) != shown:
             shown = _rep_table(table, snap)
+
+
+def render_alias() -> None:
+    """The same page at /live (Streamlit serves the default page only at the app's root)."""
+    render()

@@ -49,3 +49,21 @@ def exercise_line(state: Any) -> str:
     title = _g(state, "item_title") or _g(state, "title") or ""
     n, total = _g(state, "exercise_no", 1), _g(state, "exercises_total", 1)
     return f"{title}  ·  exercise {n} of {total}" if total and total > 1 else title
+
+
+def big_count(state: Any) -> tuple[str, str]:
+    """The number to read from across the room and what it counts: ('7', 'of 20 reps'), ('12', 'of 30 s')."""
+    phase = _g(state, "phase")
+    if phase == "countdown" and _g(state, "countdown"):
+        return str(_g(state, "countdown")), "get ready"
+    if phase == "rest" and _g(state, "rest_left_s") is not None:
+        return f"{_g(state, 'rest_left_s'):.0f}", "s rest"
+    target_s = _g(state, "target_s")
+    hold = _g(state, "hold_s")
+    if (target_s and _g(state, "target_reps") is None) or (hold is not None and not _g(state, "set_reps", 0)):
+        done = _g(state, "work_s", 0.0) if target_s else (hold or 0.0)
+        return f"{done:.0f}", f"of {target_s:.0f} s" if target_s else "s"
+    reps = _g(state, "set_reps", _g(state, "rep_count", 0))
+    target = _g(state, "target_reps")
+    unit = "rep" if reps == 1 and not target else "reps"
+    return str(reps), f"of {target} reps" if target else unit

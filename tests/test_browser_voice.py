@@ -1,0 +1,70 @@
+"""The browser's voice (formcheck.app.speech): the shared cue queue, clips handed out one after another."""
+from __future__ import annotations
+
+import io
+import shutil
+import wave
+
+import pytest
+
+from formcheck.app.live_view import big_count
+from formcheck.app.speech import BrowserVoice, espeak_wav, wav_duration_s
+from formcheck.checkers.base import Event, EventKind
+from formcheck.plans import FlowEvent, FlowKind
+
+
+def _wav(seconds: float, rate: int = 22050) -> bytes:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(rate)
+        w.writeframes(b"\x10\x00" * int(seconds * rate))
+    return buf.getvalue()
+
+
+def _voice() -> BrowserVoice:
+    return BrowserVoice(render=lambda text: _wav(0.2 * len(text.split())))
+
+
+def test_the_count_then_its_correction_each_when_the_last_has_played():
+    v = _voice()
+    v.hear([Event(EventKind.REP, 1.0, "1"), Event(EventKind.CUE, 1.0, "Rise higher: 2 cm below your best"),
+            FlowEvent(FlowKind.COUNT, 1.0, "1")])
+    first = v.due(1.0)
+    assert first.text == "1" and first.duration_s == pytest.approx(0.2)
+    assert v.due(1.1) is None  # "1" still playing
+    second = v.due(1.25)
+    assert second.text == "Rise higher" and second.wav[:4] == b"RIFF"
+    assert v.due(3.0) is None and v.said == ["1", "Rise higher"]
+
+
+def test_a_new_camera_session_forgets_what_was_waiting():
+    v = _voice()
+    v.hear([FlowEvent(FlowKind.GET_READY, 0.0, "Floor calf raise. Get in position")])
+    v.reset()
+    assert v.due(0.1) is None
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_espeak_renders_a_non_silent_wav_of_about_the_expected_length():
+    wav = espeak_wav("Keep your knees straight")
+    assert 0.8 < wav_duration_s(wav) < 3.0
+    with wave.open(io.BytesIO(wav)) as w:
+        frames = w.readframes(w.getnframes())
+    import numpy as np
+    pcm = np.frombuffer(frames, np.int16)
+    assert np.abs(pcm).max() > 3000  # speech, not silence
+
+
+class S:  # a live state, as the page sees it
+    def __init__(self, **kw):
+        self.__dict__.update(dict(phase="active", set_reps=0, rep_count=0, target_reps=None, target_s=None,
+                                  hold_s=None, work_s=0.0, countdown=None, rest_left_s=None), **kw)
+
+
+def test_big_count_says_what_is_counted():
+    assert big_count(S(set_reps=7, target_reps=20)) == ("7", "of 20 reps")
+    assert big_count(S(set_reps=1)) == ("1", "rep")
+    assert big_count(S(hold_s=12.4)) == ("12", "s")
+    assert big_count(S(target_s=30.0, work_s=12.2, hold_s=12.2)) == ("12", "of 30 s")
+    assert big_count(S(phase="countdown", countdown=3)) == ("3", "get ready")
+    assert big_count(S(phase="rest", rest_left_s=42.2)) == ("42", "s rest")

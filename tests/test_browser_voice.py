@@ -68,3 +68,36 @@ def test_big_count_says_what_is_counted():
     assert big_count(S(target_s=30.0, work_s=12.2, hold_s=12.2)) == ("12", "of 30 s")
     assert big_count(S(phase="countdown", countdown=3)) == ("3", "get ready")
     assert big_count(S(phase="rest", rest_left_s=42.2)) == ("42", "s rest")
+
+
+# ---- each exercise shown as what it is (Check a video) ----------------------------------------
+from formcheck.app.exercise_view import describe  # noqa: E402
+
+ALPHABET = {"title": "Ankle alphabet", "rep_count": 0, "reps": [], "warnings": [],
+            "summary": {"active_s": 12.4, "active_s_by_foot": {"right": 0.27, "left": 12.13},
+                        "range_by_foot": {"left": {"width_cm": 4.7, "height_cm": 10.0},
+                                          "right": {"width_cm": 0.7, "height_cm": 0.1}}}}
+HOLD = {"title": "Hip-width leg extension hold", "rep_count": 1, "warnings": [],
+        "reps": [{"index": 1, "metrics": {"held_s": 12.03}}],
+        "summary": {"hold_s": 12.03, "longest_hold_s": 12.03, "holds": [{"held_s": 12.03}], "target_s": [30.0, 60.0]}}
+
+
+def test_a_timer_is_shown_as_time_moved_per_foot_with_the_letters_size():
+    v = describe(ALPHABET, "timer")
+    assert v.headline == "Ankle alphabet: 12 s of movement" and "rep" not in v.headline
+    assert ("Moving", "12 s") in v.tiles and ("Left", "12 s") in v.tiles
+    assert v.nothing_found is None and "rep" not in v.chart_caption
+    assert v.lines[0] == "Letters traced with the left foot: about 5 cm wide and 10 cm tall"
+
+
+def test_a_hold_is_shown_as_holds_and_seconds_never_reps():
+    v = describe(HOLD, "hold")
+    assert v.headline == "Hip-width leg extension hold: 1 hold, 12 s held"
+    assert ("Holds", "1") in v.tiles and ("Goal", "30-60 s") in v.tiles
+    nothing = describe({**HOLD, "summary": {"hold_s": 0.0, "holds": []}}, "hold")
+    assert nothing.headline.endswith("no hold seen") and "reps" not in nothing.nothing_found
+
+
+def test_reps_say_rep_for_one():
+    assert describe({"title": "Leg press", "rep_count": 1, "reps": [{}]}, "reps").headline == "Leg press: 1 rep"
+    assert "No reps" in describe({"title": "Leg press", "rep_count": 0, "reps": []}, "reps").nothing_found

@@ -9,6 +9,7 @@ import streamlit as st
 from ..checkers import all_checkers
 from ..history import HistoryStore
 from .charts import signal_chart
+from .exercise_view import describe
 from .messages import one_line
 from .review import Review, review_clip
 from .samples import list_samples
@@ -62,29 +63,41 @@ def _run(source, name: str, size: int | None, exercise: str) -> None:
             clip.unlink(missing_ok=True)  # the upload itself is never kept
 
 
+def _mode(exercise: str) -> str:
+    cls = all_checkers().get(exercise)
+    return getattr(getattr(cls, "mode", None), "value", "reps")
+
+
 def _show(review: Review) -> None:
     report, result = review.report, review.analysis.result
-    st.header(f"{report['title']}: {report['rep_count']} reps")
+    mode = _mode(report["exercise"])
+    view = describe(report, mode)
+    st.header(view.headline)
     if report["status"] == "partial":
         st.warning(f"Only part of the video could be read: {report['problem']}")
-    cols = st.columns(3)
-    cols[0].metric("Reps", report["rep_count"])
-    figures = [(k, v) for k, v in report["summary"].items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    for col, (k, v) in zip(cols[1:], figures[:1]):
-        col.metric(*metric_display(k, v))
-    cols[-1].metric("Person seen", f"{100 * report['pose_found_ratio']:.0f} %",
-                   help="How much of the video the person was found in")
+    tiles = list(view.tiles)
+    if mode == "reps":
+        figures = [(k, v) for k, v in report["summary"].items()
+                   if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        tiles += [metric_display(k, v) for k, v in figures[:1]]
+    tiles.append(("Person seen", f"{100 * report['pose_found_ratio']:.0f} %"))
+    cols = st.columns(len(tiles))
+    for col, (label, value) in zip(cols, tiles):
+        col.metric(label, value)
+    for line in view.lines:
+        st.markdown(f"**{line}**")
 
     st.subheader("What to fix")
     if report["corrections"]:
         for c in report["corrections"]:
             st.markdown(f"- **{c}**")
-    elif report["reps"]:
+    elif view.nothing_found is None:
         st.success("Form looks good: nothing to fix.")
     else:
-        st.info("No reps were counted. Film the whole body, feet included, and start standing still.")
+        st.info(view.nothing_found)
     for w in report["warnings"]:
-        st.info(w)
+        if w != view.nothing_found:
+            st.info(w)
 
     if review.video_path and review.video_path.is_file():
         st.subheader("Your video, checked")
@@ -92,10 +105,10 @@ def _show(review: Review) -> None:
     chart = signal_chart(result)
     if chart is not None:
         st.subheader(result.signal_label or "Movement")
-        st.caption("Each green band is one counted rep; orange dots are reps with something to fix.")
+        st.caption(view.chart_caption)
         st.altair_chart(chart, width="stretch")
     if report["reps"]:
-        st.subheader("Rep by rep")
+        st.subheader("Hold by hold" if mode == "hold" else "Rep by rep")
         st.dataframe(rep_table(report["reps"]), hide_index=True, width="stretch")
 
     stem = review.video_path.stem if review.video_path else "formcheck"

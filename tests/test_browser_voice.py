@@ -101,3 +101,10 @@ def test_a_hold_is_shown_as_holds_and_seconds_never_reps():
 def test_reps_say_rep_for_one():
     assert describe({"title": "Leg press", "rep_count": 1, "reps": [{}]}, "reps").headline == "Leg press: 1 rep"
     assert "No reps" in describe({"title": "Leg press", "rep_count": 0, "reps": []}, "reps").nothing_found
+
+
+def test_cli_version():
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, "-m", "formcheck.cli", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("formcheck 0.")

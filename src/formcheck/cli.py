@@ -283,6 +283,8 @@ def cmd_live(a: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="formcheck", description="Counts reps and checks form from a video.")
+    from . import __version__
+    p.add_argument("--version", action="version", version=f"formcheck {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     an = sub.add_parser("analyze", help="count reps and check form in a recorded clip")

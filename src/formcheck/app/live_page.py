@@ -171,6 +171,10 @@ def render() -> None:
         except Exception as exc:  # e.g. no browser session behind this script run
             st.error(f"The camera cannot start here: {one_line(exc)}")
             return
+        if not ctx.state.playing:
+            st.caption("No camera, or it says \"device not found\"? Plug one in or allow it in the browser's "
+                       "address bar, then press Start camera again. To see how it works first, use "
+                       "`formcheck live --source` with one of the sample videos.")
     box, table = right.empty(), right.empty()
     sound = left.empty()
     snap = bridge.latest()

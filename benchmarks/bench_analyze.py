@@ -35,7 +35,7 @@ BATCH_CLIP_S = 2.0  # each batch clip: the first seconds of the 480p clip
 
 BARE = """
 import sys
-from formcheck.pose_stream import PoseStream
+from formcheck.pose.stream import PoseStream
 with PoseStream(sys.argv[1]) as stream:
     for _ in stream:
         pass
@@ -43,8 +43,8 @@ with PoseStream(sys.argv[1]) as stream:
 # analyze as `formcheck analyze --out --report` does it, printing the per-stage seconds
 ANALYZE = """
 import json, sys
-from formcheck.pipeline import analyze_clip
-from formcheck.report import report_from_analysis, write_json
+from formcheck.run.review import analyze_clip
+from formcheck.sinks.report import report_from_analysis, write_json
 a = analyze_clip(sys.argv[1], sys.argv[2], out_video=None if sys.argv[3] == "-" else sys.argv[3])
 write_json(report_from_analysis(a, recognised=a.recognised), sys.argv[4])
 print(json.dumps({"frames": a.frames, "duration_s": a.info.duration_s, "stage_s": a.stage_s,
@@ -67,7 +67,7 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
 
 def scaled_clip(src: Path, dst: Path, short_side: int | None, loops: int = 1, max_s: float | None = None) -> Path:
     """A copy of src at another size (shorter side), looped, or cut to max_s: PyAV decode + encode."""
-    from formcheck.video_io import VideoWriter, open_video
+    from formcheck.io.video import VideoWriter, open_video
     with open_video(src) as v:
         info = v.info
     w, h = info.wh
@@ -93,7 +93,7 @@ def make_in_child(src: Path, dst: Path, short_side: int | None, loops: int = 1, 
 
 
 def clip_info(clip: Path) -> dict:
-    code = ("import json, sys; from formcheck.video_io import open_video\n"
+    code = ("import json, sys; from formcheck.io.video import open_video\n"
             "with open_video(sys.argv[1]) as v: i = v.info\n"
             "print(json.dumps(dict(w=i.width, h=i.height, fps=i.fps, frames=i.frame_count, duration_s=i.duration_s)))")
     return json.loads(subprocess.run([sys.executable, "-c", code, str(clip)], capture_output=True, text=True,

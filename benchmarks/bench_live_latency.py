@@ -33,7 +33,7 @@ def webcam_copy(clip: Path, out: Path, loops: int) -> tuple[int, tuple[int, int]
     """Write the clip as a webcam would deliver it: scaled to fit 640x480, 30 fps, looped."""
     import cv2
 
-    from formcheck.video_io import VideoWriter, open_video
+    from formcheck.io.video import VideoWriter, open_video
     n, writer, size = 0, None, None
     for _ in range(loops):
         with open_video(clip) as v:
@@ -59,9 +59,9 @@ def webcam_copy(clip: Path, out: Path, loops: int) -> tuple[int, tuple[int, int]
 def stage_ms(clip: Path, model: str, n: int = 300) -> tuple[float, float, float]:
     """Per-frame time of the pose model alone (p50, p95), and the median of everything else the
     loop does per frame (checker, workout flow, placement check, overlay drawing)."""
-    from formcheck.live_session import LiveSession
-    from formcheck.pose_adapter import PoseEstimator
-    from formcheck.video_io import open_video
+    from formcheck.run.session import LiveSession
+    from formcheck.pose.estimator import PoseEstimator
+    from formcheck.io.video import open_video
     pose, rest = [], []
     session = LiveSession("calf_raise")
     with open_video(clip) as v, PoseEstimator(model) as est:
@@ -80,9 +80,9 @@ def stage_ms(clip: Path, model: str, n: int = 300) -> tuple[float, float, float]
 
 
 def run_model(clip: Path, model: str, home: Path):
-    from formcheck.history import HistoryStore
-    from formcheck.live import LiveOptions, run_live
-    from formcheck.voice import SilentSpeaker
+    from formcheck.sinks.history import HistoryStore
+    from formcheck.run.live import LiveOptions, run_live
+    from formcheck.sinks.voice import SilentSpeaker
     opts = LiveOptions(exercise="calf_raise", source=str(clip), window=False, quiet=True, realtime=True,
                        model=model, size_wh=WEBCAM_WH)
     with HistoryStore(home / f"{model}.sqlite3") as store:

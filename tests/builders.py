@@ -22,9 +22,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from formcheck.landmarks import NUM_LANDMARKS
-from formcheck.landmarks import PoseLandmark as L
-from formcheck.pose import PoseSeries
+from formcheck.pose.landmarks import NUM_LANDMARKS
+from formcheck.pose.landmarks import PoseLandmark as L
+from formcheck.pose.types import PoseSeries
 
 # Segment lengths of an average adult, metres (roughly Winter's anthropometric table for 1.70 m).
 HIP_HALF_WIDTH_M = 0.09

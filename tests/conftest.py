@@ -34,7 +34,7 @@ def sample_clip(name: str) -> Path:
 
 def make_clip(path: Path, n_frames: int = 30, fps: float = 30.0, size_wh=(320, 240), seed: int = 0) -> Path:
     """A small H.264 clip of moving noise (nobody in it)."""
-    from formcheck.video_io import VideoWriter
+    from formcheck.io.video import VideoWriter
     rng = np.random.default_rng(seed)
     w, h = size_wh
     with VideoWriter(path, fps, size_wh) as writer:
@@ -62,7 +62,7 @@ def series_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_series(series_cache):
-    from formcheck.evaluate import clip_series
+    from formcheck.evaluation.evaluate import clip_series
 
     def get(name: str):
         return clip_series(shared_clip(name), None, series_cache)

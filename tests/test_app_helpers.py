@@ -204,7 +204,7 @@ def test_progress_per_day_and_csv_exports():
     import datetime as dt
 
     from formcheck.app.progress import daily_progress, reps_csv_all, sessions_csv, sessions_table
-    from formcheck.history import HistoryStore
+    from formcheck.sinks.history import HistoryStore
 
     day1 = dt.datetime(2026, 3, 1, 9, 0).timestamp()
     day2 = dt.datetime(2026, 3, 2, 9, 0).timestamp()
@@ -243,7 +243,7 @@ def test_bridge_shows_a_message_only_while_it_is_fresh():
 # ---- live panel wording --------------------------------------------------------------
 def test_live_panel_words_follow_the_workout():
     from formcheck.app.live_view import exercise_line, status_line, tiles
-    from formcheck.live_session import SessionState
+    from formcheck.run.session import SessionState
 
     active = SessionState("calf_raise", "Floor calf raise", phase="active", status="Counting", item_title="Calf raise",
                           exercise_no=2, exercises_total=8, set_no=2, sets_total=3, set_reps=7, target_reps=20,
@@ -265,7 +265,7 @@ def test_live_panel_words_follow_the_workout():
 
 def test_plan_table_says_what_the_camera_counts():
     from formcheck.app.tables import plan_table
-    from formcheck.plans import Plan, PlanItem
+    from formcheck.run.plans import Plan, PlanItem
 
     plan = Plan("p", "Test plan", (PlanItem("calf_raise", "Calf raise", sets=3, reps=20, rest_s=60),
                                    PlanItem("no_such_checker_yet", "Future", sets=1, reps=5, rest_s=30),

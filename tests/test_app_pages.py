@@ -10,7 +10,7 @@ import pytest
 from conftest import SAMPLE_VIDEOS, SHARED_VIDEOS, make_clip
 from formcheck.app.review import save_result
 from formcheck.checkers.base import CheckResult, Fault, Rep
-from formcheck.history import HistoryStore
+from formcheck.sinks.history import HistoryStore
 
 pytest.importorskip("streamlit.testing.v1")
 from streamlit.testing.v1 import AppTest  # noqa: E402
@@ -140,7 +140,7 @@ PLANS = "from formcheck.app import plan_page\nplan_page.render()"
 
 
 def test_plans_page_lists_every_plan_in_plain_words():
-    from formcheck.plans import load_plans
+    from formcheck.run.plans import load_plans
     plans = load_plans()
     at = AppTest.from_string(PLANS).run()
     assert not at.exception
@@ -153,7 +153,7 @@ def test_plans_page_lists_every_plan_in_plain_words():
 
 
 def test_live_page_picks_up_the_plan_chosen_on_the_plans_page():
-    from formcheck.plans import load_plans
+    from formcheck.run.plans import load_plans
     plan_id = list(load_plans())[-1]
     at = AppTest.from_string(LIVE)
     at.session_state["start_plan"] = plan_id

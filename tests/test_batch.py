@@ -7,13 +7,13 @@ import pytest
 
 from conftest import make_clip, sample_clip
 from formcheck.cli import main
-from formcheck.pose import PoseSeries
+from formcheck.pose.types import PoseSeries
 from test_pose_stream import RecordedModel, recorded_model  # noqa: F401  (fixture)
 
 
 def _person_clip(path, n_frames=40):
     """The first frames of the sample calf-raise clip: a real person, tiny and quick."""
-    from formcheck.video_io import VideoWriter, open_video
+    from formcheck.io.video import VideoWriter, open_video
     src = sample_clip("calf_raise_oblique_clean.mp4")
     with open_video(src) as v, VideoWriter(path, v.info.fps, (320, 240)) as w:
         for f, _ in zip(v.frames((320, 240)), range(n_frames)):

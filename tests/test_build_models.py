@@ -1,7 +1,7 @@
 """The model builder's metadata step, on the detector already inside the bundled model."""
 import zipfile
 
-from formcheck.models import MODELS_DIR
+from formcheck.pose.models import MODELS_DIR
 
 
 def test_metadata_carries_the_normalisation_the_tasks_api_needs():

@@ -4,9 +4,9 @@ import pytest
 from builders import SEATED, STANDING, animate, drop, rep_keys, series_from_poses
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import run_on_series
-from formcheck.geometry import angle_deg
-from formcheck.landmarks import LEG
-from formcheck.view import body_yaw_deg, classify_view
+from formcheck.body.geometry import angle_deg
+from formcheck.pose.landmarks import LEG
+from formcheck.body.view import body_yaw_deg, classify_view
 
 
 @pytest.mark.parametrize("knee_flex", [0.0, 45.0, 90.0])

@@ -5,7 +5,7 @@ import pytest
 from builders import STANDING, animate, concat, drop, hide, jitter, rep_keys, series_from_poses
 from formcheck.checkers.base import EventKind, run_on_series
 from formcheck.checkers.calf_raise import CalfRaiseChecker
-from formcheck.landmarks import PoseLandmark as L
+from formcheck.pose.landmarks import PoseLandmark as L
 
 UP = STANDING.legs(ankle_plantar_deg=30)  # heel rises 10 cm above the toe (20 cm heel-to-toe foot)
 TRUE_RISE_CM = 10.0

@@ -2,8 +2,8 @@
 import pytest
 
 from conftest import shared_clip
-from formcheck.evaluate import evaluate
-from formcheck.pipeline import analyze_series
+from formcheck.evaluation.evaluate import evaluate
+from formcheck.run.review import analyze_series
 
 pytestmark = pytest.mark.slow
 

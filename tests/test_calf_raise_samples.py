@@ -4,8 +4,8 @@ import json
 import pytest
 
 from conftest import SAMPLE_VIDEOS
-from formcheck.pipeline import analyze_series
-from formcheck.pose import PoseSeries
+from formcheck.run.review import analyze_series
+from formcheck.pose.types import PoseSeries
 
 CLIPS = ["calf_raise_oblique_clean", "calf_raise_oblique_faults", "calf_raise_side_clean", "calf_raise_side_faults"]
 

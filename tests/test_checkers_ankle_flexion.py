@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from builders import SEATED, STANDING, animate, hold_world, jitter, rep_keys, series_from_poses
-from formcheck.landmarks import LEG
+from formcheck.pose.landmarks import LEG
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import run_on_series
 
@@ -82,6 +82,6 @@ def test_real_seated_ankle_clip_smoke():
     clip = VIDEOS / "ankle_rotation_seated_partial.mp4"
     if not clip.exists():
         pytest.skip(f"real clips not here ({VIDEOS}); they are evaluation-only, never shipped")
-    from formcheck.pipeline import analyze_clip
+    from formcheck.run.review import analyze_clip
     result = analyze_clip(clip, "ankle_flexion").result
     assert result.rep_count <= 7  # small circles, not point-and-flex: a handful at most, never dozens

@@ -72,7 +72,7 @@ def test_real_clips(clip, reps):
     path = VIDEOS / clip
     if not path.exists():
         pytest.skip(f"real clips not here ({VIDEOS}); they are evaluation-only, never shipped")
-    from formcheck.pipeline import analyze_clip
+    from formcheck.run.review import analyze_clip
     result = analyze_clip(path, "hip_abduction").result
     assert result.rep_count == reps
     assert all(r.side == "right" for r in result.reps)
@@ -86,7 +86,7 @@ def test_real_clips_lite_model(clip, reps, series_cache):
     path = VIDEOS / clip
     if not path.exists():
         pytest.skip(f"real clip {clip} not here ({VIDEOS}); the clips are evaluation-only, never shipped")
-    from formcheck.evaluate import clip_series
+    from formcheck.evaluation.evaluate import clip_series
     series = clip_series(path, "lite", series_cache)
     result = run_on_series(make_checker("hip_abduction"), series)[0]
     assert result.rep_count == reps

@@ -6,7 +6,7 @@ import pytest
 from builders import SEATED, Pose, animate, hide, jitter, rep_keys, series_from_poses
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import EventKind, run_on_series
-from formcheck.landmarks import LEG
+from formcheck.pose.landmarks import LEG
 
 SEAT_M = 0.49  # SEATED's feet touch the floor from this hip height
 STRAIGHT = SEATED.legs(knee_flex_deg=0.0)
@@ -94,7 +94,7 @@ def test_real_oblique_clip_counts_3():
     clip = VIDEOS / "leg_extension_machine_fitbod_oblique.mp4"
     if not clip.exists():
         pytest.skip(f"real clips not here ({VIDEOS}); they are evaluation-only, never shipped")
-    from formcheck.pipeline import analyze_clip
+    from formcheck.run.review import analyze_clip
     a = analyze_clip(clip, "leg_extension")
     assert a.result.rep_count == 3
     assert all("incomplete_lockout" not in [f.code for f in r.faults] for r in a.result.reps)
@@ -106,6 +106,6 @@ def test_real_oblique_clip_counts_3_with_lite_model(series_cache):
     clip = VIDEOS / "leg_extension_machine_fitbod_oblique.mp4"
     if not clip.exists():
         pytest.skip(f"real clip {clip.name} not here ({VIDEOS}); the clips are evaluation-only, never shipped")
-    from formcheck.evaluate import clip_series
+    from formcheck.evaluation.evaluate import clip_series
     result = run_on_series(make_checker("leg_extension"), clip_series(clip, "lite", series_cache))[0]
     assert result.rep_count == 3

@@ -65,7 +65,7 @@ def test_squat_is_not_a_leg_press():
                    "alternative was measured worse on the rendered clip (see leg_press module docstring)")
 def test_knee_landmark_slipping_at_the_bottom_does_not_split_reps():
     from builders import slip_toward_line
-    from formcheck.landmarks import LEG
+    from formcheck.pose.landmarks import LEG
     series = series_from_poses(animate(rep_keys(TOP, [BOTTOM] * 4)), yaw_deg=45.0, root_height_m=0.6)
     for i in range(4):  # bottoms held 2.5-2.8 s, 5.6-5.9 s, ... (lead 1.5 s, 1 s down, 3.1 s a rep)
         mid = 2.65 + 3.1 * i

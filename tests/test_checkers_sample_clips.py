@@ -11,7 +11,7 @@ import pytest
 
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import run_on_series
-from formcheck.pose import PoseSeries
+from formcheck.pose.types import PoseSeries
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_videos"
 EXERCISES = ("seated_calf_raise", "leg_extension", "leg_press", "hip_abduction", "ankle_flexion")

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.counting import Ema, RepCounter, RepCounterConfig
+from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig
 
 FPS = 30.0
 

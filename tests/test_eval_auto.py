@@ -1,7 +1,7 @@
 """`formcheck eval --auto`: the recognised exercise per clip beside the counts (cached synthetic series)."""
 from builders import STANDING, animate, rep_keys, series_from_poses
 from formcheck.cli import main
-from formcheck.evaluate import _cache_name
+from formcheck.evaluation.evaluate import _cache_name
 
 HEADER = "file\texercise\tview\treps\tuse\n"
 

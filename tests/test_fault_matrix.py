@@ -535,7 +535,7 @@ def test_unwritable_history_folder_is_one_line(clips, readonly_dir):
 
 
 def test_history_is_private(tmp_path, monkeypatch):
-    from formcheck.history import HistoryStore
+    from formcheck.sinks.history import HistoryStore
     monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path / "h"))
     HistoryStore().close()
     assert (tmp_path / "h").stat().st_mode & 0o777 == 0o700
@@ -546,7 +546,7 @@ def test_two_writers_on_one_history_lose_nothing(tmp_path):
     """Two live sessions on one history, each opening and closing it again and again (one closing
     removes the -wal/-shm files while the other opens): every rep of both is saved."""
     from formcheck.checkers.base import Rep
-    from formcheck.history import HistoryStore
+    from formcheck.sinks.history import HistoryStore
     db = tmp_path / "h.sqlite3"
     sessions, reps_each = 6, 8
     errors: list[BaseException] = []
@@ -576,7 +576,7 @@ def test_two_writers_on_one_history_lose_nothing(tmp_path):
 def test_two_sessions_starting_a_new_history_at_once_both_open(tmp_path):
     """Making a new history switches it to WAL, which takes its lock without waiting: without retries
     about 1 in 10 simultaneous first openings failed with "database is locked"."""
-    from formcheck.history import HistoryStore
+    from formcheck.sinks.history import HistoryStore
     errors: list[BaseException] = []
     for trial in range(40):
         db = tmp_path / f"h{trial}.sqlite3"

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from conftest import SAMPLE_VIDEOS
-from formcheck.perturb import drop_frames, resample
-from formcheck.pipeline import analyze_series
-from formcheck.pose import PoseSeries
+from formcheck.evaluation.perturb import drop_frames, resample
+from formcheck.run.review import analyze_series
+from formcheck.pose.types import PoseSeries
 
 CLIPS = sorted(p.name.replace(".landmarks.npz", "") for p in SAMPLE_VIDEOS.glob("*.landmarks.npz"))
 

@@ -4,8 +4,8 @@ rests) over every labelled clip's landmark series. Real clips: slow the first ti
 import pytest
 
 from conftest import shared_clip
-from formcheck.evaluate import evaluate, perturbation_suite
-from formcheck.perturb import cut, mirror, parse_rep_times, resample, variants
+from formcheck.evaluation.evaluate import evaluate, perturbation_suite
+from formcheck.evaluation.perturb import cut, mirror, parse_rep_times, resample, variants
 
 pytestmark = pytest.mark.slow
 
@@ -41,8 +41,8 @@ def test_perturbation_suite_floor(series_cache):
 
 
 def test_live_at_10_frames_a_second_counts_what_analyze_counts(real_series):
-    from formcheck.evaluate import read_labels
-    from formcheck.pipeline import analyze_series
+    from formcheck.evaluation.evaluate import read_labels
+    from formcheck.run.review import analyze_series
     rows = [r for r in read_labels(shared_clip("labels.tsv")) if r.use and r.reps is not None]
     assert len(rows) >= 11
     for row in rows:

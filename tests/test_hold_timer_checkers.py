@@ -9,7 +9,7 @@ from builders import LYING_BACK, LYING_SIDE, SEATED, STANDING, animate, drop, hi
 from conftest import shared_clip
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import EventKind, run_on_series
-from formcheck.landmarks import PoseLandmark as L
+from formcheck.pose.landmarks import PoseLandmark as L
 
 FPS = 30
 
@@ -155,7 +155,7 @@ def test_foam_roll_on_back_counts_both_legs():
 @pytest.mark.slow
 @pytest.mark.parametrize("clip", ["foam_roll_hip_abductors_fitbod_A.mp4", "foam_roll_hip_abductors_fitbod_B.mp4"])
 def test_foam_roll_real_clips_count_three_passes(clip):
-    from formcheck.pipeline import analyze_series, extract_series
+    from formcheck.run.review import analyze_series, extract_series
     series = extract_series(shared_clip(clip))
     result, _ = analyze_series(series, "foam_roll")
     assert result.rep_count == 3

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from formcheck.errors import FormcheckError
-from formcheck.history import HistoryStore
-from formcheck.live import LatestFrame, LiveOptions, run_live
-from formcheck.video_io import CameraError, ClipCamera, LiveFrame
-from formcheck.voice import RecordingSpeaker
+from formcheck.sinks.history import HistoryStore
+from formcheck.run.live import LatestFrame, LiveOptions, run_live
+from formcheck.io.video import CameraError, ClipCamera, LiveFrame
+from formcheck.sinks.voice import RecordingSpeaker
 
 NO_WAIT = (0.01, 0.01)  # camera retry waits for tests
 

@@ -1,4 +1,4 @@
-"""Live placement hints: viewcheck's advice on a rolling window, spoken once it holds."""
+"""Live placement hints: setup.advice on a rolling window, spoken once it holds."""
 from __future__ import annotations
 
 import dataclasses
@@ -6,9 +6,9 @@ import dataclasses
 from builders import STANDING, animate, series_from_poses
 
 from formcheck.checkers import get_checker_class
-from formcheck.live_session import LiveSession
-from formcheck.plans import FlowKind
-from formcheck.positioning import STEP_IN, PositionCheck
+from formcheck.run.session import LiveSession
+from formcheck.run.plans import FlowKind
+from formcheck.setup.placement import STEP_IN, PositionCheck
 
 
 def still(yaw_deg: float, seconds: float = 3.0, **kw):

@@ -7,11 +7,11 @@ import pytest
 import json
 
 from conftest import sample_clip, shared_clip
-from formcheck.history import HistoryStore
-from formcheck.live import LiveOptions, run_live
-from formcheck.pipeline import analyze_clip
-from formcheck.video_io import CameraError, ClipCamera
-from formcheck.voice import Priority, RecordingSpeaker
+from formcheck.sinks.history import HistoryStore
+from formcheck.run.live import LiveOptions, run_live
+from formcheck.run.review import analyze_clip
+from formcheck.io.video import CameraError, ClipCamera
+from formcheck.sinks.voice import Priority, RecordingSpeaker
 
 pytestmark = pytest.mark.slow
 CLIP = "calf_raise_fitbod_side.mp4"  # 3 labelled reps
@@ -62,7 +62,7 @@ def in_order(wanted: list[str], said: list[str]) -> bool:
 
 
 def expected_frames(clip) -> int:
-    from formcheck.video_io import open_video
+    from formcheck.io.video import open_video
     with open_video(clip) as v:
         return sum(1 for _ in v.frames())
 
@@ -107,7 +107,7 @@ def test_live_on_our_sample_clip_counts_as_analyze_does(tmp_path, name):
 
 def test_every_printed_correction_is_spoken_right_after_its_count(tmp_path):
     """Issue 11: the printed corrections of the oblique faults clip were all dropped for a count."""
-    from formcheck.voice import spoken_text
+    from formcheck.sinks.voice import spoken_text
     clip = sample_clip("calf_raise_oblique_faults.mp4")
     speaker, printed = RecordingSpeaker(), []
     out = run_live(LiveOptions(exercise="calf_raise", source=str(clip), window=False, realtime=False, model="full"),

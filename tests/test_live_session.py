@@ -8,10 +8,10 @@ from conftest import SAMPLE_VIDEOS
 
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import EventKind, run_on_series
-from formcheck.history import HistoryStore
-from formcheck.live_session import LiveSession
-from formcheck.plans import FlowKind, Plan, PlanItem
-from formcheck.pose import PoseSeries
+from formcheck.sinks.history import HistoryStore
+from formcheck.run.session import LiveSession
+from formcheck.run.plans import FlowKind, Plan, PlanItem
+from formcheck.pose.types import PoseSeries
 
 TOP = STANDING.legs(ankle_plantar_deg=30)  # both heels up
 

@@ -6,14 +6,14 @@ import pytest
 
 from conftest import SAMPLE_VIDEOS, SHARED_VIDEOS
 from formcheck.errors import FormcheckError
-from formcheck.models import DEFAULT_MODEL, MODELS_DIR, resolve_model_path
+from formcheck.pose.models import DEFAULT_MODEL, MODELS_DIR, resolve_model_path
 
 
 def _frame_with_person():
     for folder, pattern in ((SAMPLE_VIDEOS, "calf_raise*.mp4"), (SHARED_VIDEOS, "calf_raise_fitbod_side.mp4")):
         clips = sorted(c for c in folder.glob(pattern) if ".partial" not in c.name) if folder.is_dir() else []
         if clips:
-            from formcheck.video_io import open_video
+            from formcheck.io.video import open_video
             with open_video(clips[0]) as v:
                 frames = v.frames()
                 return [next(frames) for _ in range(5)]
@@ -37,7 +37,7 @@ def test_bundled_model_is_an_aligned_tasks_bundle(name):
 
 @pytest.mark.parametrize("model", ["lite", "full"])
 def test_bundled_model_loads_and_finds_a_person(model):
-    from formcheck.pose_adapter import PoseEstimator
+    from formcheck.pose.estimator import PoseEstimator
     frames = _frame_with_person()
     with PoseEstimator(model) as est:
         samples = [est.detect(f.image_rgb, f.t_ms) for f in frames]
@@ -63,7 +63,7 @@ def test_default_model_and_overrides(tmp_path, monkeypatch):
 
 
 def test_timestamps_that_go_backwards_do_not_break_the_graph():
-    from formcheck.pose_adapter import PoseEstimator
+    from formcheck.pose.estimator import PoseEstimator
     frames = _frame_with_person()
     with PoseEstimator("lite") as est:
         first = est.detect(frames[0].image_rgb, 1000.0)

@@ -2,9 +2,9 @@
 import numpy as np
 
 from formcheck.checkers.base import LiveState
-from formcheck.landmarks import PoseLandmark as L
-from formcheck.overlay import annotate
-from formcheck.pose import PoseSample
+from formcheck.pose.landmarks import PoseLandmark as L
+from formcheck.sinks.overlay import annotate
+from formcheck.pose.types import PoseSample
 
 
 def pose(visible=True):

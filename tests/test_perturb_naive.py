@@ -4,8 +4,8 @@ import numpy as np
 from builders import STANDING, animate, rep_keys, series_from_poses
 from formcheck.checkers.base import run_on_series
 from formcheck.checkers.calf_raise import CalfRaiseChecker
-from formcheck.naive_count import naive_count, peaks
-from formcheck.perturb import cut, drop_frames, gaps, insert_rests, pan, resample, shake
+from formcheck.evaluation.naive_count import naive_count, peaks
+from formcheck.evaluation.perturb import cut, drop_frames, gaps, insert_rests, pan, resample, shake
 
 UP = STANDING.legs(ankle_plantar_deg=30)
 

@@ -7,7 +7,7 @@ import pytest
 
 from formcheck.checkers.base import Event, EventKind
 from formcheck.errors import FormcheckError
-from formcheck.plans import (FlowKind, Phase, Plan, PlanItem, WorkoutFlow, get_plan, load_plans,
+from formcheck.run.plans import (FlowKind, Phase, Plan, PlanItem, WorkoutFlow, get_plan, load_plans,
                              plan_from_dict)
 
 SEED_EXERCISES = {"calf_raise", "seated_calf_raise", "leg_extension", "hip_width_leg_extension",

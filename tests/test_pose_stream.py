@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from conftest import make_clip, sample_clip
-from formcheck.pose import PoseSeries
-from formcheck.video_io import fit_short_side
+from formcheck.pose.types import PoseSeries
+from formcheck.io.video import fit_short_side
 
 
 class RecordedModel:
@@ -43,7 +43,7 @@ class RecordedModel:
 
 @pytest.fixture
 def recorded_model(monkeypatch):
-    import formcheck.pose_adapter as adapter
+    import formcheck.pose.estimator as adapter
     RecordedModel.calls = []
     RecordedModel.series = None
     monkeypatch.setattr(adapter, "PoseEstimator", RecordedModel)
@@ -59,7 +59,7 @@ def test_fit_short_side_scales_down_only_and_keeps_sides_even(wh, limit, expecte
 
 
 def test_stream_feeds_the_model_scaled_frames_and_reports_clip_pixels(tmp_path, recorded_model):
-    from formcheck.pose_stream import PoseStream
+    from formcheck.pose.stream import PoseStream
     clip = make_clip(tmp_path / "wide.mp4", n_frames=12, size_wh=(1600, 900))
     with PoseStream(clip, max_short_side_px=360, out_wh=(800, 450)) as stream:
         frames = list(stream)
@@ -73,7 +73,7 @@ def test_stream_feeds_the_model_scaled_frames_and_reports_clip_pixels(tmp_path, 
 
 
 def test_auto_runs_the_model_once_and_checks_as_a_named_exercise(tmp_path, recorded_model):
-    from formcheck.pipeline import analyze_clip
+    from formcheck.run.review import analyze_clip
     clip = sample_clip("calf_raise_oblique_clean.mp4")
     recorded_model.series = PoseSeries.load(clip.with_name("calf_raise_oblique_clean.landmarks.npz"))
     named = analyze_clip(clip, "calf_raise", out_video=tmp_path / "named.mp4")
@@ -98,7 +98,7 @@ def test_auto_runs_the_model_once_and_checks_as_a_named_exercise(tmp_path, recor
 
 def test_auto_without_a_person_long_enough_asks_for_the_exercise(tmp_path, recorded_model):
     from formcheck.errors import FormcheckError
-    from formcheck.pipeline import analyze_clip
+    from formcheck.run.review import analyze_clip
     clip = make_clip(tmp_path / "nobody.mp4", n_frames=20)
     with pytest.raises(FormcheckError, match="nobody found"):
         analyze_clip(clip, "auto")
@@ -107,8 +107,8 @@ def test_auto_without_a_person_long_enough_asks_for_the_exercise(tmp_path, recor
 def test_stopping_early_and_a_damaged_clip_end_the_decoder_cleanly(tmp_path, recorded_model):
     import threading
 
-    from formcheck.pose_stream import PoseStream, clip_series
-    from formcheck.video_io import TruncatedVideoError
+    from formcheck.pose.stream import PoseStream, clip_series
+    from formcheck.io.video import TruncatedVideoError
     clip = make_clip(tmp_path / "c.mp4", n_frames=60)
     series = clip_series(clip, until_ms=500)  # stops reading after half a second
     assert 14 <= len(series) <= 17 and len(recorded_model.calls) == len(series)
@@ -126,7 +126,7 @@ def test_stopping_early_and_a_damaged_clip_end_the_decoder_cleanly(tmp_path, rec
 
 @pytest.mark.parametrize("full_size, expected_wh", [(False, (1280, 720)), (True, (1600, 900))])
 def test_annotated_video_is_720p_unless_full_size(tmp_path, recorded_model, full_size, expected_wh):
-    from formcheck.pipeline import analyze_clip
+    from formcheck.run.review import analyze_clip
     recorded_model.series = PoseSeries.load(sample_clip("calf_raise_oblique_clean.mp4")
                                             .with_name("calf_raise_oblique_clean.landmarks.npz"))
     clip = make_clip(tmp_path / "big.mp4", n_frames=10, size_wh=(1600, 900))
@@ -141,7 +141,7 @@ def test_annotated_video_is_720p_unless_full_size(tmp_path, recorded_model, full
 @pytest.mark.parametrize("full_size, expected_frames", [(False, 12), (True, 24)])
 def test_video_of_a_60fps_clip_is_30fps_but_every_frame_is_analysed(tmp_path, recorded_model, full_size,
                                                                       expected_frames):
-    from formcheck.pipeline import analyze_clip
+    from formcheck.run.review import analyze_clip
     recorded_model.series = PoseSeries.load(sample_clip("calf_raise_oblique_clean.mp4")
                                             .with_name("calf_raise_oblique_clean.landmarks.npz"))
     clip = make_clip(tmp_path / "fast.mp4", n_frames=24, fps=60.0)

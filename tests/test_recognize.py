@@ -9,7 +9,7 @@ import pytest
 from builders import (LYING_BACK, LYING_SIDE, SEATED, STANDING, animate, jitter, rep_keys,
                       series_from_poses)
 from conftest import SAMPLE_VIDEOS, SHARED_VIDEOS
-from formcheck.recognize import recognize_series
+from formcheck.setup.recognize import recognize_series
 
 FPS = 30
 
@@ -132,7 +132,7 @@ SAMPLE_CLIPS = sorted(p.name.replace(".landmarks.npz", "") for p in SAMPLE_VIDEO
 @pytest.mark.parametrize("clip", SAMPLE_CLIPS)
 def test_recognise_every_rendered_sample_clip(clip):
     import json
-    from formcheck.pose import PoseSeries
+    from formcheck.pose.types import PoseSeries
     truth = json.loads((SAMPLE_VIDEOS / f"{clip}.truth.json").read_text())
     exercise, reason = recognize_series(PoseSeries.load(SAMPLE_VIDEOS / f"{clip}.landmarks.npz"))
     assert exercise == truth["exercise"], reason

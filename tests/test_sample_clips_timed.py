@@ -8,8 +8,8 @@ import pytest
 from conftest import SAMPLE_VIDEOS
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import run_on_series
-from formcheck.pose import PoseSeries
-from formcheck.recognize import recognize_series
+from formcheck.pose.types import PoseSeries
+from formcheck.setup.recognize import recognize_series
 
 
 def _recorded():

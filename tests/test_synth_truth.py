@@ -68,7 +68,7 @@ def test_shipped_clip_has_truth_and_landmarks(name):
     lead_in = truth["reps"][0]["start_s"]
     assert lead_in >= 1.0 and truth["frames"] / truth["fps"] - truth["reps"][-1]["end_s"] >= 0.9
 
-    from formcheck.pose import PoseSeries
+    from formcheck.pose.types import PoseSeries
     series = PoseSeries.load(SAMPLES / f"{name}.landmarks.npz")
     assert abs(len(series) - truth["frames"]) <= 1
     assert series.found_ratio >= 0.95
@@ -87,7 +87,7 @@ def test_readme_table_matches_generator_table():
 def test_main_package_does_not_import_synth():
     import subprocess
     import sys
-    code = "import sys, formcheck, formcheck.pose, formcheck.video_io; print('formcheck.synth' in sys.modules)"
+    code = "import sys, formcheck, formcheck.pose.types, formcheck.io.video; print('formcheck.synth' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

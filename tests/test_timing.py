@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from formcheck.timing import BoutTimer, Debounce, RecentRange, milestones_crossed
+from formcheck.signals.timing import BoutTimer, Debounce, RecentRange, milestones_crossed
 
 
 def run(timer, states, fps=10.0):

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import make_clip
 from formcheck.errors import FormcheckError
-from formcheck.video_io import TruncatedVideoError, VideoWriter, open_video
+from formcheck.io.video import TruncatedVideoError, VideoWriter, open_video
 
 
 def test_writer_makes_browser_playable_h264(tmp_path):

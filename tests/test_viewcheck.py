@@ -3,8 +3,8 @@ import pytest
 
 from builders import LYING_BACK, STANDING, animate, concat, drop, hide, series_from_poses
 from formcheck.checkers import get_checker_class
-from formcheck.landmarks import PoseLandmark as L
-from formcheck.viewcheck import check_view
+from formcheck.pose.landmarks import PoseLandmark as L
+from formcheck.setup.advice import check_view
 
 
 def samples(series):

@@ -5,7 +5,7 @@ import zipfile
 from pathlib import Path
 
 from conftest import REPO
-from formcheck.models import DEFAULT_MODEL, MODELS_DIR
+from formcheck.pose.models import DEFAULT_MODEL, MODELS_DIR
 
 
 def test_wheel_carries_the_pose_models(tmp_path):
@@ -26,7 +26,7 @@ def test_wheel_carries_the_pose_models(tmp_path):
 
 def test_models_resolve_from_inside_the_package():
     import formcheck
-    from formcheck.models import resolve_model_path
+    from formcheck.pose.models import resolve_model_path
     package_dir = Path(formcheck.__file__).resolve().parent
     for choice in (None, "full", "lite"):
         assert resolve_model_path(choice).parent == package_dir / "pose_models"

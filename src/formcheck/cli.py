@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import FormcheckError, StoppedError
+from formcheck.errors import FormcheckError, StoppedError
 
 
 def _progress_printer(stream=sys.stderr):
@@ -98,7 +98,7 @@ def _writable_place(target: Path) -> str | None:
 def check_outputs(video: str, outputs: dict[str, str | None]) -> None:
     """Refuse, before any work, an output that is the input clip, two outputs on one file, or a
     place that cannot be written. `outputs` maps a flag name (--out) to its path or None."""
-    from .video_io import output_path, partial_name
+    from formcheck.io.video import output_path, partial_name
     given = {flag: Path(p) for flag, p in outputs.items() if p}
     src = Path(video)
     seen: dict[Path, str] = {}
@@ -164,7 +164,7 @@ class GracefulStop:
 
 def _write_outputs(a: argparse.Namespace, report: dict, analysis) -> list[str]:
     """Write every asked-for file; one line per file that could not be written (the rest still are)."""
-    from .report import write_csv, write_json, write_landmarks
+    from formcheck.sinks.report import write_csv, write_json, write_landmarks
     failed = []
     for path, write in ((a.report, lambda p: write_json(report, p)), (a.csv, lambda p: write_csv(report, p)),
                         (a.landmarks, lambda p: write_landmarks(analysis.series, p))):
@@ -180,12 +180,12 @@ def cmd_analyze(a: argparse.Namespace) -> int:
     if len(a.videos) > 1 or os.path.isdir(a.videos[0]) or a.summary_csv:
         return cmd_analyze_batch(a)
     a.video = a.videos[0]
-    from .pipeline import analyze_clip
-    from .report import report_from_analysis
+    from formcheck.run.review import analyze_clip
+    from formcheck.sinks.report import report_from_analysis
     check_outputs(a.video, {"--out": a.out, "--report": a.report, "--csv": a.csv, "--landmarks": a.landmarks})
     with GracefulStop() as stop:
         def recognised(exercise: str) -> None:  # --exercise auto: named from the same model pass
-            from .checkers import get_checker_class
+            from formcheck.checkers import get_checker_class
             if not a.quiet:
                 if progress:
                     sys.stderr.write("\n")
@@ -218,7 +218,7 @@ def cmd_analyze(a: argparse.Namespace) -> int:
 
 def cmd_analyze_batch(a: argparse.Namespace) -> int:
     """Several clips (or a folder): outputs go into folders, one summary table, exit 1 if any failed."""
-    from .batch import expand_inputs, format_table, plan_jobs, run_batch, write_summary_csv
+    from formcheck.run.batch import expand_inputs, format_table, plan_jobs, run_batch, write_summary_csv
     if a.jobs is not None and a.jobs < 1:
         raise FormcheckError("--jobs must be 1 or more")
     clips = expand_inputs(a.videos)
@@ -248,7 +248,7 @@ def cmd_analyze_batch(a: argparse.Namespace) -> int:
 
 
 def cmd_exercises(a: argparse.Namespace) -> int:
-    from .checkers import all_checkers
+    from formcheck.checkers import all_checkers
     for ex, cls in sorted(all_checkers().items()):
         print(f"{ex:<26} {cls.title}  [{cls.mode.value}; best filmed from: {', '.join(cls.best_views)}]")
         for c in cls.checks:
@@ -257,13 +257,13 @@ def cmd_exercises(a: argparse.Namespace) -> int:
 
 
 def cmd_eval(a: argparse.Namespace) -> int:
-    from .evaluate import run_eval
+    from formcheck.evaluation.evaluate import run_eval
     return run_eval(a.labels, videos_dir=a.videos, model=a.model, only=a.exercise,
                     include_unused=a.all, cache_dir=a.cache, auto=a.auto, perturb=a.perturb)
 
 
 def cmd_live(a: argparse.Namespace) -> int:
-    from .live import LiveOptions, format_outcome, run_live
+    from formcheck.run.live import LiveOptions, format_outcome, run_live
     if a.source and a.camera is not None:
         raise FormcheckError("use either --camera or --source, not both")
     opts = LiveOptions(exercise=a.exercise, plan=a.plan, camera=a.camera or 0, source=a.source,
@@ -283,7 +283,7 @@ def cmd_live(a: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="formcheck", description="Counts reps and checks form from a video.")
-    from . import __version__
+    from formcheck import __version__
     p.add_argument("--version", action="version", version=f"formcheck {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 

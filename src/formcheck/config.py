@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
-from .errors import FormcheckError
+from formcheck.errors import FormcheckError
 
 T = TypeVar("T")
 

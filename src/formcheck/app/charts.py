@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..checkers.base import CheckResult
+from formcheck.checkers.base import CheckResult
 
 
 def signal_frames(result: CheckResult) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-from ..checkers._timed import fmt_duration as fmt_seconds
+from formcheck.checkers.kit.timed import fmt_duration as fmt_seconds
 
 SIDE_KEYS = ("active_s_by_foot", "active_s_by_side")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from ..history import HistoryStore
-from .progress import daily_progress, reps_csv_all, sessions_csv, sessions_table
-from .tables import rep_table
+from formcheck.sinks.history import HistoryStore
+from formcheck.app.progress import daily_progress, reps_csv_all, sessions_csv, sessions_table
+from formcheck.app.tables import rep_table
 
 
 def render() -> None:

@@ -18,7 +18,7 @@ import json
 import os
 from typing import Any, Mapping
 
-from ..errors import FormcheckError
+from formcheck.errors import FormcheckError
 
 ENV_VAR = "FORMCHECK_ICE_SERVERS"
 SECRET_KEY = "ice_servers"

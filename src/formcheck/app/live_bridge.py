@@ -18,7 +18,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from ..checkers.base import EventKind
+from formcheck.checkers.base import EventKind
 
 log = logging.getLogger("formcheck.app.live")
 
@@ -28,7 +28,7 @@ SHOWN_KINDS = {EventKind.CUE.value, "hint", "get_ready", "set_done", "rest", "do
 MESSAGE_SHOW_S = 6.0  # a line stays on the page this long after it was said
 
 
-class Engine(Protocol):  # formcheck.live_session.LiveSession
+class Engine(Protocol):  # formcheck.run.session.LiveSession
     def process(self, image_rgb: np.ndarray, t_ms: float) -> tuple[np.ndarray, list]: ...
 
     @property
@@ -85,7 +85,7 @@ class LiveBridge:
                 self._last_t_ms = t_ms
                 out, events = self._engine.process(image_rgb, t_ms)
             except Exception as exc:
-                from .messages import one_line
+                from formcheck.app.messages import one_line
                 self._post(Snapshot(self._frames, 0.0, None, list(self._reps), list(self._cues),
                                     error=one_line(exc)))
                 return image_rgb

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..checkers import all_checkers
-from ..history import HistoryStore
-from .ice import ice_servers
-from .live_bridge import LiveBridge, Snapshot
-from .live_view import big_count, exercise_line, status_line, tiles
-from .messages import one_line
-from .tables import plan_table, rep_table
+from formcheck.checkers import all_checkers
+from formcheck.sinks.history import HistoryStore
+from formcheck.app.ice import ice_servers
+from formcheck.app.live_bridge import LiveBridge, Snapshot
+from formcheck.app.live_view import big_count, exercise_line, status_line, tiles
+from formcheck.app.messages import one_line
+from formcheck.app.tables import plan_table, rep_table
 
 ONE = "__one__"
 TRANSLATIONS = {"start": "Start camera", "stop": "Stop", "select_device": "Choose camera",
@@ -27,7 +27,7 @@ def _secrets():
 
 def _choose():
     """The plan (or None) and exercise the person picked, in the page's main column."""
-    from ..plans import load_plans
+    from formcheck.run.plans import load_plans
     plans = load_plans()
     checkers = all_checkers()
     options = [ONE, *plans]
@@ -89,7 +89,7 @@ def _speak(box, bridge: LiveBridge, voice_on: bool) -> None:
 
 
 def _bridge(plan, exercise, model) -> LiveBridge:
-    from ..live_session import LiveSession
+    from formcheck.run.session import LiveSession
     key = (plan.id if plan else None, exercise)
     bridges = st.session_state.setdefault("live_bridges", {})
     if key not in bridges:
@@ -99,7 +99,7 @@ def _bridge(plan, exercise, model) -> LiveBridge:
 
         def factory():
             return LiveSession(exercise, plan=plan, model=model, store=HistoryStore(), source="live")
-        from .speech import BrowserVoice
+        from formcheck.app.speech import BrowserVoice
         bridges[key] = LiveBridge(factory, voice=BrowserVoice())
     return bridges[key]
 
@@ -155,7 +155,7 @@ def render() -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         try:
-            from ..live_session import LiveSession
+            from formcheck.run.session import LiveSession
             LiveSession(exercise, plan=plan, draw=False)  # checks the choice now (no camera, no model yet)
             servers = ice_servers(secrets=_secrets())
         except Exception as exc:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from ..errors import FormcheckError
+from formcheck.errors import FormcheckError
 
 log = logging.getLogger("formcheck.app")
 

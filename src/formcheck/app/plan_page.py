@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..checkers import all_checkers
-from ..plans import load_plans
-from .messages import one_line
-from .tables import plan_table
+from formcheck.checkers import all_checkers
+from formcheck.run.plans import load_plans
+from formcheck.app.messages import one_line
+from formcheck.app.tables import plan_table
 
 
 def render() -> None:
-    from . import live_page
+    from formcheck.app import live_page
     st.title("Workout plans")
     try:
         plans = load_plans()

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pandas as pd
 
-from ..checkers import all_checkers
-from ..history import HistoryStore
+from formcheck.checkers import all_checkers
+from formcheck.sinks.history import HistoryStore
 
 HEIGHT_KEY = "peak_height_cm"  # the heel height every calf-raise style checker reports per rep
 

@@ -6,18 +6,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..checkers.base import CheckResult
-from ..history import HistoryStore
-from ..pipeline import Analysis, ProgressFn, analyze_clip
-from ..report import report_from_analysis, reps_csv
-from .uploads import safe_name
+from formcheck.checkers.base import CheckResult
+from formcheck.sinks.history import HistoryStore
+from formcheck.run.review import Analysis, ProgressFn, analyze_clip
+from formcheck.sinks.report import report_from_analysis, reps_csv
+from formcheck.app.uploads import safe_name
 
 
 @dataclass
 class Review:
     analysis: Analysis
-    report: dict[str, Any]  # formcheck.report's JSON contract
-    csv: str  # formcheck.report.reps_csv
+    report: dict[str, Any]  # formcheck.sinks.report's JSON contract
+    csv: str  # formcheck.sinks.report.reps_csv
     video_path: Path | None  # the annotated H.264 clip
     session_id: int | None  # its row in the history, None when not saved
 

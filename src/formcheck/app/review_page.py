@@ -6,15 +6,15 @@ import time
 
 import streamlit as st
 
-from ..checkers import all_checkers
-from ..history import HistoryStore
-from .charts import signal_chart
-from .exercise_view import describe
-from .messages import one_line
-from .review import Review, review_clip
-from .samples import list_samples
-from .tables import metric_display, rep_table
-from .uploads import MAX_UPLOAD_MB, VIDEO_TYPES, Workdir, save_upload
+from formcheck.checkers import all_checkers
+from formcheck.sinks.history import HistoryStore
+from formcheck.app.charts import signal_chart
+from formcheck.app.exercise_view import describe
+from formcheck.app.messages import one_line
+from formcheck.app.review import Review, review_clip
+from formcheck.app.samples import list_samples
+from formcheck.app.tables import metric_display, rep_table
+from formcheck.app.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, Workdir, save_upload
 
 UPLOAD = "Upload my video"
 SAMPLE = "Use a sample video"

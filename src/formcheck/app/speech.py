@@ -1,4 +1,4 @@
-"""The browser's voice: the shared cue queue (`formcheck.voice.CueQueue`), spoken by espeak-ng on
+"""The browser's voice: the shared cue queue (`formcheck.sinks.voice.CueQueue`), spoken by espeak-ng on
 the server and played by the page, offline.
 
 The frame thread hands each frame's events to `BrowserVoice.hear`; the page loop asks
@@ -20,7 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..voice import ESPEAK_WPM, CueQueue, Priority, speech_of
+from formcheck.sinks.voice import ESPEAK_WPM, CueQueue, Priority, speech_of
 
 # Rendered clips kept for reuse: every count 1..30, the countdown and a set's corrections fit.
 WAV_CACHE_SIZE = 64

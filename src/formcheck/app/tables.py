@@ -65,7 +65,7 @@ def _rest(seconds: float) -> str:
 
 
 def plan_table(plan, known_exercises) -> pd.DataFrame:
-    """A workout plan (formcheck.plans.Plan), one row per exercise, in plain words."""
+    """A workout plan (formcheck.run.plans.Plan), one row per exercise, in plain words."""
     rows = []
     for i, it in enumerate(plan.items, 1):
         rows.append({"#": i, "Exercise": it.title, "How much": it.target_text, "Rest": _rest(it.rest_s),

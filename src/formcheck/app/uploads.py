@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import FormcheckError
+from formcheck.errors import FormcheckError
 
 MAX_UPLOAD_MB = 500  # keep in step with server.maxUploadSize in .streamlit/config.toml
 VIDEO_TYPES = ("mp4", "mov", "m4v", "webm", "avi", "mkv")

@@ -10,8 +10,8 @@ import importlib
 import pkgutil
 from typing import Any
 
-from ..errors import FormcheckError
-from .base import Checker
+from formcheck.errors import FormcheckError
+from formcheck.checkers.base import Checker
 
 REGISTRY: dict[str, type[Checker]] = {}
 _loaded = False
@@ -29,7 +29,7 @@ def _load() -> None:
     if _loaded:
         return
     for mod in pkgutil.iter_modules(__path__):
-        if not mod.name.startswith("_") and mod.name != "base":
+        if not mod.ispkg and mod.name != "base":  # kit/ holds shared machinery, not exercises
             importlib.import_module(f"{__name__}.{mod.name}")
     _loaded = True
 

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import from_dict
-from ..counting import Ema
-from ..landmarks import LEG, SIDES
-from ..pose import PoseSample
-from ..posture import shank_m, shank_px
-from ..timing import Debounce, RecentRange, moving_side
-from . import register
-from ._timed import TimedChecker
-from .base import Event, EventKind, Fault, Mode
+from formcheck.config import from_dict
+from formcheck.signals.counting import Ema
+from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.types import PoseSample
+from formcheck.body.posture import shank_m, shank_px
+from formcheck.signals.timing import Debounce, RecentRange, moving_side
+from formcheck.checkers import register
+from formcheck.checkers.kit.timed import TimedChecker
+from formcheck.checkers.base import Event, EventKind, Fault, Mode
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..counting import RepSegment
-from ..geometry import angle_deg
-from ..landmarks import LEG, SIDES
-from ..pose import PoseSample
-from ..view import classify_view
-from . import register
-from ._legs import BoneLengths, elevation_deg, knee_deg, leg_seen
-from ._side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
-from .base import Event, Fault, Rep
+from formcheck.signals.counting import RepSegment
+from formcheck.body.geometry import angle_deg
+from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.types import PoseSample
+from formcheck.body.view import classify_view
+from formcheck.checkers import register
+from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen
+from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
+from formcheck.checkers.base import Event, Fault, Rep
 
 NORMAL_DORSIFLEXION_DEG = 20.0  # AAOS normal active range
 NORMAL_PLANTARFLEXION_DEG = 50.0

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..pose import PoseSample, PoseSeries
+from formcheck.pose.types import PoseSample, PoseSeries
 
 
 class Mode(str, Enum):

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import from_dict
-from ..landmarks import LEG, SIDES
-from ..pose import PoseSample
-from ..posture import LYING, SEATED, classify_posture, shank_px
-from ..timing import RecentRange
-from . import register
-from ._timed import TimedChecker
-from .base import Fault, Mode
+from formcheck.config import from_dict
+from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.types import PoseSample
+from formcheck.body.posture import LYING, SEATED, classify_posture, shank_px
+from formcheck.signals.timing import RecentRange
+from formcheck.checkers import register
+from formcheck.checkers.kit.timed import TimedChecker
+from formcheck.checkers.base import Fault, Mode
 
 NOTE = ("The camera cannot see your toes (the body model has no toe joints), so this does not "
         "check the lift: it only times how long you hold, sitting or lying still with your feet in view.")

@@ -21,16 +21,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import from_dict
-from ..counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
-from ..geometry import angle_deg, angle_from_vertical_deg
-from ..landmarks import LEG, SIDES
-from ..landmarks import PoseLandmark as L
-from ..pose import PoseSample
-from ..view import ViewEstimator
-from . import register
-from ._legs import body_anchor_px, heel_lift_shank
-from .base import (Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
+from formcheck.config import from_dict
+from formcheck.signals.counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
+from formcheck.body.geometry import angle_deg, angle_from_vertical_deg
+from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.landmarks import PoseLandmark as L
+from formcheck.pose.types import PoseSample
+from formcheck.body.view import ViewEstimator
+from formcheck.checkers import register
+from formcheck.body.measures import body_anchor_px, heel_lift_shank
+from formcheck.checkers.base import (Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                    distinct_corrections)
 
 

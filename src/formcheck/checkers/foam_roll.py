@@ -15,15 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import from_dict
-from ..counting import Ema, RepCounter, RepCounterConfig, RepSegment
-from ..landmarks import PoseLandmark as L
-from ..pose import PoseSample
-from ..posture import STANDING, classify_posture, hip_centre_px, torso_px
-from ..timing import Debounce, RecentRange
-from . import register
-from ._timed import TimedChecker
-from .base import Event, EventKind, Fault, Mode, Rep
+from formcheck.config import from_dict
+from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSegment
+from formcheck.pose.landmarks import PoseLandmark as L
+from formcheck.pose.types import PoseSample
+from formcheck.body.posture import STANDING, classify_posture, hip_centre_px, torso_px
+from formcheck.signals.timing import Debounce, RecentRange
+from formcheck.checkers import register
+from formcheck.checkers.kit.timed import TimedChecker
+from formcheck.checkers.base import Event, EventKind, Fault, Mode, Rep
 
 
 @dataclass(frozen=True)

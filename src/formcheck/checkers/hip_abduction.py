@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..counting import RepSegment
-from ..landmarks import LEG, SIDES
-from ..pose import PoseSample
-from . import register
-from ._legs import BoneLengths, elevation_deg, knee_deg, leg_seen, pelvis_tilt_deg, trunk_lean_deg
-from ._side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
-from .base import Fault, Rep
+from formcheck.signals.counting import RepSegment
+from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.types import PoseSample
+from formcheck.checkers import register
+from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen, pelvis_tilt_deg, trunk_lean_deg
+from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
+from formcheck.checkers.base import Fault, Rep
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import from_dict
-from ..geometry import angle_deg
-from ..landmarks import LEG, SIDES
-from ..landmarks import PoseLandmark as L
-from ..pose import PoseSample
-from ..posture import LYING, classify_posture
-from . import register
-from ._timed import TimedChecker
-from .base import Fault, Mode
+from formcheck.config import from_dict
+from formcheck.body.geometry import angle_deg
+from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.landmarks import PoseLandmark as L
+from formcheck.pose.types import PoseSample
+from formcheck.body.posture import LYING, classify_posture
+from formcheck.checkers import register
+from formcheck.checkers.kit.timed import TimedChecker
+from formcheck.checkers.base import Fault, Mode
 
 
 @dataclass(frozen=True)

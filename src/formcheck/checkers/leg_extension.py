@@ -1,7 +1,7 @@
 """Machine leg extension, seated a little forward (both legs or one; side or oblique view).
 
 Signal: the knee angle (180° = straight) of each leg, from the thigh's and the shank's
-vertical extents in metric world landmarks (`_legs.knee_deg`): on the oblique clip the
+vertical extents in metric world landmarks (`body.measures.knee_deg`): on the oblique clip the
 shank swings toward the camera, where 2-D angles and even 3-D world angles jump by tens of
 degrees from frame to frame (a naive counter counted 7 for 3); vertical extents do not.
 Each leg counts on its own counter; both legs rising together make one rep.
@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..counting import RepSegment
-from ..geometry import angle_deg
-from ..landmarks import LEG, SIDES
-from ..pose import PoseSample
-from . import register
-from ._legs import BoneLengths, elevation_deg, knee_deg, leg_seen
-from ._side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
-from .base import Fault, Rep
+from formcheck.signals.counting import RepSegment
+from formcheck.body.geometry import angle_deg
+from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.types import PoseSample
+from formcheck.checkers import register
+from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen
+from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
+from formcheck.checkers.base import Fault, Rep
 
 
 @dataclass(frozen=True)

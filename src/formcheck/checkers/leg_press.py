@@ -1,7 +1,7 @@
 """Leg press (sled or seated machine; side view for depth, front view for the knees).
 
 Signal: knee bend (180° minus the knee angle) per leg, the knee angle from the thigh's and
-the shank's vertical extents (`_legs.knee_deg`, depth-free). A rep is a bend (sled lowered)
+the shank's vertical extents (`body.measures.knee_deg`, depth-free). A rep is a bend (sled lowered)
 and a press back out, starting from the legs extended; both legs together are one rep.
 
 Side-on (the view to film a leg press in) the knee angle is the plain image angle, which the
@@ -20,14 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..counting import RepSegment
-from ..geometry import angle_deg
-from ..landmarks import LEG, SIDES
-from ..pose import PoseSample
-from . import register
-from ._legs import BoneLengths, elevation_deg, knee_deg, leg_seen
-from ._side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
-from .base import Fault, Rep
+from formcheck.signals.counting import RepSegment
+from formcheck.body.geometry import angle_deg
+from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.types import PoseSample
+from formcheck.checkers import register
+from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen
+from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
+from formcheck.checkers.base import Fault, Rep
 
 
 @dataclass(frozen=True)

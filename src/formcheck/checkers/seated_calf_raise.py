@@ -1,7 +1,7 @@
 """Seated calf raise (both feet or one; side or oblique view).
 
 Signal: the floor calf raise's heel lift (heel above toe over the shank's image length,
-`_legs.heel_lift_shank`), in % of the shank, per foot; height in cm from the metric shank
+`body.measures.heel_lift_shank`), in % of the shank, per foot; height in cm from the metric shank
 length. The toes stay on the floor, so a rise of it is the heel rising. Both feet rising
 together are one rep. The seat is checked too: thighs level (hips about as high as the
 knees) and knees bent near a right angle, as the exercise is set up.
@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..counting import RepSegment
-from ..landmarks import LEG, SIDES
-from ..pose import PoseSample
-from . import register
-from ._legs import BoneLengths, elevation_deg, heel_lift_shank, knee_deg, leg_seen
-from ._side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
-from .base import Fault, Rep
+from formcheck.signals.counting import RepSegment
+from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.types import PoseSample
+from formcheck.checkers import register
+from formcheck.body.measures import BoneLengths, elevation_deg, heel_lift_shank, knee_deg, leg_seen
+from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
+from formcheck.checkers.base import Fault, Rep
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,3 @@
-from .cli import main
+from formcheck.synth.cli import main
 
 raise SystemExit(main())

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .rotations import align, unit
+from formcheck.synth.rotations import align, unit
 
 SIDES = ("L", "R")
 

@@ -35,20 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        from .clips import SHIPPED, render_shipped
+        from formcheck.synth.clips import SHIPPED, render_shipped
         if args.all:
             render_shipped(Path(args.dir), args.only, jobs=args.jobs, truth_only=args.truth_only)
             if not args.record_landmarks:
                 return 0
         if args.record_landmarks:
-            from .record import record_shipped
+            from formcheck.synth.record import record_shipped
             return record_shipped(Path(args.dir), args.only)
         if not args.exercise or not args.out:
             print("error: give --exercise and --out (or --all / --record-landmarks)", file=sys.stderr)
             return 2
-        from .motions import MOTIONS
-        from .render import ClipSpec, render_clip
-        from .schedule import parse_faults
+        from formcheck.synth.motions import MOTIONS
+        from formcheck.synth.render import ClipSpec, render_clip
+        from formcheck.synth.schedule import parse_faults
         if args.exercise not in MOTIONS:
             print(f"error: no motion for {args.exercise!r}; rendered: {', '.join(MOTIONS)}", file=sys.stderr)
             return 2

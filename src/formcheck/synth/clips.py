@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .render import ClipSpec
+from formcheck.synth.render import ClipSpec
 
 # name -> spec. The README table and tests/test_synth_truth.py read the same facts.
 SHIPPED: dict[str, ClipSpec] = {
@@ -43,7 +43,7 @@ def command_for(name: str, spec: ClipSpec, directory: str = "sample_videos") -> 
 
 
 def _render_one(args) -> str:
-    from .render import render_clip
+    from formcheck.synth.render import render_clip
     name, spec, directory, truth_only = args
     render_clip(spec, Path(directory) / f"{name}.mp4", truth_only=truth_only)
     return name

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .camera import Camera
+from formcheck.synth.camera import Camera
 
 
 def vertex_normals(verts: np.ndarray, faces: np.ndarray) -> np.ndarray:

@@ -1,13 +1,13 @@
 """Run the project's pose adapter over clips: detection stats, and the shipped clips'
-`<name>.landmarks.npz` (a `formcheck.pose.PoseSeries`) that checker tests read offline."""
+`<name>.landmarks.npz` (a `formcheck.pose.types.PoseSeries`) that checker tests read offline."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 
-from ..landmarks import PoseLandmark
-from ..pose import PoseSeries
+from formcheck.pose.landmarks import PoseLandmark
+from formcheck.pose.types import PoseSeries
 
 LEG_LANDMARKS = [PoseLandmark[n] for n in (
     "LEFT_HIP", "RIGHT_HIP", "LEFT_KNEE", "RIGHT_KNEE", "LEFT_ANKLE", "RIGHT_ANKLE",
@@ -15,7 +15,7 @@ LEG_LANDMARKS = [PoseLandmark[n] for n in (
 
 
 def detect_series(path: Path) -> PoseSeries:
-    from ..pose_stream import clip_series
+    from formcheck.pose.stream import clip_series
     return clip_series(path)
 
 
@@ -28,7 +28,7 @@ def series_stats(s: PoseSeries) -> dict:
 
 
 def record_shipped(directory: Path, only: list[str] | None = None) -> int:
-    from .clips import SHIPPED
+    from formcheck.synth.clips import SHIPPED
     worst = 1.0
     for name in SHIPPED:
         if only and name not in only:

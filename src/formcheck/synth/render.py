@@ -1,4 +1,4 @@
-"""The clip loop: schedule -> pose -> rasterise -> `formcheck.video_io.VideoWriter`, plus truth."""
+"""The clip loop: schedule -> pose -> rasterise -> `formcheck.io.video.VideoWriter`, plus truth."""
 from __future__ import annotations
 
 import time
@@ -8,14 +8,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..video_io import VideoWriter
-from . import raster, scene
-from .body import Body
-from .camera import VIEW_AZIMUTH_DEG, view_camera
-from .motions import MOTIONS
-from .rotations import unit
-from .schedule import FAULT_CODES, Timing, build_schedule
-from .truth import PX_POINTS, TruthRecorder, write_truth
+from formcheck.io.video import VideoWriter
+from formcheck.synth import raster, scene
+from formcheck.synth.body import Body
+from formcheck.synth.camera import VIEW_AZIMUTH_DEG, view_camera
+from formcheck.synth.motions import MOTIONS
+from formcheck.synth.rotations import unit
+from formcheck.synth.schedule import FAULT_CODES, Timing, build_schedule
+from formcheck.synth.truth import PX_POINTS, TruthRecorder, write_truth
 
 
 @dataclass

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .camera import Camera
-from .rotations import unit
+from formcheck.synth.camera import Camera
+from formcheck.synth.rotations import unit
 
 
 @dataclass

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..body import Body, Posed
-from ..rotations import rot_x, rot_y, rot_z
-from ..scene import Prop
-from ..schedule import Rep, Timing
+from formcheck.synth.body import Body, Posed
+from formcheck.synth.rotations import rot_x, rot_y, rot_z
+from formcheck.synth.scene import Prop
+from formcheck.synth.schedule import Rep, Timing
 
 
 def side_sign(side: str) -> float:

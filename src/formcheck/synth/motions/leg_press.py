@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..rotations import align, rot_x, unit
-from ..scene import box
-from ..schedule import Timing
-from .base import Motion, relaxed_arms, side_sign, two_link_knee
+from formcheck.synth.rotations import align, rot_x, unit
+from formcheck.synth.scene import box
+from formcheck.synth.schedule import Timing
+from formcheck.synth.motions.base import Motion, relaxed_arms, side_sign, two_link_knee
 
 FRAME_RGB = (0.30, 0.30, 0.33)
 PAD_RGB = (0.12, 0.12, 0.14)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..rotations import rot_x
-from ..scene import box
-from ..schedule import Timing
-from .base import Motion, foot_rot, hip_rot, knee_rot, relaxed_arms, trunk_rot
+from formcheck.synth.rotations import rot_x
+from formcheck.synth.scene import box
+from formcheck.synth.schedule import Timing
+from formcheck.synth.motions.base import Motion, foot_rot, hip_rot, knee_rot, relaxed_arms, trunk_rot
 
 MAT_RGB = (0.30, 0.36, 0.62)
 MAT_TOP_M = 0.012

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..rotations import align, rot_x, rot_y, rot_z
-from ..scene import box
-from ..schedule import Rep, Timing
-from .base import (Motion, foot_rot, hip_rot, knee_rot, relaxed_arms, sagittal_flex_deg, side_sign, trunk_rot,
+from formcheck.synth.rotations import align, rot_x, rot_y, rot_z
+from formcheck.synth.scene import box
+from formcheck.synth.schedule import Rep, Timing
+from formcheck.synth.motions.base import (Motion, foot_rot, hip_rot, knee_rot, relaxed_arms, sagittal_flex_deg, side_sign, trunk_rot,
                    two_link_knee)
 
 SEAT_RGB = (0.20, 0.20, 0.22)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..body import Posed
-from ..rotations import rot_x
-from ..schedule import Rep, Timing
-from .base import Motion, foot_rot, hip_rot, knee_rot, relaxed_arms, trunk_rot
+from formcheck.synth.body import Posed
+from formcheck.synth.rotations import rot_x
+from formcheck.synth.schedule import Rep, Timing
+from formcheck.synth.motions.base import Motion, foot_rot, hip_rot, knee_rot, relaxed_arms, trunk_rot
 
 CALF_PLANTAR_DEG = 25.0  # full-rep ankle plantarflexion (~8 cm of heel rise at the heel point)
 

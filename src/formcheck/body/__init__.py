@@ -1,0 +1,1 @@
+"""Body quantities from landmarks: geometry, posture, view, and every per-frame measure."""

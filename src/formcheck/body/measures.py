@@ -1,0 +1,125 @@
+"""Leg measurements shared by the checkers: heel lift, depth-free segment angles, visibility gate.
+
+Depth is what the pose model guesses worst: on the oblique leg-extension clip the world
+shank "shrank" from 0.35 m to 0.08 m mid-swing and the 3-D knee angle jumped by 60-100°
+from one frame to the next (counting-pitfalls note: 2-D angles flicker the same way). A
+segment's VERTICAL extent does not depend on depth or on which way the camera looks, so
+angles here come from each bone's vertical component over its own length (the long,
+well-seen length the model gives when the bone is across the view), never from its depth.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+
+from formcheck.pose.landmarks import LEG
+from formcheck.pose.landmarks import PoseLandmark as L
+from formcheck.pose.types import MIN_VISIBILITY, PoseSample
+
+
+def heel_lift_shank(s: PoseSample, side: str, min_visibility: float = MIN_VISIBILITY
+                    ) -> tuple[float, float] | None:
+    """(heel above toe in the image / shank image length, shank length px), or None if unseen.
+
+    Scale-free and nearly yaw-free (a vertical lift stays vertical). Shared by the floor and
+    the seated calf raise; the toe stays on the floor, so a rise of this is the heel rising.
+    """
+    leg = LEG[side]
+    if min(s.visibility[leg["heel"]], s.visibility[leg["toe"]], s.visibility[leg["ankle"]],
+           s.visibility[leg["knee"]]) < min_visibility:
+        return None
+    shank_px = float(np.linalg.norm(s.px(leg["knee"]) - s.px(leg["ankle"])))
+    if shank_px < 5:
+        return None
+    return (s.px(leg["toe"])[1] - s.px(leg["heel"])[1]) / shank_px, shank_px
+
+
+def body_anchor_px(s: PoseSample, min_visibility: float = MIN_VISIBILITY) -> np.ndarray:
+    """The point foot positions are measured from, so a handheld phone panning or shaking does
+    not read as feet travelling: the hip centre (hips out of the picture: the image origin)."""
+    if s.visibility[L.LEFT_HIP] >= min_visibility and s.visibility[L.RIGHT_HIP] >= min_visibility:
+        return (s.px(L.LEFT_HIP) + s.px(L.RIGHT_HIP)) / 2
+    return np.zeros(2)
+
+
+class BoneLengths:
+    """Running robust length (metres) of named bones from world landmarks.
+
+    A bone cannot shrink: when the model sees it foreshortened its world length reads short,
+    so the length used is a high percentile of recent readings (the bone seen across the view).
+    """
+
+    PERCENTILE = 90.0  # well above the foreshortened readings, below one-frame outliers
+
+    def __init__(self, memory: int = 600) -> None:
+        self._seen: dict[str, deque[float]] = {}
+        self._memory = memory
+
+    def add(self, name: str, length_m: float) -> None:
+        if math.isfinite(length_m) and length_m > 0.02:
+            self._seen.setdefault(name, deque(maxlen=self._memory)).append(length_m)
+
+    def get(self, name: str) -> float | None:
+        seen = self._seen.get(name)
+        return float(np.percentile(seen, self.PERCENTILE)) if seen else None
+
+
+def elevation_deg(s: PoseSample, a: int, b: int, length_m: float | None) -> float:
+    """Angle of the bone a->b from hanging straight down, 0..180°, from its vertical extent only."""
+    v = s.world(b) - s.world(a)
+    n = float(np.linalg.norm(v))
+    length = max(length_m or n, n)
+    if length < 1e-6:
+        return math.nan
+    return math.degrees(math.acos(max(-1.0, min(1.0, float(v[1]) / length))))
+
+
+def knee_deg(s: PoseSample, side: str, bones: BoneLengths) -> float:
+    """Knee angle (180 = straight) from the thigh's and the shank's elevations (depth-free).
+
+    180 - |thigh elevation - shank elevation|: exact while the thigh and the shank point to
+    the same side of vertical (seated, pressing, kicking up, standing). Which side a bone
+    points to would need its depth, the guessed coordinate, and flips from frame to frame
+    when the shank hangs near vertical, so it is not used: a shank tucked back under the
+    seat reads as that much less bent."""
+    leg = LEG[side]
+    hip, knee, ankle = leg["hip"], leg["knee"], leg["ankle"]
+    bones.add(f"thigh.{side}", float(np.linalg.norm(s.world(knee) - s.world(hip))))
+    bones.add(f"shank.{side}", float(np.linalg.norm(s.world(ankle) - s.world(knee))))
+    a_t = elevation_deg(s, hip, knee, bones.get(f"thigh.{side}"))
+    a_s = elevation_deg(s, knee, ankle, bones.get(f"shank.{side}"))
+    return 180.0 - abs(a_t - a_s)
+
+
+def leg_seen(s: PoseSample, side: str, *parts: str, min_visibility: float = MIN_VISIBILITY) -> bool:
+    return s.seen(*(LEG[side][p] for p in parts), min_visibility=min_visibility)
+
+
+def trunk_lean_deg(s: PoseSample) -> tuple[float, float]:
+    """(forward/back, sideways) lean of the hip->shoulder line from vertical, degrees.
+
+    Sideways is in the hip line's direction, + toward the person's left; forward is the rest.
+    NaN when the hips or shoulders are unseen."""
+    if not s.seen(L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER):
+        return math.nan, math.nan
+    hip = (s.world(L.LEFT_HIP) + s.world(L.RIGHT_HIP)) / 2
+    up = (s.world(L.LEFT_SHOULDER) + s.world(L.RIGHT_SHOULDER)) / 2 - hip
+    across = s.world(L.LEFT_HIP) - s.world(L.RIGHT_HIP)
+    across = across / max(float(np.linalg.norm(across)), 1e-9)
+    side = float(np.dot(up, across))
+    rest = up - side * across
+    height = -float(up[1])
+    side_deg = math.degrees(math.atan2(side, max(height, 1e-9)))
+    fwd_deg = math.degrees(math.atan2(float(np.hypot(rest[0], rest[2])), max(height, 1e-9)))
+    return fwd_deg, side_deg
+
+
+def pelvis_tilt_deg(s: PoseSample) -> float:
+    """Frontal tilt of the hip line, + when the LEFT hip is higher (y points down). NaN if unseen."""
+    if not s.seen(L.LEFT_HIP, L.RIGHT_HIP):
+        return math.nan
+    d = s.world(L.LEFT_HIP) - s.world(L.RIGHT_HIP)
+    n = float(np.linalg.norm(d))
+    return math.degrees(math.asin(max(-1.0, min(1.0, -float(d[1]) / n)))) if n > 1e-6 else math.nan

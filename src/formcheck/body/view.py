@@ -1,0 +1,64 @@
+"""Which way the camera sees the person: front, oblique (3/4) or side.
+
+The yaw of the hip line (left hip -> right hip) in MediaPipe's metric world landmarks:
+about 0° when the person faces the camera, about 90° side-on. World landmarks are in
+the camera's axes, so the angle does not depend on image size or distance.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from formcheck.pose.landmarks import PoseLandmark as L
+from formcheck.pose.types import PoseSample
+
+# Yaw limits between views. A 3/4 view is about 40-45°; these split the range in thirds.
+FRONT_MAX_YAW_DEG = 25.0
+SIDE_MIN_YAW_DEG = 62.0
+
+
+def body_yaw_deg(sample: PoseSample) -> float:
+    """0 = facing the camera (or away), 90 = side-on. NaN when the hips or shoulders are unseen."""
+    yaws = []
+    for a, b in ((L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)):
+        if not sample.seen(a, b, min_visibility=0.3):
+            continue
+        d = sample.world(b) - sample.world(a)
+        yaws.append(math.degrees(math.atan2(abs(d[2]), abs(d[0]))))
+    return float(np.mean(yaws)) if yaws else math.nan
+
+
+def classify_view(yaw_deg: float) -> str:
+    if not math.isfinite(yaw_deg):
+        return "unknown"
+    if yaw_deg < FRONT_MAX_YAW_DEG:
+        return "front"
+    if yaw_deg > SIDE_MIN_YAW_DEG:
+        return "side"
+    return "oblique"
+
+
+class ViewEstimator:
+    """Running median of body yaw over the frames seen so far."""
+
+    def __init__(self, max_samples: int = 600) -> None:
+        self._yaws: list[float] = []
+        self._max = max_samples
+
+    def update(self, sample: PoseSample | None) -> None:
+        if sample is None:
+            return
+        y = body_yaw_deg(sample)
+        if math.isfinite(y):
+            self._yaws.append(y)
+            if len(self._yaws) > self._max:
+                self._yaws = self._yaws[-self._max:]
+
+    @property
+    def yaw_deg(self) -> float:
+        return float(np.median(self._yaws)) if self._yaws else math.nan
+
+    @property
+    def view(self) -> str:
+        return classify_view(self.yaw_deg)

@@ -1,0 +1,1 @@
+"""Shared machinery the exercise checkers build on (not exercises themselves)."""

@@ -1,0 +1,1 @@
+"""Measuring the product: labelled clips, the naive baseline, perturbations."""

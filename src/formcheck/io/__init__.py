@@ -1,0 +1,1 @@
+"""Video files and cameras: the only code that touches PyAV or OpenCV capture."""

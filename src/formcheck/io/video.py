@@ -1,0 +1,537 @@
+"""The only module that touches PyAV / OpenCV capture: decode clips, encode browser-playable H.264.
+
+* `open_video(path)` probes a clip and gives a `VideoSource` that streams frames (never the
+  whole clip in memory) with media timestamps (VFR-safe) and phone rotation applied.
+* `VideoWriter` encodes H.264 (yuv420p, faststart) on a background thread behind a bounded
+  queue, writing to a temporary name that becomes the real one only on success.
+* `CameraSource` (a webcam, wall-clock time) and `ClipCamera` (a clip served at its own
+  speed, media time) feed `formcheck live` one frame at a time.
+"""
+from __future__ import annotations
+
+import os
+import queue
+import re
+import threading
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterator
+
+import av
+import numpy as np
+
+from formcheck.errors import FormcheckError
+
+# A clip whose decodable frames fall this short of the frames it presents (its edit-list
+# duration times its rate, never more than its packets) was cut short (an interrupted copy or
+# upload); whole clips, trimmed ones included, come within a frame or two of that figure.
+TRUNCATED_FRACTION = 0.95
+# Fewer frames than this is a still picture, not a movement: nothing can be counted in it.
+MIN_VIDEO_FRAMES = 2
+# Pictures larger than 1080p decode on at most 2 threads: each decoding thread holds its own
+# reference pictures (~12 MB each at 4K), and FFmpeg's default (cores + 1 threads) put a 4K review
+# over the 400 MB budget on 2 cores, and far over it on a many-core machine.
+BIG_PICTURE_PX = 1920 * 1088
+BIG_PICTURE_DECODE_THREADS = 2
+# Downscaling filter for swscale: area averaging keeps thin limbs (no aliasing) and, measured
+# on a 1080p clip, scaled-and-converted in one step it costs no more than the full-size conversion.
+SCALE_INTERPOLATION = "AREA"
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic"}
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    path: Path
+    width: int  # after rotation
+    height: int
+    fps: float  # average rate, as a float (29.97 stays 29.97)
+    frame_count: int  # container's estimate, 0 when unknown
+    duration_s: float
+    rotation_deg: int
+
+    @property
+    def wh(self) -> tuple[int, int]:
+        return (self.width, self.height)
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int
+    t_ms: float  # media time from the stream's timestamps
+    image_rgb: np.ndarray  # HxWx3 uint8, contiguous, rotation applied
+
+
+@dataclass(frozen=True)
+class SizedFrame(Frame):
+    also_rgb: np.ndarray | None = None  # the same frame at `frames(also_wh=...)`
+
+
+def fit_short_side(size_wh: tuple[int, int], max_short_side_px: int | None) -> tuple[int, int]:
+    """The size scaled down (never up) so its shorter side is at most max_short_side_px, keeping
+    the aspect ratio, both sides even (H.264's yuv420p needs them even). None: unchanged."""
+    w, h = size_wh
+    if max_short_side_px is None or min(w, h) <= max_short_side_px:
+        return (w, h)
+    scale = max_short_side_px / min(w, h)
+    even = lambda v: max(2, int(round(v * scale / 2)) * 2)  # noqa: E731
+    return (even(w), even(h))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0] if text else type(exc).__name__
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", line)
+
+
+def _rotate(img: np.ndarray, rotation_deg: int) -> np.ndarray:
+    # PyAV reports the display matrix's counter-clockwise rotation; np.rot90 turns counter-clockwise.
+    k = (rotation_deg // 90) % 4
+    return np.ascontiguousarray(np.rot90(img, k)) if k else img
+
+
+class VideoSource:
+    """A decodable clip. Iterate `frames()`; use as a context manager to close it."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        _check_path(self.path)
+        try:
+            self._container = av.open(str(self.path))
+        except Exception as exc:
+            raise FormcheckError(f"cannot read {self.path.name}: not a video file, or damaged "
+                                 f"({_one_line(exc)})") from exc
+        if not self._container.streams.video:
+            self._container.close()
+            raise FormcheckError(f"{self.path.name} has no video track")
+        self._stream = self._container.streams.video[0]
+        self._stream.thread_type = "AUTO"
+        cc = self._stream.codec_context
+        if (cc.width or 0) * (cc.height or 0) > BIG_PICTURE_PX:
+            cc.thread_count = BIG_PICTURE_DECODE_THREADS
+        cc = self._stream.codec_context
+        if not cc.width or not cc.height:
+            self._container.close()
+            raise FormcheckError(f"cannot read {self.path.name}: the video track has no picture size")
+        rate = self._stream.average_rate or self._stream.guessed_rate or Fraction(30)
+        fps = float(rate)
+        if self._stream.duration and self._stream.time_base:
+            duration = float(self._stream.duration * self._stream.time_base)
+        elif self._container.duration:
+            duration = self._container.duration / 1e6
+        else:
+            duration = 0.0
+        rotation = self._probe_rotation()
+        w, h = (cc.height, cc.width) if rotation % 180 else (cc.width, cc.height)
+        frames = _presented_frames(int(self._stream.frames or 0), duration, fps)
+        self.info = VideoInfo(self.path, w, h, fps, frames, duration, rotation)
+        self.damaged_packets = 0  # packets that would not decode and were skipped
+        self.gaps_ms: list[tuple[float, float]] = []  # (last good frame, next good frame) around each
+
+    def _probe_rotation(self) -> int:
+        """The display rotation, from the first frame; refuses a file with fewer than two frames."""
+        try:
+            decoded = self._container.decode(self._stream)
+            first = next(decoded)
+            rot = int(round(getattr(first, "rotation", 0) or 0)) % 360
+            if sum(1 for _ in zip(range(MIN_VIDEO_FRAMES - 1), decoded)) < MIN_VIDEO_FRAMES - 1:
+                raise FormcheckError(f"{self.path.name} is a still image, not a video: "
+                                     "record the exercise as a video clip")
+        except StopIteration:
+            raise FormcheckError(f"{self.path.name} contains no video frames") from None
+        except FormcheckError:
+            raise
+        except Exception as exc:
+            raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete "
+                                 f"({_one_line(exc)})") from exc
+        finally:
+            try:
+                self._container.seek(0, stream=self._stream)
+            except Exception:
+                # Unseekable: reopen instead.
+                self._container.close()
+                self._container = av.open(str(self.path))
+                self._stream = self._container.streams.video[0]
+        return rot
+
+    def frames(self, size_wh: tuple[int, int] | None = None, *,
+               also_wh: tuple[int, int] | None = None) -> Iterator[Frame]:
+        """Presented frames in order, timed from the first one (t_ms 0).
+
+        size_wh (after rotation): scale each picture to this size in the same step as the colour
+        conversion (never a full-size RGB copy first); None keeps the clip's size. also_wh: a
+        second picture of each frame at another size, as `SizedFrame.also_rgb`.
+
+        A packet that will not decode (garbage in the middle of a file) is skipped and the
+        gap recorded in `gaps_ms`; a clip that ends well short of its length raises
+        TruncatedVideoError after its last good frame.
+        """
+        fps = self.info.fps
+        t0_ms: float | None = None
+        last_t = -1.0
+        index = 0
+        gap_open = False
+        try:
+            for packet in self._container.demux(self._stream):
+                try:
+                    decoded = packet.decode()
+                except av.error.FFmpegError:
+                    self.damaged_packets += 1
+                    gap_open = True
+                    continue
+                for frame in decoded:
+                    media_ms = self._media_ms(frame)
+                    if media_ms is None:
+                        t_ms = index * 1000.0 / fps
+                    else:  # from the first presented frame: a .ts or an offset clip starts at 0 too
+                        t0_ms = media_ms if t0_ms is None else t0_ms
+                        t_ms = media_ms - t0_ms
+                    if t_ms <= last_t:  # repeated/backwards stamps: keep media time monotonic
+                        t_ms = last_t + 1000.0 / fps
+                    if gap_open:
+                        self.gaps_ms.append((max(0.0, last_t), t_ms))
+                        gap_open = False
+                    last_t = t_ms
+                    img = self._picture(frame, size_wh)
+                    if also_wh is None:
+                        yield Frame(index, t_ms, img)
+                    else:
+                        same = tuple(also_wh) == tuple(size_wh or self.info.wh)
+                        yield SizedFrame(index, t_ms, img, img if same else self._picture(frame, also_wh))
+                    index += 1
+        except av.error.FFmpegError as exc:  # the container itself breaks off
+            if index == 0:
+                raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete "
+                                     f"({_one_line(exc)})") from exc
+            raise TruncatedVideoError(
+                f"{self.path.name} is damaged or cut short after {index} frames ({_one_line(exc)})",
+                frames_read=index) from exc
+        if index == 0:
+            raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete")
+        expected = self.info.frame_count
+        if expected and index + self.damaged_packets < TRUNCATED_FRACTION * expected - 1:  # skipped ones were there
+            raise TruncatedVideoError(
+                f"{self.path.name} ends after {index} of its {expected} frames: the file is damaged or cut short",
+                frames_read=index)
+
+    def _picture(self, frame: av.VideoFrame, size_wh: tuple[int, int] | None) -> np.ndarray:
+        """RGB, rotated, contiguous; scaled by swscale during the conversion when size_wh asks."""
+        rotation = self.info.rotation_deg
+        if size_wh is None or tuple(size_wh) == self.info.wh:
+            img = frame.to_ndarray(format="rgb24")
+        else:
+            w, h = (size_wh[1], size_wh[0]) if rotation % 180 else size_wh  # the coded picture's sides
+            img = frame.to_ndarray(format="rgb24", width=w, height=h, interpolation=SCALE_INTERPOLATION)
+        return _rotate(np.ascontiguousarray(img), rotation)
+
+    def _media_ms(self, frame: av.VideoFrame) -> float | None:
+        tb = frame.time_base or self._stream.time_base
+        if frame.pts is None or tb is None:
+            return None
+        return float(frame.pts * tb) * 1000.0
+
+    def gap_warnings(self) -> list[str]:
+        """One plain line per stretch of damaged packets that was skipped."""
+        return [f"{self.path.name}: a damaged stretch from {a / 1000:.1f} s to {b / 1000:.1f} s could not be "
+                "decoded and was skipped" for a, b in self.gaps_ms]
+
+    def close(self) -> None:
+        self._container.close()
+
+    def __enter__(self) -> "VideoSource":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class TruncatedVideoError(FormcheckError):
+    def __init__(self, message: str, frames_read: int) -> None:
+        super().__init__(message)
+        self.frames_read = frames_read
+
+
+def _presented_frames(packets: int, duration_s: float, fps: float) -> int:
+    """Frames a player shows: an edit list (a trim by `ffmpeg -ss T -c copy`) keeps packets
+    before the cut that are decoded but never shown, so the packet count alone overstates it."""
+    by_time = round(duration_s * fps) if duration_s > 0 and fps > 0 else 0
+    if packets and by_time:
+        return min(packets, by_time)
+    return packets or by_time
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise FormcheckError(f"no such file: {path}")
+    if path.is_dir():
+        raise FormcheckError(f"{path} is a folder, not a video file")
+    if path.stat().st_size == 0:
+        raise FormcheckError(f"{path.name} is empty (0 bytes)")
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        raise FormcheckError(f"{path.name} is a still image; formcheck needs a video clip")
+
+
+def open_video(path: str | os.PathLike) -> VideoSource:
+    return VideoSource(path)
+
+
+_STOP = object()
+# Output timestamps in 1/90000 s (the MPEG clock): fine enough to keep every input frame's own time.
+OUTPUT_TIME_BASE = Fraction(1, 90000)
+
+
+def output_path(path: str | os.PathLike) -> Path:
+    """Where an output really goes: through a symlink to its target (the link itself is kept)."""
+    return Path(os.path.realpath(path))
+
+
+def partial_name(path: Path) -> Path:
+    return path.with_name(path.stem + ".partial" + (path.suffix or ".mp4"))
+
+
+def plays(path: Path) -> bool:
+    """The file opens and at least one frame decodes (a video cut off before its index does not)."""
+    try:
+        with av.open(str(path)) as c:
+            return next(c.decode(video=0), None) is not None
+    except Exception:
+        return False
+
+
+class VideoWriter:
+    """H.264 mp4 writer that encodes on its own thread.
+
+    `write(image_rgb, t_ms)` hands a frame over a bounded queue (back-pressure, no unbounded
+    memory); each frame keeps its own time (a variable-frame-rate input stays in step). The
+    file is written as `<name>.partial.mp4` and renamed on `close()`; on `abort()` (or an
+    exception inside a `with` block) the partial file is deleted, so a half-written video never
+    looks complete. A symlinked output is written through to its target.
+    """
+
+    def __init__(self, path: str | os.PathLike, fps: float, size_wh: tuple[int, int], *,
+                 crf: int = 23, preset: str = "veryfast", queue_size: int = 16) -> None:
+        self.path = output_path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = partial_name(self.path)
+        w, h = size_wh
+        self._size = (w - w % 2, h - h % 2)  # yuv420p needs even sides
+        self._fps = fps
+        try:
+            self._container = av.open(str(self._tmp), mode="w", format="mp4",
+                                      options={"movflags": "+faststart"})
+        except Exception as exc:
+            raise FormcheckError(f"cannot write {self.path}: {_one_line(exc)}") from exc
+        rate = Fraction(fps).limit_denominator(1001)
+        self._stream = self._container.add_stream("libx264", rate=rate)
+        self._stream.width, self._stream.height = self._size
+        self._stream.pix_fmt = "yuv420p"
+        self._stream.codec_context.time_base = OUTPUT_TIME_BASE
+        self._stream.options = {"crf": str(crf), "preset": preset}
+        self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
+        self._error: BaseException | None = None
+        self._frames = 0
+        self._last_pts = -1
+        self.encode_s = 0.0  # seconds spent encoding on the writer's thread
+        self._thread = threading.Thread(target=self._run, name="formcheck-encoder", daemon=True)
+        self._thread.start()
+        self._closed = False
+
+    def _run(self) -> None:
+        w, h = self._size
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                break
+            if self._error is not None:
+                continue  # drain so the producer never blocks
+            image, pts = item
+            t0 = time.perf_counter()
+            try:
+                frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[:h, :w]), format="rgb24")
+                frame.pts, frame.time_base = pts, OUTPUT_TIME_BASE
+                for packet in self._stream.encode(frame):
+                    self._container.mux(packet)
+            except Exception as exc:  # reported on the next write/close
+                self._error = exc
+            self.encode_s += time.perf_counter() - t0
+
+    def _pts(self, t_ms: float | None) -> int:
+        t_s = self._frames / self._fps if t_ms is None else t_ms / 1000.0
+        pts = max(int(round(t_s / OUTPUT_TIME_BASE)), self._last_pts + 1)
+        self._last_pts = pts
+        self._frames += 1
+        return pts
+
+    def write(self, image_rgb: np.ndarray, t_ms: float | None = None) -> None:
+        """Queue one frame, shown at t_ms (from the first frame); None: the next frame at the nominal rate."""
+        if self._error is not None:
+            raise FormcheckError(f"cannot write {self.path.name}: {_one_line(self._error)}")
+        self._queue.put((image_rgb, self._pts(t_ms)))
+
+    def _finish_thread(self) -> None:
+        self._queue.put(_STOP)
+        self._thread.join()
+
+    def close(self, partial: bool = False) -> Path | None:
+        """Finish the file. `partial=True` (input cut short, run stopped) keeps the `.partial` name,
+        and only when that file plays; an earlier complete file of this name is removed, since
+        it is no longer this run's result. None when no playable partial video was left."""
+        if self._closed:
+            return self.path
+        self._closed = True
+        self._finish_thread()
+        try:
+            if self._error is None:
+                t0 = time.perf_counter()
+                for packet in self._stream.encode():
+                    self._container.mux(packet)
+                self.encode_s += time.perf_counter() - t0
+        except Exception as exc:
+            self._error = exc
+        finally:
+            try:
+                self._container.close()
+            except Exception as exc:  # the index could not be written (disk full)
+                self._error = self._error or exc
+        if self._error is not None:
+            self._tmp.unlink(missing_ok=True)
+            raise FormcheckError(f"cannot write {self.path}: {_one_line(self._error)}")
+        if not partial:
+            os.replace(self._tmp, self.path)
+            return self.path
+        if self._frames == 0 or not plays(self._tmp):
+            self._tmp.unlink(missing_ok=True)
+            return None
+        self.path.unlink(missing_ok=True)
+        self.path = self._tmp
+        return self.path
+
+    def abort(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._finish_thread()
+        try:
+            self._container.close()
+        except Exception:
+            pass
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "VideoWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+# ---- live capture: a camera, or a clip served as if it were one ------------------------------
+# `formcheck live` reads frames one at a time from a `LiveSource`: `read()` gives the next
+# `LiveFrame`, None when a clip has ended, and raises `CameraError` when a camera is
+# missing, busy or unplugged. `captured_s` is time.monotonic() when the frame came off the
+# device (or was served), the start of the capture-to-overlay latency.
+
+
+class CameraError(FormcheckError):
+    """The camera is missing, busy, or stopped sending pictures."""
+
+
+@dataclass(frozen=True)
+class LiveFrame(Frame):
+    captured_s: float = 0.0  # time.monotonic() when the frame was captured / served
+
+
+def _fit_within(img: np.ndarray, size_wh: tuple[int, int] | None) -> np.ndarray:
+    """Scale down (never up) to fit inside size_wh, keeping the aspect ratio."""
+    if size_wh is None:
+        return img
+    import cv2
+    h, w = img.shape[:2]
+    scale = min(size_wh[0] / w, size_wh[1] / h)
+    if scale >= 1.0:
+        return img
+    return cv2.resize(img, (max(2, round(w * scale)), max(2, round(h * scale))), interpolation=cv2.INTER_AREA)
+
+
+class CameraSource:
+    """A webcam through OpenCV. Timestamps: wall clock (monotonic) since the camera opened."""
+
+    is_clip = False
+    can_reconnect = True  # an unplugged camera may come back
+
+    def __init__(self, index: int = 0, size_wh: tuple[int, int] = (640, 480)) -> None:
+        import time
+
+        import cv2
+        self.index = index
+        self._cv2, self._time = cv2, time
+        if not os.environ.get("FORMCHECK_DEBUG"):  # OpenCV logs every backend it tries; we say it once
+            cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+        self._cap = cv2.VideoCapture(index)
+        if not self._cap.isOpened():
+            self._cap.release()
+            raise CameraError(f"camera {index} not found, or another program is using it")
+        self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, size_wh[0])
+        self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, size_wh[1])
+        self._cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # the newest picture, not a backlog
+        self._size = size_wh
+        self._t0 = time.monotonic()
+        self._index = 0
+
+    def read(self) -> LiveFrame:
+        ok, bgr = self._cap.read()
+        now = self._time.monotonic()
+        if not ok or bgr is None:
+            raise CameraError(f"camera {self.index} stopped sending pictures (unplugged?)")
+        rgb = _fit_within(self._cv2.cvtColor(bgr, self._cv2.COLOR_BGR2RGB), self._size)
+        frame = LiveFrame(self._index, (now - self._t0) * 1000.0, np.ascontiguousarray(rgb), now)
+        self._index += 1
+        return frame
+
+    def close(self) -> None:
+        self._cap.release()
+
+
+class ClipCamera:
+    """A recorded clip served like a camera: media timestamps, and (realtime=True) each frame
+    handed out no sooner than its time comes, so a consumer that is too slow misses frames, as
+    it would with a real camera. realtime=False serves frames as fast as they are asked for.
+    """
+
+    is_clip = True
+    can_reconnect = False  # a damaged file stays damaged: opening it again would replay it from the start
+
+    def __init__(self, path: str | os.PathLike, *, realtime: bool = True,
+                 size_wh: tuple[int, int] | None = (640, 480)) -> None:
+        import time
+        self._time = time
+        self._video = open_video(path)
+        self.info = self._video.info
+        self._frames = self._video.frames()
+        self.realtime = realtime
+        self._size = size_wh
+        self._t0: float | None = None
+
+    def read(self) -> LiveFrame | None:
+        try:
+            f = next(self._frames)
+        except StopIteration:
+            return None
+        except FormcheckError as exc:  # damaged midway: the clip ends here, like an unplugged camera
+            raise CameraError(str(exc)) from exc
+        now = self._time.monotonic()
+        if self._t0 is None:
+            self._t0 = now - f.t_ms / 1000.0
+        if self.realtime:
+            due = self._t0 + f.t_ms / 1000.0
+            if due > now:
+                self._time.sleep(due - now)
+            now = self._time.monotonic()
+        img = np.ascontiguousarray(_fit_within(f.image_rgb, self._size))
+        return LiveFrame(f.index, f.t_ms, img, now)
+
+    def close(self) -> None:
+        self._video.close()

@@ -1,0 +1,1 @@
+"""Landmarks in: the pose model (the only mediapipe import), its typed output, the decode -> pose stream."""

@@ -1,0 +1,119 @@
+"""The only module that imports mediapipe: turns an RGB frame into a `PoseSample`.
+
+Runs the Tasks `PoseLandmarker` in VIDEO mode (detector only when tracking is lost,
+landmarks smoothed across frames). VIDEO mode needs strictly increasing integer-ms
+timestamps and never recovers from a bad one, so `detect` enforces that here.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.errors import FormcheckError
+from formcheck.pose.models import resolve_model_path
+from formcheck.pose.types import PoseSample
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import mediapipe as mp  # noqa: E402
+from mediapipe.tasks.python import BaseOptions, vision  # noqa: E402
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """MediaPipe's C++ side prints INFO/WARNING lines on fd 2 when a graph starts; hide them."""
+    if os.environ.get("FORMCHECK_DEBUG"):
+        yield
+        return
+    try:
+        fd = sys.__stderr__.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.__stderr__.flush()
+    saved, devnull = os.dup(fd), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    try:
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+class PoseEstimator:
+    """One landmarker for one stream (a clip or a camera session); not thread-safe, never share it."""
+
+    def __init__(self, model: str | os.PathLike | None = None, *,
+                 min_detection_confidence: float = 0.5,
+                 min_tracking_confidence: float = 0.5) -> None:
+        self.model_path: Path = resolve_model_path(model)
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(self.model_path)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=1,
+            min_pose_detection_confidence=min_detection_confidence,
+            min_pose_presence_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+        try:
+            with _quiet_native_stderr():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except Exception as exc:  # mediapipe raises RuntimeError/ValueError with long C++ text
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise FormcheckError(f"cannot load pose model {self.model_path.name}: {first}") from exc
+        self._last_ts_ms = -1
+
+    def detect(self, image_rgb: np.ndarray, t_ms: float, *,
+               image_wh: tuple[int, int] | None = None) -> PoseSample | None:
+        """Landmarks of the most prominent person, or None when nobody is found.
+
+        image_wh: the size of the picture the image was scaled down from; pixel landmarks are
+        given in that picture's pixels (default: the image's own size).
+        """
+        ts = int(round(t_ms))
+        if ts <= self._last_ts_ms:  # equal or backwards stamps would kill the graph for good
+            ts = self._last_ts_ms + 1
+        self._last_ts_ms = ts
+        if image_rgb.dtype != np.uint8 or image_rgb.ndim != 3 or image_rgb.shape[2] != 3:
+            raise ValueError("detect() takes an HxWx3 uint8 RGB image")
+        # A strided view (PyAV rows that are not aligned) makes mp.Image silently find nobody.
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
+        # The graph logs start-up warnings on the first frame, and LiteRT now and then a line about an
+        # internal tensor's alignment on a later one (not our image's: an aligned copy still gets it).
+        # The user's stderr is for one plain line, so fd 2 is quiet during every inference (a few
+        # microseconds of dup2); FORMCHECK_DEBUG=1 shows them.
+        with _quiet_native_stderr():
+            result = self._landmarker.detect_for_video(image, ts)
+        if not result.pose_landmarks:
+            return None
+        w, h = image_wh if image_wh is not None else (image_rgb.shape[1], image_rgb.shape[0])
+        lms, world = result.pose_landmarks[0], result.pose_world_landmarks[0]
+        xy = np.array([(p.x * w, p.y * h) for p in lms], dtype=float)
+        vis = np.array([p.visibility if p.visibility is not None else 0.0 for p in lms], dtype=float)
+        xyz = np.array([(p.x, p.y, p.z) for p in world], dtype=float)
+        return PoseSample(t_ms=float(t_ms), xy_px=xy, visibility=vis, world_xyz_m=xyz, image_wh=(w, h))
+
+    def close(self) -> None:
+        # mediapipe >= 1.2.3 logs "INFO: ... DestroyAccelerator" lines on fd 2 when closing.
+        if getattr(self, "_landmarker", None) is not None:
+            with _quiet_native_stderr():
+                self._landmarker.close()
+            self._landmarker = None
+
+    def __enter__(self) -> "PoseEstimator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # close before interpreter teardown, which mediapipe dislikes
+        try:
+            self.close()
+        except Exception:
+            pass

@@ -1,0 +1,170 @@
+"""One clip through the pose model, once: `PoseStream` yields `PoseFrame`s in order.
+
+Every recorded-clip path reads its poses here (analyze, auto-recognition, eval's landmark
+series, the sample renderer's landmark recording, the benchmarks), so the model sees the same
+pictures whichever command runs it, and runs once per clip.
+
+Each frame is decoded straight to the size the model needs (scaled in the same step as the
+colour conversion), and optionally a second picture at the annotated video's size. Landmark
+pixels are always in the clip's own pixels (`info.wh`), whatever size the model saw, so a
+landmark series does not depend on these sizes. Times are media milliseconds, strictly
+increasing; pictures are contiguous HxWx3 uint8 RGB.
+"""
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import numpy as np
+
+from formcheck.pose.types import PoseSample, PoseSeries
+from formcheck.io.video import Frame, SizedFrame, VideoInfo, fit_short_side, open_video
+
+# The landmarker crops the person and resizes the crop to 256x256 (the detector sees the whole
+# picture at 224x224), so pixels past that are decoded, converted and copied for nothing. At a
+# 720-pixel short side a whole person standing in a landscape 16:9 picture still spans ~600 px,
+# over twice what the model reads; on every labelled clip the counts are the same as at full
+# size (README "Speed and memory").
+MODEL_MAX_SHORT_SIDE_PX = 720
+
+
+# Frames decoded ahead of the model: enough to ride out a slow frame, few enough for memory
+# (a 720p RGB picture is 2.7 MB).
+DECODE_AHEAD_FRAMES = 4
+_END = object()
+
+
+@dataclass(frozen=True)
+class _Failed:
+    exc: BaseException
+
+
+def _stop(decoder: threading.Thread, stop: threading.Event, ahead: queue.Queue) -> None:
+    """Ask the decoder thread to end, unblock it, and wait for it."""
+    stop.set()
+    while decoder.is_alive():
+        try:
+            ahead.get(timeout=0.05)
+        except queue.Empty:
+            pass
+    decoder.join()
+
+
+@dataclass(frozen=True)
+class PoseFrame:
+    index: int
+    t_ms: float  # media time, strictly increasing
+    image_rgb: np.ndarray  # the picture the model saw (model_wh)
+    sample: PoseSample | None  # in the clip's pixels (info.wh); None: nobody found
+    out_rgb: np.ndarray | None = None  # the picture at out_wh, when asked for (may be image_rgb itself)
+
+
+class PoseStream:
+    """Decode a clip and run the pose model on every frame, streaming (never the clip in memory).
+
+    Use as a context manager; iterate once. `out_wh` asks for each frame also at that size
+    (the annotated video's), decoded from the same frame.
+    """
+
+    def __init__(self, video: str | os.PathLike, model: str | os.PathLike | None = None, *,
+                 max_short_side_px: int | None = MODEL_MAX_SHORT_SIDE_PX,
+                 out_wh: tuple[int, int] | None = None, until_ms: float | None = None) -> None:
+        from formcheck.pose.estimator import PoseEstimator  # mediapipe loads only when a stream opens
+        self.source = open_video(video)
+        try:
+            self.estimator = PoseEstimator(model)
+        except BaseException:
+            self.source.close()
+            raise
+        self.info: VideoInfo = self.source.info
+        self.model_name = self.estimator.model_path.name
+        self.model_wh = fit_short_side(self.info.wh, max_short_side_px)
+        self.out_wh = out_wh
+        self.until_ms = until_ms  # stop (before the model) at the first frame later than this after the first
+        self.decode_s = 0.0  # seconds spent decoding (and scaling, converting), on the decoder's thread
+        self.pose_s = 0.0  # seconds in the pose model so far
+        self.wait_s = 0.0  # seconds the model waited for a decoded frame
+        self._stop_decoder: Callable[[], None] = lambda: None
+
+    def __iter__(self) -> Iterator[PoseFrame]:
+        clip_wh = self.info.wh
+        first_ms: float | None = None
+        for f in self._decoded():
+            first_ms = f.t_ms if first_ms is None else first_ms
+            if self.until_ms is not None and f.t_ms - first_ms > self.until_ms:
+                return
+            t0 = time.perf_counter()
+            sample = self.estimator.detect(f.image_rgb, f.t_ms, image_wh=clip_wh)
+            self.pose_s += time.perf_counter() - t0
+            out = f.also_rgb if isinstance(f, SizedFrame) else None
+            yield PoseFrame(f.index, f.t_ms, f.image_rgb, sample, out)
+
+    def _decoded(self) -> Iterator[Frame]:
+        """The source's frames, decoded on a thread of their own up to DECODE_AHEAD_FRAMES ahead
+        (PyAV decodes and scales without the GIL, so decoding overlaps inference)."""
+        frames = self.source.frames(self.model_wh, also_wh=self.out_wh)
+        ahead: queue.Queue = queue.Queue(maxsize=DECODE_AHEAD_FRAMES)
+        stop = threading.Event()
+
+        def decode() -> None:
+            try:
+                while not stop.is_set():
+                    t0 = time.perf_counter()
+                    f = next(frames, None)
+                    self.decode_s += time.perf_counter() - t0
+                    ahead.put(f if f is not None else _END)
+                    if f is None:
+                        return
+            except BaseException as exc:  # a damaged clip: raised in the reading thread, in order
+                ahead.put(_Failed(exc))
+
+        decoder = threading.Thread(target=decode, name="formcheck-decoder", daemon=True)
+        self._stop_decoder = lambda: _stop(decoder, stop, ahead)
+        decoder.start()
+        try:
+            while True:
+                t0 = time.perf_counter()
+                item = ahead.get()
+                self.wait_s += time.perf_counter() - t0
+                if item is _END:
+                    return
+                if isinstance(item, _Failed):
+                    raise item.exc
+                yield item
+        finally:  # also when the reader stops early: the decoder ends before the clip closes
+            self._stop_decoder()
+            frames.close()
+
+    def close(self) -> None:
+        self._stop_decoder()  # never close a clip under its decoder
+        try:
+            self.estimator.close()
+        finally:
+            self.source.close()
+
+    def __enter__(self) -> "PoseStream":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def series_of(frames: Iterator[PoseFrame], info: VideoInfo) -> PoseSeries:
+    """Collect a stream's samples into a series."""
+    t_ms: list[float] = []
+    samples: list[PoseSample | None] = []
+    for pf in frames:
+        t_ms.append(pf.t_ms)
+        samples.append(pf.sample)
+    return PoseSeries.from_samples(t_ms, samples, info.wh, info.fps)
+
+
+def clip_series(video: str | os.PathLike, model: str | os.PathLike | None = None, *,
+                until_ms: float | None = None) -> PoseSeries:
+    """A clip's landmark series (the whole clip, or its first until_ms)."""
+    with PoseStream(video, model, until_ms=until_ms) as stream:
+        return series_of(iter(stream), stream.info)

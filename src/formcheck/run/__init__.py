@@ -1,0 +1,1 @@
+"""What runs a session: clip review, batch review, the live engine and loop, workout plans."""

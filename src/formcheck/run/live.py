@@ -1,0 +1,353 @@
+"""`formcheck live`: the capture loop around a `LiveSession`, hands-free.
+
+A capture thread reads the camera (or a clip served at its own speed) and keeps only the
+newest frame: when inference is slower than the camera, old frames are dropped, never
+queued, so what is shown and counted is always now. The main thread runs pose, checker,
+workout flow and overlay on the newest frame (the stateful objects need no locks), speaks
+through a background voice worker, and shows the window. Latency is measured from the
+moment a frame was captured to the moment its overlay is ready.
+
+Faults: a camera that is missing, busy or unplugged is retried a few times with backoff,
+then the run ends with exit code 1; whatever was counted is already in the history store
+(each rep is saved as it happens) and the session is closed and summarised. A clip played as
+the camera that turns out damaged is never reopened (that would replay and count it again):
+the session ends there with exit code 1. Ctrl-C stops the same way, with exit code 0; SIGTERM
+and a closed terminal save the same way and exit 143 / 129.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+import numpy as np
+
+from formcheck.errors import FormcheckError
+from formcheck.sinks.history import HistoryStore
+from formcheck.run.session import LiveSession
+from formcheck.run.plans import get_plan
+from formcheck.io.video import CameraError, CameraSource, ClipCamera, LiveFrame
+from formcheck.sinks.voice import EspeakSpeaker, Metronome, Priority, SilentSpeaker, Speaker, speak_events
+
+# Live default: the full model, as for `analyze`, so live counts like a clip review. On the
+# 2-core machine at 640x480 with nothing else running (benchmarks/bench_live_latency.py):
+# capture-to-overlay p50/p95 full 22.4/25.7 ms, lite 17.6/21.0 ms, both inside the 50 ms target;
+# lite missed the fast and low reps of a rendered faults clip (3 of 5) that full counted. With
+# other heavy jobs running full's p95 rose to ~86 ms: `--model lite` on a slow or busy machine.
+LIVE_DEFAULT_MODEL = "full"
+# Camera retries after a failure: waits of 0.5, 1 and 2 s (a USB camera re-enumerates in ~1 s).
+CAMERA_RETRY_WAITS_S = (0.5, 1.0, 2.0)
+# Latency target of the live overlay (issue 6): p95 at 640x480 on a 2-core machine.
+LATENCY_TARGET_P95_MS = 50.0
+WINDOW_TITLE = "formcheck live (press Q to stop)"
+
+
+class LiveSource(Protocol):
+    is_clip: bool
+
+    def read(self) -> LiveFrame | None: ...
+
+    def close(self) -> None: ...
+
+
+class LatestFrame:
+    """A capture thread that keeps only the newest frame.
+
+    `get()` returns the newest frame not yet handed out (waiting for one if needed), None
+    once the source has ended, and re-raises the source's error. With `drop=False` the
+    capture thread waits for each frame to be taken instead (every frame is processed:
+    tests and clip replays that must match `analyze`).
+    """
+
+    def __init__(self, source: LiveSource, *, drop: bool = True) -> None:
+        self.source = source
+        self.drop = drop
+        self.captured = 0
+        self.dropped = 0
+        self._frame: LiveFrame | None = None
+        self._ended = False
+        self._error: BaseException | None = None
+        self._stop = False
+        self._cv = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="formcheck-capture", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                if not self.drop:
+                    while self._frame is not None and not self._stop:
+                        self._cv.wait()
+                if self._stop:
+                    return
+            try:
+                frame = self.source.read()
+            except BaseException as exc:  # handed to the consumer, which decides
+                with self._cv:
+                    self._error = exc
+                    self._cv.notify_all()
+                return
+            with self._cv:
+                if frame is None:
+                    self._ended = True
+                    self._cv.notify_all()
+                    return
+                self.captured += 1
+                if self._frame is not None:
+                    self.dropped += 1
+                self._frame = frame
+                self._cv.notify_all()
+
+    def get(self, timeout_s: float = 5.0) -> LiveFrame | None:
+        with self._cv:
+            end = time.monotonic() + timeout_s
+            while self._frame is None and not self._ended and self._error is None:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise CameraError("the camera sent no picture for "
+                                      f"{timeout_s:.0f} seconds (unplugged, or covered?)")
+                self._cv.wait(left)
+            if self._frame is not None:
+                frame, self._frame = self._frame, None
+                self._cv.notify_all()
+                return frame
+            if self._error is not None:
+                raise self._error
+            return None
+
+    def stop(self) -> None:
+        with self._cv:
+            self._stop = True
+            self._cv.notify_all()
+        self._thread.join(timeout=2.0)
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    exercise: str | None = None  # checker id; None with a plan = the plan's first exercise
+    plan: str | None = None  # plan id or title (data/plans.json)
+    camera: int = 0
+    source: str | None = None  # a clip to use instead of the camera
+    window: bool = True
+    quiet: bool = False  # no speech
+    stats: bool = False  # latency figures on screen
+    metronome: bool = False
+    model: str | None = None  # None: LIVE_DEFAULT_MODEL (or $FORMCHECK_MODEL)
+    realtime: bool = True  # a clip is served at its own speed (frames dropped if too slow)
+    size_wh: tuple[int, int] | None = (640, 480)  # a clip is scaled down to fit; None: as recorded
+    retry_waits_s: tuple[float, ...] = CAMERA_RETRY_WAITS_S
+
+
+@dataclass
+class LiveOutcome:
+    exit_code: int
+    summary: dict[str, Any]
+    latency_ms: list[float] = field(default_factory=list)
+    frames: int = 0  # processed
+    captured: int = 0
+    dropped: int = 0
+    problem: str | None = None  # why it ended early (camera failure, clip damaged)
+    stopped_by_user: bool = False
+    stopped_by: str | None = None  # the signal that stopped it ("SIGINT", "SIGTERM", ...), if one did
+
+    def latency_p(self, q: float) -> float | None:
+        return float(np.percentile(self.latency_ms, q)) if self.latency_ms else None
+
+
+def have_screen() -> bool:
+    """Linux without X11/Wayland: OpenCV's window would abort the process, so check first."""
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def default_source_factory(opts: LiveOptions) -> Callable[[], LiveSource]:
+    if opts.source:
+        return lambda: ClipCamera(opts.source, realtime=opts.realtime, size_wh=opts.size_wh)
+    return lambda: CameraSource(opts.camera, opts.size_wh)
+
+
+def _open_with_retries(open_source: Callable[[], LiveSource], waits_s: tuple[float, ...],
+                       say_line: Callable[[str], None], first: bool) -> LiveSource:
+    last: CameraError | None = None
+    for attempt in range(len(waits_s) + 1):
+        try:
+            return open_source()
+        except CameraError as exc:
+            last = exc
+            if attempt < len(waits_s):
+                verb = "trying again" if first else "reconnecting"
+                say_line(f"{exc}: {verb} in {waits_s[attempt]:g} s")
+                time.sleep(waits_s[attempt])
+    assert last is not None
+    raise last
+
+
+def _event_line(e) -> str | None:
+    from formcheck.checkers.base import EventKind
+    from formcheck.run.plans import FlowKind
+    kind = e.kind
+    if kind in (FlowKind.COUNTDOWN, FlowKind.GO):
+        return None  # said aloud and on screen; not worth a log line each
+    if kind == EventKind.REP:
+        return None  # the flow's COUNT line says it (per set)
+    if kind == FlowKind.COUNT:
+        return f"  rep {e.text}"
+    return f"[{e.t_s:6.1f} s] {e.text}"
+
+
+def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: HistoryStore | None = None,
+             open_source: Callable[[], LiveSource] | None = None,
+             say_line: Callable[[str], None] = print, warn_line: Callable[[str], None] | None = None,
+             flow_config: dict | None = None,
+             stop_requested: Callable[[], str | None] | None = None) -> LiveOutcome:
+    """Run a live session to its end (plan done, person gone, clip over, Q, Ctrl-C or camera lost).
+
+    `stop_requested()` is asked once a frame: a reason (e.g. "SIGTERM") ends the session there,
+    saved and summarised like Q.
+    """
+    warn = warn_line or (lambda m: print(f"formcheck: {m}", file=sys.stderr))
+    plan = get_plan(opts.plan) if opts.plan else None
+    exercise = opts.exercise
+    if plan is None and not exercise:
+        raise FormcheckError("choose what to do: --exercise NAME or --plan NAME")
+    open_source = open_source or default_source_factory(opts)
+    window = opts.window
+    if window and not have_screen():
+        warn("no screen found: running without a window (speaking and logging only)")
+        window = False
+    own_store = store is None
+    store = store if store is not None else HistoryStore()
+    own_speaker = speaker is None
+    if speaker is None:
+        speaker = SilentSpeaker() if opts.quiet else EspeakSpeaker(on_warning=warn)
+    metronome = Metronome() if opts.metronome else None
+    model = opts.model or os.environ.get("FORMCHECK_MODEL") or LIVE_DEFAULT_MODEL
+    src_name = f"clip:{os.path.basename(opts.source)}" if opts.source else "live"
+    session = LiveSession(exercise, plan=plan, model=model, store=store, source=src_name,
+                          flow_config=flow_config)
+    outcome = LiveOutcome(0, {})
+    grabber: LatestFrame | None = None
+    source: LiveSource | None = None
+    cv2 = None
+    last_t_ms, t_offset_ms = -1.0, 0.0
+    try:
+        session.prepare()  # load the model before the camera starts, so no frame waits for it
+        source = _open_with_retries(open_source, opts.retry_waits_s, warn, first=True)
+        grabber = LatestFrame(source, drop=opts.realtime or not source.is_clip)
+        if window:
+            import cv2
+            cv2.namedWindow(WINDOW_TITLE, cv2.WINDOW_NORMAL)
+        while True:
+            try:
+                frame = grabber.get()
+            except CameraError as exc:
+                outcome.captured += grabber.captured
+                outcome.dropped += grabber.dropped
+                grabber.stop()
+                reconnect = getattr(source, "can_reconnect", not source.is_clip)
+                source.close()
+                source, grabber = None, None
+                if not reconnect:  # a file that breaks is never replayed (that would count it twice)
+                    outcome.exit_code, outcome.problem = 1, str(exc)
+                    break
+                warn(str(exc))
+                try:
+                    source = _open_with_retries(open_source, opts.retry_waits_s, warn, first=False)
+                except CameraError as final:
+                    outcome.exit_code, outcome.problem = 1, str(final)
+                    break
+                grabber = LatestFrame(source, drop=opts.realtime or not source.is_clip)
+                continue
+            if frame is None:
+                break
+            if stop_requested is not None and (why := stop_requested()):
+                outcome.stopped_by_user, outcome.stopped_by = True, why
+                break
+            t_ms = frame.t_ms + t_offset_ms
+            if t_ms <= last_t_ms:  # a reopened source starts its clock again: keep time moving on
+                t_offset_ms += last_t_ms - t_ms + 1.0
+                t_ms = frame.t_ms + t_offset_ms
+            last_t_ms = t_ms
+            extra = _stats_lines(outcome.latency_ms) if opts.stats else ()
+            annotated, events = session.process(frame.image_rgb, t_ms, extra_lines=extra)
+            outcome.latency_ms.append((time.monotonic() - frame.captured_s) * 1000.0)
+            outcome.frames += 1
+            speak_events(speaker, events)
+            if metronome is not None:
+                for word in metronome.update(t_ms / 1000.0, session.state.phase == "active"):
+                    speaker.say(word, Priority.TICK, t_ms / 1000.0)
+            for e in events:
+                line = _event_line(e)
+                if line:
+                    say_line(line)
+            if window:
+                cv2.imshow(WINDOW_TITLE, cv2.cvtColor(annotated, cv2.COLOR_RGB2BGR))
+                key = cv2.waitKey(1) & 0xFF
+                if key in (ord("q"), ord("Q"), 27):
+                    outcome.stopped_by_user = True
+                    break
+            if session.done:
+                break
+    except KeyboardInterrupt:
+        outcome.stopped_by_user = True
+    except CameraError as exc:  # could not open at all
+        outcome.exit_code, outcome.problem = 1, str(exc)
+    finally:
+        if grabber is not None:
+            outcome.captured += grabber.captured
+            outcome.dropped += grabber.dropped
+            grabber.stop()
+        if source is not None:
+            source.close()
+        outcome.summary = session.close()
+        speak_events(speaker, session.final_events)  # a rep completed by the end of the stream
+        for e in session.final_events:
+            line = _event_line(e)
+            if line:
+                say_line(line)
+        if own_speaker:
+            speaker.close()
+        if own_store:
+            store.close()
+        if window and cv2 is not None:
+            cv2.destroyAllWindows()
+    return outcome
+
+
+def _stats_lines(latency_ms: list[float]) -> tuple[str, ...]:
+    recent = latency_ms[-120:]
+    if not recent:
+        return ()
+    p50, p95 = np.percentile(recent, [50, 95])
+    return (f"Delay {p50:.0f} ms (slowest {p95:.0f} ms)",)
+
+
+def format_outcome(outcome: LiveOutcome) -> str:
+    """The summary printed at the end, in plain words."""
+    s = outcome.summary
+    lines = []
+    for ex in s.get("exercises", []):
+        sets = ex.get("sets") or []
+        per_set = f" in {len(sets)} sets ({', '.join(str(n) for n in sets)})" if len(sets) > 1 else ""
+        lines.append(f"{ex['title']}: {ex['rep_count']} reps{per_set}")
+        if ex.get("corrections"):
+            lines.append("  What to fix: " + "; ".join(ex["corrections"]))
+    if not lines:
+        lines.append("Nothing was counted.")
+    timed = [x for x in s.get("sets", []) if x.get("work_s")]
+    for x in timed:
+        side = f" ({x['side']})" if x.get("side") else ""
+        lines.append(f"{x['title']}{side}: {x['work_s']:.0f} s")
+    if s.get("finished"):
+        lines.append(f"Workout finished: {s.get('plan_title')}.")
+    if outcome.latency_ms:
+        p50, p95 = outcome.latency_p(50), outcome.latency_p(95)
+        lines.append(f"Delay from camera to screen: typical {p50:.0f} ms, slowest 5% {p95:.0f} ms "
+                     f"({outcome.frames} frames shown, {outcome.dropped} skipped to keep up)")
+    if s.get("total_reps") or timed:
+        lines.append("Saved to your history.")
+    return "\n".join(lines)

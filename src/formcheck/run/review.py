@@ -1,0 +1,250 @@
+"""Clip review: decode -> pose -> checker -> overlay -> H.264, one pass, streaming.
+
+The pose model runs once per clip (`pose_stream`), whatever the options: with `--exercise auto`
+the first seconds' samples are kept, the exercise is named from them, and the checker then
+reads those samples before the rest of the stream (their pictures, when an annotated video is
+wanted, are decoded again: decoding is a fraction of the model's cost, and a window of
+full pictures would not fit the memory budget).
+
+Inference and checking run in the calling thread (the checker is stateful and needs no
+locks); H.264 encoding runs beside them on the writer's thread behind a bounded queue.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from formcheck.checkers import make_checker
+from formcheck.checkers.base import CheckResult, Event
+from formcheck.errors import FormcheckError, StoppedError
+from formcheck.sinks.overlay import annotate
+from formcheck.pose.types import PoseSample, PoseSeries
+from formcheck.pose.stream import PoseStream, series_of
+from formcheck.setup.advice import check_view
+from formcheck.io.video import TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
+
+ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
+StopFn = Callable[[], "str | None"]  # a reason to stop now (e.g. "Ctrl-C"), or None to go on
+# The quickest rep any checker counts takes about a second (up and down); a shorter clip
+# cannot hold one, so it gets a note instead of a silent "0 reps".
+MIN_COUNTABLE_S = 1.0
+AUTO = "auto"  # --exercise auto: recognise the exercise from the clip
+# The annotated video's default size: 720p (shorter side). It plays anywhere, keeps the drawing
+# readable, and encodes in well under half the time of 1080p; `full_size=True` keeps the clip's own.
+VIDEO_MAX_SHORT_SIDE_PX = 720
+# x264 preset of the annotated video, chosen by measurement (720p, real clip, 2 cores): ultrafast
+# encodes at ~6-8 ms of CPU a frame and ~25 MB of encoder memory, against veryfast's ~9-14 ms and
+# ~80 MB (lookahead, B-frames). Its files are ~6x larger (~1.9 Mbit/s at 720p60), still small for
+# a review clip; the CPU and memory go to the model instead.
+VIDEO_PRESET = "ultrafast"
+# The annotated video's default frame rate: at most 30 fps (a 60 fps clip's every other frame).
+# Reviewing form needs no more, and it halves drawing and encoding, which share the cores with
+# the model; every frame is still analysed. `full_size=True` keeps every frame too.
+VIDEO_MAX_FPS = 30.0
+# Annotated frames waiting for the encoder: at most this many bytes (16 frames at 720p, 2 at 4K).
+WRITER_QUEUE_BYTES = 48 * 2**20
+
+
+@dataclass
+class Analysis:
+    exercise: str
+    info: VideoInfo
+    result: CheckResult
+    events: list[Event]
+    frames: int
+    pose_found_ratio: float
+    model: str
+    series: PoseSeries
+    complete: bool = True
+    problem: str | None = None  # why the analysis is partial
+    video_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+    stopped_by: str | None = None  # the signal that stopped the run early, if one did
+    recognised: bool = False  # the exercise was recognised from the clip, not named
+    stage_s: dict[str, float] = field(default_factory=dict)  # seconds per stage (decode, pose, ...)
+
+
+def video_size(info: VideoInfo, full_size: bool = False) -> tuple[int, int]:
+    """The annotated video's size for a clip."""
+    return info.wh if full_size else fit_short_side(info.wh, VIDEO_MAX_SHORT_SIDE_PX)
+
+
+def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.PathLike | None = None,
+                 out_video: str | os.PathLike | None = None, progress: ProgressFn | None = None,
+                 checker_config: dict | None = None,
+                 stop_requested: StopFn | None = None, full_size: bool = False,
+                 on_recognised: Callable[[str], None] | None = None) -> Analysis:
+    """Run one clip through the pose model and the exercise checker.
+
+    exercise: a checker id, or "auto" to recognise it from the clip's first seconds (the same
+    model pass; `on_recognised(exercise)` is called as soon as it is known).
+    Raises FormcheckError for input that cannot be analysed at all (unreadable, nobody in
+    it, an exercise that cannot be told). A clip damaged midway, or a run stopped by
+    `stop_requested()` returning a reason, returns `complete=False` with everything up to there
+    (and a playable `.partial` video). An annotated video that cannot be written is given up
+    with a warning; the count goes on. The annotated video is at most 720p unless full_size.
+    """
+    from formcheck.setup.recognize import WINDOW_S, name_exercise
+    recognised = exercise == AUTO
+    checker = None if recognised else make_checker(exercise, checker_config)
+    stream = PoseStream(video, model)
+    info = stream.info
+    out_wh = video_size(info, full_size)
+    stream.out_wh = out_wh if out_video else None
+    xy_scale = out_wh[0] / info.width
+    video_step = 1 if full_size else max(1, round(info.fps / VIDEO_MAX_FPS))  # draw every video_step-th frame
+    t_list: list[float] = []
+    samples: list[PoseSample | None] = []
+    events: list[Event] = []
+    warnings: list[str] = []
+    stage_s = {"checker": 0.0, "overlay": 0.0}
+    writer = None
+    complete, problem, stopped_by = True, None, None
+
+    def check_and_draw(index: int, t_ms: float, sample: PoseSample | None, picture: np.ndarray | None) -> None:
+        nonlocal writer
+        t0 = time.perf_counter()
+        events.extend(checker.update(t_ms, sample))
+        t1 = time.perf_counter()
+        stage_s["checker"] += t1 - t0
+        if writer is not None and index % video_step == 0:
+            frame = annotate(picture, sample, checker.state, xy_scale=xy_scale)
+            stage_s["overlay"] += time.perf_counter() - t1
+            writer = _write_or_give_up(writer, frame, t_ms, warnings)
+
+    def recognise_then_catch_up(n: int) -> None:
+        """Name the exercise from the first n frames' samples, then check (and draw) them."""
+        nonlocal checker, exercise
+        exercise = name_exercise(PoseSeries.from_samples(t_list[:n], samples[:n], info.wh, info.fps), WINDOW_S)
+        if on_recognised is not None:
+            on_recognised(exercise)
+        checker = make_checker(exercise, checker_config)
+        if writer is None:
+            for i, (t_ms, sample) in enumerate(zip(t_list[:n], samples[:n])):
+                check_and_draw(i, t_ms, sample, None)
+            return
+        with open_video(video) as again:  # the window's pictures, decoded again (no model)
+            pictures = again.frames(out_wh)
+            for i, (t_ms, sample) in enumerate(zip(t_list[:n], samples[:n])):
+                check_and_draw(i, t_ms, sample, next(pictures).image_rgb)
+
+    try:
+        with stream:
+            if out_video:
+                frame_bytes = 3 * out_wh[0] * out_wh[1]
+                writer = VideoWriter(out_video, info.fps / video_step, out_wh, preset=VIDEO_PRESET,
+                                     queue_size=max(2, min(16, WRITER_QUEUE_BYTES // frame_bytes)))
+            window_ms = 1000.0 * WINDOW_S
+            try:
+                for pf in stream:
+                    if stop_requested is not None and (why := stop_requested()):
+                        stopped_by = why
+                        complete, problem = False, f"stopped ({why}) after {pf.t_ms / 1000:.1f} s of the clip"
+                        break
+                    t_list.append(pf.t_ms)
+                    samples.append(pf.sample)
+                    if checker is None:
+                        if pf.t_ms - t_list[0] <= window_ms:
+                            if progress is not None:
+                                progress(pf.index + 1, info.frame_count)
+                            continue
+                        recognise_then_catch_up(len(t_list) - 1)  # every frame before this one
+                    check_and_draw(pf.index, pf.t_ms, pf.sample, pf.out_rgb)
+                    if progress is not None:
+                        progress(pf.index + 1, info.frame_count)
+            except TruncatedVideoError as exc:
+                complete, problem = False, str(exc)
+            warnings.extend(stream.source.gap_warnings())
+            if checker is None and t_list and any(s is not None for s in samples):
+                recognise_then_catch_up(len(t_list))  # a clip shorter than the window
+            if checker is not None:
+                events.extend(checker.finish(t_list[-1] if t_list else 0.0))
+            stage_s.update(decode=stream.decode_s, pose=stream.pose_s, decode_wait=stream.wait_s)
+            model_name = stream.model_name
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    series = PoseSeries.from_samples(t_list, samples, info.wh, info.fps)
+    if not t_list or series.found_ratio == 0.0:
+        if writer is not None:
+            writer.abort()
+        if stopped_by:
+            raise StoppedError(f"stopped ({stopped_by}) before anything was counted", stopped_by)
+        if not t_list:
+            raise FormcheckError(f"{info.path.name}: no frames could be decoded")
+        raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in good light")
+    video_path = _finish_video(writer, complete, warnings) if writer is not None else None
+    if writer is not None:
+        stage_s["encode"] = writer.encode_s
+    advice = check_view((s for _, s in series.samples()), type(checker))
+    if advice.message:
+        warnings.insert(0, f"Camera: {advice.message}")
+    duration_s = t_list[-1] / 1000.0 + 1.0 / info.fps
+    if complete and duration_s < MIN_COUNTABLE_S:
+        warnings.append(f"the clip is only {duration_s:.1f} s long: too short to count a rep "
+                        f"(record at least {MIN_COUNTABLE_S:.0f} s)")
+    return Analysis(exercise, info, enough_seen(checker.result(), series), events, len(t_list), series.found_ratio,
+                    model_name, series, complete, problem, video_path, warnings=warnings, stopped_by=stopped_by,
+                    recognised=recognised, stage_s=stage_s)
+
+
+def _write_or_give_up(writer: VideoWriter, image, t_ms: float, warnings: list[str]) -> VideoWriter | None:
+    """Hand a frame to the writer; if the video cannot be written (disk full), drop it, keep counting."""
+    try:
+        writer.write(image, t_ms)
+        return writer
+    except FormcheckError as exc:
+        writer.abort()
+        warnings.append(f"annotated video not saved: {exc}")
+        return None
+
+
+def _finish_video(writer: VideoWriter, complete: bool, warnings: list[str]) -> Path | None:
+    try:
+        path = writer.close(partial=not complete)
+    except FormcheckError as exc:
+        warnings.append(f"annotated video not saved: {exc}")
+        return None
+    if path is None:
+        warnings.append("the annotated video was not kept: too little of it could be written to play")
+    return path
+
+
+def extract_series(video: str | os.PathLike, *, model: str | os.PathLike | None = None) -> PoseSeries:
+    """Only the pose pass: a clip's landmark series (for evaluation caches and tests)."""
+    with PoseStream(video, model) as stream:
+        return series_of(iter(stream), stream.info)
+
+
+def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | None = None
+                   ) -> tuple[CheckResult, list[Event]]:
+    """The same checking on a recorded landmark series (no model, no video)."""
+    from formcheck.checkers.base import run_on_series
+    result, events = run_on_series(make_checker(exercise, checker_config), series)
+    return enough_seen(result, series), events
+
+
+# Counting holds through gaps of up to 0.7 s (RepCounterConfig.max_gap_s); with the person found
+# in under 60 % of the frames the gaps are longer than that on average and reps are guessed, not
+# seen (the labelled clips are found in 100 % of frames; a self-filmed leg press with the body
+# mostly out of the picture in 52 %). Then no count is given at all.
+MIN_FOUND_TO_COUNT = 0.6
+NOT_ENOUGH_SEEN = "Could not see enough of you to count"
+
+
+def enough_seen(result: CheckResult, series: PoseSeries) -> CheckResult:
+    """The result, or (a rep exercise with the person found too rarely) no count and why."""
+    from formcheck.checkers import get_checker_class
+    from formcheck.checkers.base import Mode
+    if get_checker_class(result.exercise).mode != Mode.REPS or series.found_ratio >= MIN_FOUND_TO_COUNT:
+        return result
+    result.warnings.insert(0, f"{NOT_ENOUGH_SEEN} (a person was found in {100 * series.found_ratio:.0f} % of "
+                              f"the frames): film from further away so your whole body is in the picture")
+    result.rep_count, result.reps, result.corrections = 0, [], []
+    return result

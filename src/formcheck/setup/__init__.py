@@ -1,0 +1,1 @@
+"""Before counting: camera advice, live placement, recognising the exercise."""

@@ -1,0 +1,107 @@
+"""Does the camera view suit the exercise? A few seconds of samples in, plain-word advice out.
+
+Checked in order of what to fix first: is anybody seen (light), are the feet in the picture
+(step back), is the picture clear (light), and is the body turned the way the exercise is
+best seen (each checker's `best_views`: side-on for heights and knee angles, facing the
+camera for hip width, knee tracking and left/right evenness). A pure function of the samples
+and the checker class, so analyze and the live mode give the same advice.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+
+from formcheck.checkers.base import Checker
+from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.types import MIN_VISIBILITY, PoseSample
+from formcheck.body.posture import LYING, dominant_posture
+from formcheck.body.view import body_yaw_deg, classify_view
+
+# Somebody must be found in at least half the frames to judge anything else.
+MIN_FOUND_SHARE = 0.5
+# Mean visibility of the body's landmarks (shoulders to toes) below this = the model is guessing
+# (0.5 is MediaPipe's usual in-view cut; well-lit real clips read 0.7-0.96).
+MIN_MEAN_VISIBILITY = 0.55
+# Feet count as out of the picture when no foot is seen in more than this share of frames.
+MAX_FEET_MISSING_SHARE = 0.5
+# The person must be at least this many pixels long in the picture: the landmark model reads the
+# person from a 256-px crop, so a smaller person is upsampled over 2x and the heel and toe points, a
+# few px apart at that size, blur together (a 64x64 clip counted 0 of 5 reps with no word why).
+MIN_BODY_PX = 120.0
+# Seconds of samples looked at (enough for the median view; quick enough for live advice).
+DEFAULT_WINDOW_S = 5.0
+
+_TURN = {"side": "Turn side-on to the camera", "front": "Face the camera",
+         "oblique": "Turn halfway toward the camera"}
+_TURN_LYING = {"side": "Put the camera at your side", "front": "Put the camera at your feet",
+               "oblique": "Put the camera at an angle to your feet"}
+
+
+@dataclass(frozen=True)
+class ViewAdvice:
+    view: str  # "front" | "oblique" | "side" | "unknown"
+    messages: list[str] = field(default_factory=list)  # what to change, most important first
+
+    @property
+    def suits(self) -> bool:
+        return not self.messages
+
+    @property
+    def message(self) -> str | None:
+        return "; ".join(self.messages) if self.messages else None
+
+
+def _foot_seen(s: PoseSample) -> bool:
+    w, h = s.image_wh
+    for sd in SIDES:
+        pts = [LEG[sd][k] for k in ("ankle", "heel", "toe")]
+        if s.seen(*pts, min_visibility=MIN_VISIBILITY):
+            xy = s.xy_px[pts]
+            if np.all((xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)):
+                return True
+    return False
+
+
+def _height_px(s: PoseSample) -> float:
+    """How long the seen part of the body (shoulders down) is in the picture, px: its larger extent,
+    up-down standing or seated, across lying."""
+    seen = s.visibility[11:] >= MIN_VISIBILITY
+    return float(np.ptp(s.xy_px[11:][seen], axis=0).max()) if seen.sum() >= 2 else 0.0
+
+
+def check_view(samples: Iterable[PoseSample | None], checker: type[Checker],
+               window_s: float = DEFAULT_WINDOW_S) -> ViewAdvice:
+    """Advice from the first `window_s` seconds of samples (None = nobody found in that frame)."""
+    frames: list[PoseSample | None] = []
+    t0: float | None = None
+    for s in samples:
+        if s is not None:
+            t0 = s.t_s if t0 is None else t0
+            if s.t_s - t0 > window_s:
+                break
+        frames.append(s)
+    found = [s for s in frames if s is not None]
+    if not frames or len(found) < MIN_FOUND_SHARE * len(frames):
+        return ViewAdvice("unknown", ["More light, and stand where the camera sees all of you"])
+    messages = []
+    tall_px = float(np.median([_height_px(s) for s in found]))
+    if tall_px < MIN_BODY_PX:
+        messages.append(f"Move closer or film in a higher resolution: you are only {tall_px:.0f} px tall in the "
+                        f"picture, too small to measure")
+    if sum(not _foot_seen(s) for s in found) > MAX_FEET_MISSING_SHARE * len(found):
+        messages.append("Step back: your feet are out of the picture")
+    if float(np.mean([s.visibility[11:].mean() for s in found])) < MIN_MEAN_VISIBILITY:
+        messages.append("More light: the camera cannot see you clearly")
+    yaws = [y for y in map(body_yaw_deg, found) if math.isfinite(y)]
+    view = classify_view(float(np.median(yaws))) if yaws else "unknown"
+    best = checker.best_views
+    if view != "unknown" and best and view not in best:
+        words = _TURN_LYING if dominant_posture(found) == LYING else _TURN
+        messages.append(f"{words[best[0]]} ({checker.title} is best seen {_VIEW_WORDS[best[0]]})")
+    return ViewAdvice(view, messages)
+
+
+_VIEW_WORDS = {"side": "from the side", "front": "from the front", "oblique": "at an angle"}

@@ -1,0 +1,1 @@
+"""1-D signals over time: the rep counter, smoothing, timers."""

@@ -10,7 +10,8 @@ import pytest
 
 from formcheck.errors import FormcheckError
 from formcheck.sinks.history import HistoryStore
-from formcheck.run.live import LatestFrame, LiveOptions, run_live
+from formcheck.io.camera import LatestFrame
+from formcheck.run.live import LiveOptions, run_live
 from formcheck.io.video import CameraError, ClipCamera, LiveFrame
 from formcheck.sinks.voice import RecordingSpeaker
 

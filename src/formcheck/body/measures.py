@@ -93,6 +93,13 @@ def knee_deg(s: PoseSample, side: str, bones: BoneLengths) -> float:
     return 180.0 - abs(a_t - a_s)
 
 
+def leg_lift_deg(s: PoseSample, side: str) -> float:
+    """How far the whole leg (hip -> ankle) points above the floor line, degrees (world landmarks;
+    0 = level, + = feet up, as lying with the legs lifted). Visibility is the caller's to check."""
+    d = s.world(LEG[side]["ankle"]) - s.world(LEG[side]["hip"])
+    return math.degrees(math.atan2(-d[1], math.hypot(d[0], d[2])))  # y points down
+
+
 def leg_seen(s: PoseSample, side: str, *parts: str, min_visibility: float = MIN_VISIBILITY) -> bool:
     return s.seen(*(LEG[side][p] for p in parts), min_visibility=min_visibility)
 

@@ -18,6 +18,7 @@ from formcheck.body.geometry import angle_deg
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.landmarks import PoseLandmark as L
 from formcheck.pose.types import PoseSample
+from formcheck.body.measures import leg_lift_deg
 from formcheck.body.posture import LYING, classify_posture
 from formcheck.checkers import register
 from formcheck.checkers.kit.timed import TimedChecker
@@ -64,11 +65,6 @@ class HipWidthLegExtensionChecker(TimedChecker):
             else from_dict(HipWidthLegExtensionConfig, config)
         self._state.bar_label, self._state.bar_unit = "Leg lift", "°"
 
-    def _leg_lift_deg(self, s: PoseSample, side: str) -> float:
-        leg = LEG[side]
-        d = s.world(leg["ankle"]) - s.world(leg["hip"])
-        return math.degrees(math.atan2(-d[1], math.hypot(d[0], d[2])))  # y points down
-
     def measure(self, t_s: float, s: PoseSample | None) -> tuple[str | None, list[Fault]]:
         c = self.cfg
         if s is None or classify_posture(s) != LYING:
@@ -80,7 +76,7 @@ class HipWidthLegExtensionChecker(TimedChecker):
         # view below the lifted one, so it is seen and must be lifted too (every seen leg counts).
         if not legs:
             return None, []
-        lift = float(min(self._leg_lift_deg(s, sd) for sd in legs))
+        lift = float(min(leg_lift_deg(s, sd) for sd in legs))
         self.signal_t.append(t_s)
         self.signal_v.append(round(lift, 1))
         self._state.bar_value = max(0.0, lift)

@@ -18,6 +18,7 @@ import numpy as np
 
 from formcheck.errors import FormcheckError
 from formcheck.body.geometry import angle_deg
+from formcheck.body.measures import leg_lift_deg
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.landmarks import PoseLandmark as L
 from formcheck.pose.types import MIN_VISIBILITY, PoseSample, PoseSeries
@@ -195,8 +196,7 @@ def features(series: PoseSeries, window_s: float = WINDOW_S) -> Features:
                 knee[sd].append(angle_deg(s.world(g["hip"]), s.world(g["knee"]), s.world(g["ankle"])))
                 thigh[sd].append(thigh_from_vertical_deg(s, sd))
                 shanks.append(float(np.linalg.norm(s.px(g["knee"]) - s.px(g["ankle"]))))
-                d = s.world(g["ankle"]) - s.world(g["hip"])
-                lifts.append(math.degrees(math.atan2(-d[1], math.hypot(d[0], d[2]))))
+                lifts.append(leg_lift_deg(s, sd))
             else:
                 for lst in (knee[sd], thigh[sd]):
                     lst.append(math.nan)

@@ -18,3 +18,9 @@ def from_dict(cls: type[T], data: dict[str, Any] | None) -> T:
         raise FormcheckError(f"unknown setting(s) for {cls.__name__}: {', '.join(unknown)}; "
                              f"known: {', '.join(sorted(names))}")
     return cls(**data)
+
+
+def coerce_config(cls: type[T], config: "T | dict[str, Any] | None") -> T:
+    """`config` as a `cls`: an instance passes through, a dict (or None: the defaults) is checked
+    by `from_dict`. The one way every checker and flow takes its settings."""
+    return config if isinstance(config, cls) else from_dict(cls, config)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.config import from_dict
+from formcheck.config import coerce_config
 from formcheck.signals.counting import Ema
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
@@ -59,7 +59,7 @@ class AnkleAlphabetChecker(TimedChecker):
 
     def __init__(self, config: dict | AnkleAlphabetConfig | None = None) -> None:
         super().__init__()
-        self.cfg = config if isinstance(config, AnkleAlphabetConfig) else from_dict(AnkleAlphabetConfig, config)
+        self.cfg = coerce_config(AnkleAlphabetConfig, config)
         self._shank_px: deque[float] = deque(maxlen=300)
         self._shank_m: deque[float] = deque(maxlen=300)
         self._moved = {sd: RecentRange(self.cfg.active_window_s) for sd in SIDES}

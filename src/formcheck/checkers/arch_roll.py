@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.config import from_dict
+from formcheck.config import coerce_config
 from formcheck.signals.counting import Ema
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
@@ -56,7 +56,7 @@ class ArchRollChecker(TimedChecker):
 
     def __init__(self, config: dict | ArchRollConfig | None = None) -> None:
         super().__init__()
-        self.cfg = config if isinstance(config, ArchRollConfig) else from_dict(ArchRollConfig, config)
+        self.cfg = coerce_config(ArchRollConfig, config)
         self._shank_px: deque[float] = deque(maxlen=300)
         self._moved = {sd: RecentRange(self.cfg.active_window_s) for sd in SIDES}
         self._ema = {sd: (Ema(self.cfg.smoothing_tau_s), Ema(self.cfg.smoothing_tau_s)) for sd in SIDES}

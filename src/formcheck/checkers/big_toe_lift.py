@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.config import from_dict
+from formcheck.config import coerce_config
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.body.posture import LYING, SEATED, classify_posture, shank_px
@@ -46,7 +46,7 @@ class BigToeLiftChecker(TimedChecker):
 
     def __init__(self, config: dict | BigToeLiftConfig | None = None) -> None:
         super().__init__()
-        self.cfg = config if isinstance(config, BigToeLiftConfig) else from_dict(BigToeLiftConfig, config)
+        self.cfg = coerce_config(BigToeLiftConfig, config)
         self._still = RecentRange(self.cfg.still_window_s)
         self._shank_px: deque[float] = deque(maxlen=300)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.config import from_dict
+from formcheck.config import coerce_config
 from formcheck.signals.counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
 from formcheck.body.geometry import angle_deg, angle_from_vertical_deg
 from formcheck.pose.landmarks import LEG, SIDES
@@ -125,7 +125,7 @@ class CalfRaiseChecker(Checker):
     best_views = ("side", "oblique", "front")
 
     def __init__(self, config: dict | CalfRaiseConfig | None = None) -> None:
-        self.cfg = config if isinstance(config, CalfRaiseConfig) else from_dict(CalfRaiseConfig, config)
+        self.cfg = coerce_config(CalfRaiseConfig, config)
         self.counter = RepCounter(RepCounterConfig(min_swing=self.cfg.min_lift_shank,
                                                    swing_fraction=self.cfg.swing_fraction))
         self.view = ViewEstimator()

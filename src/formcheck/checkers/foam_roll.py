@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.config import from_dict
+from formcheck.config import coerce_config
 from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSegment
 from formcheck.pose.landmarks import PoseLandmark as L
 from formcheck.pose.types import PoseSample
@@ -63,7 +63,7 @@ class FoamRollChecker(TimedChecker):
 
     def __init__(self, config: dict | FoamRollConfig | None = None) -> None:
         super().__init__()
-        self.cfg = config if isinstance(config, FoamRollConfig) else from_dict(FoamRollConfig, config)
+        self.cfg = coerce_config(FoamRollConfig, config)
         self.counter = RepCounter(RepCounterConfig(min_swing=self.cfg.min_pass_trunk))
         self._axis: deque[np.ndarray] = deque(maxlen=300)
         self._torso_px: deque[float] = deque(maxlen=300)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.config import from_dict
+from formcheck.config import coerce_config
 from formcheck.body.geometry import angle_deg
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.landmarks import PoseLandmark as L
@@ -61,8 +61,7 @@ class HipWidthLegExtensionChecker(TimedChecker):
 
     def __init__(self, config: dict | HipWidthLegExtensionConfig | None = None) -> None:
         super().__init__()
-        self.cfg = config if isinstance(config, HipWidthLegExtensionConfig) \
-            else from_dict(HipWidthLegExtensionConfig, config)
+        self.cfg = coerce_config(HipWidthLegExtensionConfig, config)
         self._state.bar_label, self._state.bar_unit = "Leg lift", "°"
 
     def measure(self, t_s: float, s: PoseSample | None) -> tuple[str | None, list[Fault]]:

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from formcheck.checkers.base import Event, EventKind
-from formcheck.config import from_dict
+from formcheck.pose.landmarks import SIDES
+from formcheck.config import coerce_config, from_dict
 from formcheck.errors import FormcheckError
 
-SIDES = ("left", "right")
 
 
 # ---- plans as data ----------------------------------------------------------------------
@@ -188,7 +188,7 @@ class WorkoutFlow:
 
     def __init__(self, plan: Plan, config: dict | FlowConfig | None = None) -> None:
         self.plan = plan
-        self.cfg = config if isinstance(config, FlowConfig) else from_dict(FlowConfig, config)
+        self.cfg = coerce_config(FlowConfig, config)
         self.phase = Phase.WAITING
         self.step_index = 0
         self.set_reps = 0

@@ -26,7 +26,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from formcheck.config import from_dict
+from formcheck.config import coerce_config
 from formcheck.signals.counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
 from formcheck.pose.landmarks import SIDES
 from formcheck.pose.types import PoseSample
@@ -103,7 +103,7 @@ class SideRepChecker(Checker):
     go_text: ClassVar[str] = "Ready: start your reps"
 
     def __init__(self, config: dict | SideRepConfig | None = None) -> None:
-        cfg = config if isinstance(config, self.config_class) else from_dict(self.config_class, config)
+        cfg = coerce_config(self.config_class, config)
         self.cfg = cfg
         rc = RepCounterConfig(min_swing=cfg.min_swing, swing_fraction=cfg.swing_fraction)
         self.counters = {sd: RepCounter(rc) for sd in SIDES}

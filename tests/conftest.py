@@ -18,6 +18,48 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path / "formcheck_home"))
 
 
+SAMPLE_CLIPS = sorted(p.name.replace(".landmarks.npz", "") for p in SAMPLE_VIDEOS.glob("*.landmarks.npz"))
+
+
+def sample_series(name: str):
+    """(landmark series, truth dict) of one rendered sample clip: checkers run on it without the model."""
+    import json
+    from formcheck.pose.types import PoseSeries
+    return (PoseSeries.load(SAMPLE_VIDEOS / f"{name}.landmarks.npz"),
+            json.loads((SAMPLE_VIDEOS / f"{name}.truth.json").read_text()))
+
+
+def truth_reps(truth: Path) -> int | None:
+    """The rep count a truth file states, or None when it cannot be read."""
+    import json
+    try:
+        data = json.loads(truth.read_text())
+    except (OSError, ValueError):
+        return None
+    reps = data.get("reps", data.get("rep_count"))
+    return len(reps) if isinstance(reps, list) else reps if isinstance(reps, int) else None
+
+
+class FailAfter:
+    """A source that raises like an unplugged camera after `n` frames (and, like a camera, may come back)."""
+
+    can_reconnect = True
+
+    def __init__(self, inner, n: int) -> None:
+        self.inner, self.n, self.k = inner, n, 0
+        self.is_clip = inner.is_clip
+
+    def read(self):
+        from formcheck.io.video import CameraError
+        if self.k >= self.n:
+            raise CameraError("camera 0 stopped sending pictures (unplugged?)")
+        self.k += 1
+        return self.inner.read()
+
+    def close(self):
+        self.inner.close()
+
+
 def shared_clip(name: str) -> Path:
     path = SHARED_VIDEOS / name
     if not path.is_file():

@@ -1,13 +1,12 @@
 """Each page's logic through Streamlit's own test runner (no browser): review, history."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_VIDEOS, SHARED_VIDEOS, make_clip
+from conftest import SAMPLE_VIDEOS, SHARED_VIDEOS, make_clip, truth_reps
 from formcheck.app.review import save_result
 from formcheck.checkers.base import CheckResult, Fault, Rep
 from formcheck.sinks.history import HistoryStore
@@ -20,20 +19,11 @@ HISTORY = "from formcheck.app import history_page\nhistory_page.render()"
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _truth_reps(truth: Path) -> int | None:
-    try:
-        data = json.loads(truth.read_text())
-    except (OSError, ValueError):
-        return None
-    reps = data.get("reps", data.get("rep_count"))
-    return len(reps) if isinstance(reps, list) else reps if isinstance(reps, int) else None
-
-
 def _calf_raise_clip(folder: Path) -> tuple[str, int]:
     """A calf-raise clip with a known count in `folder`: ours when rendered, else a real one (copied to tmp)."""
     for clip in sorted(SAMPLE_VIDEOS.glob("calf_raise*.mp4")):
         truth = clip.with_suffix("").with_suffix(".truth.json")
-        n = _truth_reps(truth)
+        n = truth_reps(truth)
         if n is not None:
             shutil.copy(clip, folder / clip.name)
             shutil.copy(truth, folder / truth.name)

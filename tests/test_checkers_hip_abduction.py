@@ -1,8 +1,7 @@
 """Standing hip abduction on synthetic figures (exact counts per side, faults) and real clips."""
-from pathlib import Path
-
 import pytest
 
+from conftest import shared_clip
 from builders import STANDING, animate, jitter, rep_keys, series_from_poses
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import run_on_series
@@ -61,19 +60,13 @@ def test_standing_leg_wobbling_with_each_lift_does_not_count(phase):
     assert result.summary["per_side"] == {"left": 0, "right": 3}
 
 
-VIDEOS = Path(__file__).resolve().parents[1] / ".." / "shared" / "videos"
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("clip, reps", [("hip_abduction_standing_fitbod_front.mp4", 3),
                                         ("hip_abduction_standing_fitbod_oblique.mp4", 3),
                                         ("air_squat_fitbod_oblique.mp4", 0)])
-def test_real_clips(clip, reps):
-    path = VIDEOS / clip
-    if not path.exists():
-        pytest.skip(f"real clips not here ({VIDEOS}); they are evaluation-only, never shipped")
-    from formcheck.run.review import analyze_clip
-    result = analyze_clip(path, "hip_abduction").result
+def test_real_clips(clip, reps, real_series):
+    from formcheck.run.review import analyze_series
+    result, _ = analyze_series(real_series(clip), "hip_abduction")
     assert result.rep_count == reps
     assert all(r.side == "right" for r in result.reps)
 
@@ -83,9 +76,7 @@ def test_real_clips(clip, reps):
                                         ("hip_abduction_standing_fitbod_oblique.mp4", 3)])
 def test_real_clips_lite_model(clip, reps, series_cache):
     # The lite model's standing leg wobbles 13-15° with each lift on the oblique clip.
-    path = VIDEOS / clip
-    if not path.exists():
-        pytest.skip(f"real clip {clip} not here ({VIDEOS}); the clips are evaluation-only, never shipped")
+    path = shared_clip(clip)
     from formcheck.evaluation.evaluate import clip_series
     series = clip_series(path, "lite", series_cache)
     result = run_on_series(make_checker("hip_abduction"), series)[0]

@@ -1,8 +1,7 @@
 """Leg extension on synthetic seated figures (exact counts and faults) and on the real clip."""
-from pathlib import Path
-
 import pytest
 
+from conftest import shared_clip
 from builders import SEATED, Pose, animate, hide, jitter, rep_keys, series_from_poses
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import EventKind, run_on_series
@@ -86,26 +85,18 @@ def test_far_leg_double_swing_inside_one_rep_counts_once():
     assert sum(e.kind == EventKind.REP for e in events) == 3
 
 
-VIDEOS = Path(__file__).resolve().parents[1] / ".." / "shared" / "videos"
-
-
 @pytest.mark.slow
-def test_real_oblique_clip_counts_3():
-    clip = VIDEOS / "leg_extension_machine_fitbod_oblique.mp4"
-    if not clip.exists():
-        pytest.skip(f"real clips not here ({VIDEOS}); they are evaluation-only, never shipped")
-    from formcheck.run.review import analyze_clip
-    a = analyze_clip(clip, "leg_extension")
-    assert a.result.rep_count == 3
-    assert all("incomplete_lockout" not in [f.code for f in r.faults] for r in a.result.reps)
+def test_real_oblique_clip_counts_3(real_series):
+    from formcheck.run.review import analyze_series
+    result, _ = analyze_series(real_series("leg_extension_machine_fitbod_oblique.mp4"), "leg_extension")
+    assert result.rep_count == 3
+    assert all("incomplete_lockout" not in [f.code for f in r.faults] for r in result.reps)
 
 
 @pytest.mark.slow
 def test_real_oblique_clip_counts_3_with_lite_model(series_cache):
     # The lite model sees the far leg swing twice inside one rep of the near leg.
-    clip = VIDEOS / "leg_extension_machine_fitbod_oblique.mp4"
-    if not clip.exists():
-        pytest.skip(f"real clip {clip.name} not here ({VIDEOS}); the clips are evaluation-only, never shipped")
+    clip = shared_clip("leg_extension_machine_fitbod_oblique.mp4")
     from formcheck.evaluation.evaluate import clip_series
     result = run_on_series(make_checker("leg_extension"), clip_series(clip, "lite", series_cache))[0]
     assert result.rep_count == 3

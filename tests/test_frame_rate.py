@@ -1,25 +1,21 @@
 """Frame-rate independence (issue 9): the same counts and the same faults at every rep when the frames
 arrive at 10, 15, 24 or 60 a second (live under load, phone clips), on every rendered sample clip."""
-import json
-
 import pytest
 
-from conftest import SAMPLE_VIDEOS
+from conftest import SAMPLE_CLIPS, sample_series
 from formcheck.evaluation.perturb import drop_frames, resample
 from formcheck.run.review import analyze_series
-from formcheck.pose.types import PoseSeries
 
-CLIPS = sorted(p.name.replace(".landmarks.npz", "") for p in SAMPLE_VIDEOS.glob("*.landmarks.npz"))
 
 
 def _faults(result):
     return [sorted(f.code for f in r.faults) for r in result.reps]
 
 
-@pytest.mark.parametrize("clip", CLIPS)
+@pytest.mark.parametrize("clip", SAMPLE_CLIPS)
 def test_counts_and_faults_do_not_depend_on_the_frame_rate(clip):
-    series = PoseSeries.load(SAMPLE_VIDEOS / f"{clip}.landmarks.npz")
-    exercise = json.loads((SAMPLE_VIDEOS / f"{clip}.truth.json").read_text())["exercise"]
+    series, truth = sample_series(clip)
+    exercise = truth["exercise"]
     full, _ = analyze_series(series, exercise)
     for variant in [resample(series, fps) for fps in (10, 15, 24, 60)] + [drop_frames(series)]:
         got, _ = analyze_series(variant, exercise)

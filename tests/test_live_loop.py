@@ -8,6 +8,7 @@ import time
 import numpy as np
 import pytest
 
+from conftest import FailAfter
 from formcheck.errors import FormcheckError
 from formcheck.sinks.history import HistoryStore
 from formcheck.io.camera import LatestFrame
@@ -37,25 +38,6 @@ class FakeCamera:
 
     def close(self):
         pass
-
-
-class FailAfter:
-    """A source that raises like an unplugged camera after `n` frames (and, like a camera, may come back)."""
-
-    can_reconnect = True
-
-    def __init__(self, inner, n: int) -> None:
-        self.inner, self.n, self.k = inner, n, 0
-        self.is_clip = inner.is_clip
-
-    def read(self):
-        if self.k >= self.n:
-            raise CameraError("camera 0 stopped sending pictures (unplugged?)")
-        self.k += 1
-        return self.inner.read()
-
-    def close(self):
-        self.inner.close()
 
 
 def test_latest_frame_drops_old_frames_for_a_slow_consumer():

@@ -6,7 +6,7 @@ import pytest
 
 import json
 
-from conftest import sample_clip, shared_clip
+from conftest import FailAfter, sample_clip, shared_clip
 from formcheck.sinks.history import HistoryStore
 from formcheck.run.live import LiveOptions, run_live
 from formcheck.run.review import analyze_clip
@@ -15,22 +15,6 @@ from formcheck.sinks.voice import Priority, RecordingSpeaker
 
 pytestmark = pytest.mark.slow
 CLIP = "calf_raise_fitbod_side.mp4"  # 3 labelled reps
-
-
-class FailAfter:
-    can_reconnect = True  # an unplugged camera (a damaged clip is never reopened)
-
-    def __init__(self, inner, n: int) -> None:
-        self.inner, self.n, self.k, self.is_clip = inner, n, 0, inner.is_clip
-
-    def read(self):
-        if self.k >= self.n:
-            raise CameraError("camera 0 stopped sending pictures (unplugged?)")
-        self.k += 1
-        return self.inner.read()
-
-    def close(self):
-        self.inner.close()
 
 
 def test_live_counts_equal_analyze_and_the_session_is_saved(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from builders import (LYING_BACK, LYING_SIDE, SEATED, STANDING, animate, jitter, rep_keys,
                       series_from_poses)
-from conftest import SAMPLE_VIDEOS, SHARED_VIDEOS
+from conftest import SAMPLE_CLIPS, SHARED_VIDEOS, sample_series
 from formcheck.setup.recognize import recognize_series
 
 FPS = 30
@@ -126,13 +126,9 @@ def test_recognise_real_clip(real_series, clip, exercise):
         assert exercise_found is None and "not one of the exercises" in reason, reason
 
 
-SAMPLE_CLIPS = sorted(p.name.replace(".landmarks.npz", "") for p in SAMPLE_VIDEOS.glob("*.landmarks.npz"))
-
 
 @pytest.mark.parametrize("clip", SAMPLE_CLIPS)
 def test_recognise_every_rendered_sample_clip(clip):
-    import json
-    from formcheck.pose.types import PoseSeries
-    truth = json.loads((SAMPLE_VIDEOS / f"{clip}.truth.json").read_text())
-    exercise, reason = recognize_series(PoseSeries.load(SAMPLE_VIDEOS / f"{clip}.landmarks.npz"))
+    series, truth = sample_series(clip)
+    exercise, reason = recognize_series(series)
     assert exercise == truth["exercise"], reason

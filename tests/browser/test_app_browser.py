@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLE_VIDEOS, SHARED_VIDEOS, truth_reps
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_VIDEOS = REPO.parent / "shared" / "videos"
-SAMPLE_VIDEOS = REPO / "sample_videos"
 ARTIFACTS = REPO / "artifacts" / "browser"
 CHROMIUM = os.environ.get("FORMCHECK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream",
@@ -37,19 +37,10 @@ def _need_browser():
     return pytest.importorskip("playwright.sync_api", reason="the Python playwright package is not installed")
 
 
-def _truth_reps(truth: Path) -> int | None:
-    try:
-        data = json.loads(truth.read_text())
-    except (OSError, ValueError):
-        return None
-    reps = data.get("reps", data.get("rep_count"))
-    return len(reps) if isinstance(reps, list) else reps if isinstance(reps, int) else None
-
-
 def calf_raise_clip() -> tuple[Path, int]:
     """A calf-raise clip with a known count: one of ours when rendered, else a labelled real one."""
     for clip in sorted(SAMPLE_VIDEOS.glob("calf_raise*.mp4")):
-        n = _truth_reps(clip.with_suffix("").with_suffix(".truth.json"))
+        n = truth_reps(clip.with_suffix("").with_suffix(".truth.json"))
         if n:
             return clip, n
     real = SHARED_VIDEOS / "single_leg_calf_raise_fitbod_side.mp4"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.config import coerce_config
-from formcheck.signals.counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
+from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
 from formcheck.body.geometry import angle_deg, angle_from_vertical_deg
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.landmarks import PoseLandmark as L
@@ -237,8 +237,7 @@ class CalfRaiseChecker(Checker):
         seg = self.counter.update(t_s, value)
         if seg is not None:
             events += self._on_rep(seg)
-        base = self.counter._valley if self.counter.phase == Phase.REST and self.counter._valley is not None \
-            else self.counter._start_v
+        base = self.counter.rest_level
         if value is not None:
             self._state.bar_value = max(0.0, (value - (base or 0.0)) * self.shank_cm)
         self._state.status = "Counting"

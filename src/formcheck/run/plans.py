@@ -323,6 +323,11 @@ class WorkoutFlow:
             out.append(FlowEvent(FlowKind.STOPPED, t_s, "Nobody in view: stopping and saving. Well done"))
         return out
 
+    def mark_step_announced(self) -> None:
+        """The caller has already said what to get ready for (e.g. "That looks like ..."): the
+        flow's own "get in position" line for this step is not said again."""
+        self._announced_step = self.step_index
+
     def _announce_step(self, t_s: float, out: list[FlowEvent]) -> None:
         if self._announced_step != self.step_index and self.phase == Phase.WAITING:
             self._announced_step = self.step_index

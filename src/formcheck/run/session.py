@@ -267,7 +267,7 @@ class LiveSession:
             self._position.update(s)
         self._save_reps(replayed)
         said: list[SessionEvent] = [FlowEvent(FlowKind.GET_READY, t_s, f"That looks like {title}")]
-        self.flow._announced_step = 0  # the line above replaces "get in position"
+        self.flow.mark_step_announced()  # the line above replaces "get in position"
         return said + replayed + self.flow.update(t_s, replayed, True)
 
     # ---- what to show and say -------------------------------------------------------------

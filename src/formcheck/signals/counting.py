@@ -137,6 +137,14 @@ class RepCounter:
         self._down_since: float | None = None
 
     @property
+    def rest_level(self) -> float | None:
+        """Where the current rep is measured from: the valley while resting, else the rep's start
+        (the live bar shows the signal above it). None before the first value."""
+        if self.phase == Phase.REST:
+            return self._valley
+        return self._start_v
+
+    @property
     def typical_amplitude(self) -> float | None:
         return float(np.median(self.amplitudes[-self.cfg.amplitude_memory:])) if self.amplitudes else None
 

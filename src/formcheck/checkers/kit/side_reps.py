@@ -27,7 +27,7 @@ from typing import ClassVar
 import numpy as np
 
 from formcheck.config import coerce_config
-from formcheck.signals.counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
+from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
 from formcheck.pose.landmarks import SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.body.view import ViewEstimator
@@ -205,7 +205,7 @@ class SideRepChecker(Checker):
             self._trace_t.append(t_s)
             self._trace_v.append(self.display_value(main, smooth[main] - self.baseline.get(main, 0.0)))
             c = self.counters[main]
-            base = c._valley if c.phase == Phase.REST and c._valley is not None else c._start_v
+            base = c.rest_level
             self._state.bar_value = max(0.0, self.display_value(main, smooth[main] - (base or 0.0)))
         self._state.status = "Counting"
         return events

@@ -132,3 +132,13 @@ def test_recognise_every_rendered_sample_clip(clip):
     series, truth = sample_series(clip)
     exercise, reason = recognize_series(series)
     assert exercise == truth["exercise"], reason
+
+
+def test_foot_path_of_a_short_sighting_does_not_crash():
+    # a person found in only a few frames: the smoothing window is longer than the path
+    # (this crashed with "operands could not be broadcast together" on a real clip)
+    from formcheck.setup.recognize import foot_path_shape
+    rng = np.random.default_rng(0)
+    for n in (5, 12, 30, 59):
+        width, one_way = foot_path_shape(rng.normal(size=(n, 2)) * 0.1, fps=60.0)
+        assert math.isfinite(width) and 0.0 <= one_way <= 1.0

@@ -29,6 +29,7 @@ from formcheck.sinks.history import HistoryStore
 from formcheck.run.session import LiveSession
 from formcheck.run.plans import get_plan
 from formcheck.io.camera import LatestFrame, LiveSource
+from formcheck.pose.stream import MODEL_MAX_SHORT_SIDE_PX
 from formcheck.io.video import CameraError, CameraSource, ClipCamera
 from formcheck.sinks.voice import EspeakSpeaker, Metronome, Priority, SilentSpeaker, Speaker, speak_events
 
@@ -86,7 +87,9 @@ def have_screen() -> bool:
 
 def default_source_factory(opts: LiveOptions) -> Callable[[], LiveSource]:
     if opts.source:
-        return lambda: ClipCamera(opts.source, realtime=opts.realtime, size_wh=opts.size_wh)
+        # a clip at its own size is read as `analyze` reads it (pose.stream), so both count alike
+        return lambda: ClipCamera(opts.source, realtime=opts.realtime, size_wh=opts.size_wh,
+                                  max_short_side_px=MODEL_MAX_SHORT_SIDE_PX)
     return lambda: CameraSource(opts.camera, opts.size_wh)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from enum import StrEnum
 from typing import Iterable
 
 import numpy as np
@@ -24,7 +25,15 @@ LYING_TRUNK_DEG = 55.0
 # standing one 0-20°; halfway, so a deep squat's bottom frames read seated and a lunge's back leg standing).
 SEATED_THIGH_DEG = 45.0
 
-STANDING, SEATED, LYING, UNKNOWN = "standing", "seated", "lying", "unknown"
+class Posture(StrEnum):
+    """Body position (a str: reports keep the plain words)."""
+    STANDING = "standing"
+    SEATED = "seated"
+    LYING = "lying"
+    UNKNOWN = "unknown"
+
+
+STANDING, SEATED, LYING, UNKNOWN = Posture.STANDING, Posture.SEATED, Posture.LYING, Posture.UNKNOWN
 
 
 def _from_vertical_deg(d: np.ndarray, up: bool) -> float:
@@ -51,7 +60,7 @@ def thigh_from_vertical_deg(s: PoseSample, side: str, min_visibility: float = MI
     return _from_vertical_deg(s.world(leg["knee"]) - s.world(leg["hip"]), up=False)
 
 
-def classify_posture(s: PoseSample | None) -> str:
+def classify_posture(s: PoseSample | None) -> Posture:
     """"standing" | "seated" | "lying" | "unknown" for one frame."""
     if s is None:
         return UNKNOWN
@@ -67,7 +76,7 @@ def classify_posture(s: PoseSample | None) -> str:
     return SEATED if min(thighs) > SEATED_THIGH_DEG else STANDING
 
 
-def dominant_posture(samples: Iterable[PoseSample | None], min_share: float = 0.6) -> str:
+def dominant_posture(samples: Iterable[PoseSample | None], min_share: float = 0.6) -> Posture:
     """The posture of most frames where it could be told, or "unknown" if none has `min_share` of them."""
     counts = Counter(p for p in map(classify_posture, samples) if p != UNKNOWN)
     if not counts:

@@ -7,6 +7,7 @@ the camera's axes, so the angle does not depend on image size or distance.
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 
 import numpy as np
 
@@ -29,14 +30,22 @@ def body_yaw_deg(sample: PoseSample) -> float:
     return float(np.mean(yaws)) if yaws else math.nan
 
 
-def classify_view(yaw_deg: float) -> str:
+class View(StrEnum):
+    """Which way the camera sees the person (a str: reports and configs keep the plain words)."""
+    FRONT = "front"
+    OBLIQUE = "oblique"
+    SIDE = "side"
+    UNKNOWN = "unknown"
+
+
+def classify_view(yaw_deg: float) -> View:
     if not math.isfinite(yaw_deg):
-        return "unknown"
+        return View.UNKNOWN
     if yaw_deg < FRONT_MAX_YAW_DEG:
-        return "front"
+        return View.FRONT
     if yaw_deg > SIDE_MIN_YAW_DEG:
-        return "side"
-    return "oblique"
+        return View.SIDE
+    return View.OBLIQUE
 
 
 class ViewEstimator:

@@ -89,7 +89,7 @@ class CheckResult:
     exercise: str
     rep_count: int
     reps: list[Rep]
-    view: str  # "side" | "oblique" | "front" | "unknown"
+    view: str  # a body.view.View: "side" | "oblique" | "front" | "unknown"
     summary: dict[str, Any] = field(default_factory=dict)  # exercise-level figures (hold_s, per-side counts)
     corrections: list[str] = field(default_factory=list)  # distinct corrections, most frequent first
     set_start_s: float | None = None

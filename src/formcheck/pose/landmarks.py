@@ -1,7 +1,7 @@
 """The 33 MediaPipe pose landmarks, the skeleton drawn between them, and body-side helpers."""
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class PoseLandmark(IntEnum):
@@ -51,7 +51,13 @@ LEG = {
     "right": {"shoulder": L.RIGHT_SHOULDER, "hip": L.RIGHT_HIP, "knee": L.RIGHT_KNEE,
               "ankle": L.RIGHT_ANKLE, "heel": L.RIGHT_HEEL, "toe": L.RIGHT_FOOT_INDEX},
 }
-SIDES = ("left", "right")
+class Side(StrEnum):
+    """A body side, as the person sees it (a str: dict keys and reports keep "left"/"right")."""
+    LEFT = "left"
+    RIGHT = "right"
+
+
+SIDES = (Side.LEFT, Side.RIGHT)
 
 # Bones drawn by the overlay (face omitted: it adds clutter and nothing this app checks).
 SKELETON: tuple[tuple[PoseLandmark, PoseLandmark], ...] = (

@@ -18,7 +18,7 @@ from formcheck.checkers.base import Checker
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import MIN_VISIBILITY, PoseSample
 from formcheck.body.posture import LYING, dominant_posture
-from formcheck.body.view import body_yaw_deg, classify_view
+from formcheck.body.view import View, body_yaw_deg, classify_view
 
 # Somebody must be found in at least half the frames to judge anything else.
 MIN_FOUND_SHARE = 0.5
@@ -42,7 +42,7 @@ _TURN_LYING = {"side": "Put the camera at your side", "front": "Put the camera a
 
 @dataclass(frozen=True)
 class ViewAdvice:
-    view: str  # "front" | "oblique" | "side" | "unknown"
+    view: View
     messages: list[str] = field(default_factory=list)  # what to change, most important first
 
     @property
@@ -85,7 +85,7 @@ def check_view(samples: Iterable[PoseSample | None], checker: type[Checker],
         frames.append(s)
     found = [s for s in frames if s is not None]
     if not frames or len(found) < MIN_FOUND_SHARE * len(frames):
-        return ViewAdvice("unknown", ["More light, and stand where the camera sees all of you"])
+        return ViewAdvice(View.UNKNOWN, ["More light, and stand where the camera sees all of you"])
     messages = []
     tall_px = float(np.median([_height_px(s) for s in found]))
     if tall_px < MIN_BODY_PX:
@@ -96,9 +96,9 @@ def check_view(samples: Iterable[PoseSample | None], checker: type[Checker],
     if float(np.mean([s.visibility[11:].mean() for s in found])) < MIN_MEAN_VISIBILITY:
         messages.append("More light: the camera cannot see you clearly")
     yaws = [y for y in map(body_yaw_deg, found) if math.isfinite(y)]
-    view = classify_view(float(np.median(yaws))) if yaws else "unknown"
+    view = classify_view(float(np.median(yaws))) if yaws else View.UNKNOWN
     best = checker.best_views
-    if view != "unknown" and best and view not in best:
+    if view != View.UNKNOWN and best and view not in best:
         words = _TURN_LYING if dominant_posture(found) == LYING else _TURN
         messages.append(f"{words[best[0]]} ({checker.title} is best seen {_VIEW_WORDS[best[0]]})")
     return ViewAdvice(view, messages)

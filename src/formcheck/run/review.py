@@ -25,6 +25,7 @@ from formcheck.errors import FormcheckError, StoppedError
 from formcheck.sinks.overlay import annotate
 from formcheck.pose.types import PoseSample, PoseSeries
 from formcheck.pose.stream import PoseStream, series_of
+from formcheck.body.view import View
 from formcheck.setup.advice import check_view
 from formcheck.io.video import TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
 
@@ -182,14 +183,15 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     video_path = _finish_video(writer, complete, warnings) if writer is not None else None
     if writer is not None:
         stage_s["encode"] = writer.encode_s
-    advice = check_view((s for _, s in series.samples()), type(checker))
+    result = enough_seen(checker.result(), series)
+    advice = check_view((s for _, s in series.samples()), type(checker), view=View(result.view))
     if advice.message:
         warnings.insert(0, f"Camera: {advice.message}")
     duration_s = t_list[-1] / 1000.0 + 1.0 / info.fps
     if complete and duration_s < MIN_COUNTABLE_S:
         warnings.append(f"the clip is only {duration_s:.1f} s long: too short to count a rep "
                         f"(record at least {MIN_COUNTABLE_S:.0f} s)")
-    return Analysis(exercise, info, enough_seen(checker.result(), series), events, len(t_list), series.found_ratio,
+    return Analysis(exercise, info, result, events, len(t_list), series.found_ratio,
                     model_name, series, complete, problem, video_path, warnings=warnings, stopped_by=stopped_by,
                     recognised=recognised, stage_s=stage_s)
 

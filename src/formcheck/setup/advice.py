@@ -73,8 +73,11 @@ def _height_px(s: PoseSample) -> float:
 
 
 def check_view(samples: Iterable[PoseSample | None], checker: type[Checker],
-               window_s: float = DEFAULT_WINDOW_S) -> ViewAdvice:
-    """Advice from the first `window_s` seconds of samples (None = nobody found in that frame)."""
+               window_s: float = DEFAULT_WINDOW_S, view: View | None = None) -> ViewAdvice:
+    """Advice from the first `window_s` seconds of samples (None = nobody found in that frame).
+
+    `view`: the view already estimated for this clip (the checker's, over the whole clip), so a
+    report's `view` and its camera advice never disagree; None: estimated from these samples."""
     frames: list[PoseSample | None] = []
     t0: float | None = None
     for s in samples:
@@ -95,8 +98,9 @@ def check_view(samples: Iterable[PoseSample | None], checker: type[Checker],
         messages.append("Step back: your feet are out of the picture")
     if float(np.mean([s.visibility[11:].mean() for s in found])) < MIN_MEAN_VISIBILITY:
         messages.append("More light: the camera cannot see you clearly")
-    yaws = [y for y in map(body_yaw_deg, found) if math.isfinite(y)]
-    view = classify_view(float(np.median(yaws))) if yaws else View.UNKNOWN
+    if view is None:
+        yaws = [y for y in map(body_yaw_deg, found) if math.isfinite(y)]
+        view = classify_view(float(np.median(yaws))) if yaws else View.UNKNOWN
     best = checker.best_views
     if view != View.UNKNOWN and best and view not in best:
         words = _TURN_LYING if dominant_posture(found) == LYING else _TURN

@@ -137,8 +137,47 @@ def test_recognise_every_rendered_sample_clip(clip):
 def test_foot_path_of_a_short_sighting_does_not_crash():
     # a person found in only a few frames: the smoothing window is longer than the path
     # (this crashed with "operands could not be broadcast together" on a real clip)
-    from formcheck.setup.recognize import foot_path_shape
+    from formcheck.setup.features import foot_path_shape
     rng = np.random.default_rng(0)
     for n in (5, 12, 30, 59):
         width, one_way = foot_path_shape(rng.normal(size=(n, 2)) * 0.1, fps=60.0)
         assert math.isfinite(width) and 0.0 <= one_way <= 1.0
+
+
+def test_a_new_exercise_is_one_checker_file_with_its_recognition_beside_it():
+    """The README's "how to add an exercise", tried: a toy exercise registered with its own
+    `recognize` is named by --exercise auto with no edit anywhere else, and counted."""
+    from builders import STANDING as POSE
+    from formcheck.checkers import REGISTRY, all_checkers, register
+    from formcheck.checkers.base import run_on_series
+    from formcheck.checkers.kit.side_reps import SideRepChecker
+    from formcheck.body.posture import STANDING as STANDING_POSTURE
+    from formcheck.pose.landmarks import LEG
+
+    all_checkers()  # the real ones first
+
+    @register
+    class ToyHeelRaise(SideRepChecker):
+        exercise, title = "toy_heel_raise", "Toy heel raise"
+        recognition_rank = 1  # tried before the floor calf raise
+
+        @classmethod
+        def recognize(cls, f):
+            return "standing, rising (toy)" if f.posture == STANDING_POSTURE and f.rise_range_trunk > 0.06 else None
+
+        def measure(self, s):
+            return ({sd: 100 * (s.px(LEG[sd]["toe"])[1] - s.px(LEG[sd]["heel"])[1]) / 40.0 for sd in ("left", "right")
+                     if s.seen(LEG[sd]["toe"], LEG[sd]["heel"])}, {})
+
+        def rep_metrics(self, segs, frames):
+            return {"range_deg": max(g.amplitude for g in segs.values())}
+
+    try:
+        series = jitter(series_from_poses(reps(STANDING, POSE.legs(ankle_plantar_deg=30)), yaw_deg=60), seed=1)
+        exercise, reason = recognize_series(series)
+        assert (exercise, reason) == ("toy_heel_raise", "standing, rising (toy)")
+        result, _ = run_on_series(ToyHeelRaise(), series)
+        assert result.rep_count == 3
+    finally:
+        REGISTRY.pop("toy_heel_raise", None)
+    assert recognize_series(series)[0] == "calf_raise"

@@ -23,6 +23,31 @@ from formcheck.signals.timing import Debounce, RecentRange, moving_side
 from formcheck.checkers import register
 from formcheck.checkers.kit.timed import TimedChecker
 from formcheck.checkers.base import Event, EventKind, Fault, Mode
+from formcheck.body.posture import LYING, SEATED
+from formcheck.setup.features import FOOT_MOVE_SHANK, LEGS_LIFTED_DEG, Features
+
+
+# A lifted foot tracing letters: the shin-to-foot angle in the picture swings over 25° (a still
+# foot's reads 10-15° of range on the real clips: the model's foot is coarse). Lifting the whole
+# leg does not change it, so a leg lift is not mistaken for tracing.
+TRACING_FOOT_ANGLE_DEG = 25.0
+
+# Seated, a foot moving on its own: tracing letters (ankle alphabet) or pointing and flexing
+# (ankle flexion)? Point/flex swings the toe back and forth along one line, the foot's sagittal
+# arc; a letter sends it across that line too, a 2-D path. Measured on the toe relative to the
+# ankle (the foot's own motion, so moving the leg does not count), in shin lengths in the picture:
+# the width of the path across its main direction (5th-95th percentile along the minor principal
+# axis). The model reports about half of the foot's true travel (rendered alphabet clip: true toe
+# path 30 x 53 px, landmarks 14 x 24 px), so a small letter (10 cm across, 0.25 of a 40 cm shin)
+# reads ~0.12; half of that is the bar, which is still 1.5x the width that a point/flex arc's
+# bulge plus landmark jitter gives (0.04 on the rendered point/flex clip, 0.01-0.02 for still feet).
+TRACING_WIDTH_SHANK = 0.06
+
+# Ankle circles are a 2-D path too, but one loop repeated the same way round: the share of the
+# swept area turning one way is near 1 (a clean circle 1.0, the synthetic seated circles 0.7-0.9),
+# while letters turn both ways (an A's strokes, then a B's bumps and a C's arc: 0.4 on the rendered
+# clip). Circles are counted as cycles by ankle_flexion, so above this share they stay there.
+CIRCLE_ONE_WAY_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,17 @@ class AnkleAlphabetChecker(TimedChecker):
     waiting_status = "Lift one foot and draw letters with your toes"
     active_status = "Tracing"
     signal_label = "Toe height (% of shin)"
+
+    recognition_rank = 40
+
+    @classmethod
+    def recognize(cls, f: Features) -> str | None:
+        if f.posture == SEATED and f.foot_move_shank > FOOT_MOVE_SHANK and \
+                f.foot_path_width_shank > TRACING_WIDTH_SHANK and f.foot_path_one_way < CIRCLE_ONE_WAY_SHARE:
+            return "seated, a foot tracing a 2-D path at the ankle (letters)"
+        if f.posture == LYING and f.leg_lift_deg > LEGS_LIFTED_DEG and f.foot_angle_range_deg > TRACING_FOOT_ANGLE_DEG:
+            return "lying, a lifted foot tracing"
+        return None
 
     def __init__(self, config: dict | AnkleAlphabetConfig | None = None) -> None:
         super().__init__()

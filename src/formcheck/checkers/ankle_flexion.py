@@ -30,6 +30,8 @@ from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Event, Fault, Rep
+from formcheck.body.posture import SEATED
+from formcheck.setup.features import FOOT_MOVE_SHANK, Features
 
 NORMAL_DORSIFLEXION_DEG = 20.0  # AAOS normal active range
 NORMAL_PLANTARFLEXION_DEG = 50.0
@@ -69,6 +71,14 @@ class AnkleFlexionChecker(SideRepChecker):
     range_metric = "plantarflexion_deg"  # "below your best" compares how far the toes point
     ready_text = "Hold your foot still, foot and knee in view"
     go_text = "Ready: point your toes, then pull them up"
+
+    recognition_rank = 50
+
+    @classmethod
+    def recognize(cls, f: Features) -> str | None:
+        if f.posture == SEATED and f.foot_move_shank > FOOT_MOVE_SHANK:
+            return "seated, a foot moving at the ankle"
+        return None
 
     def __init__(self, config: dict | AnkleFlexionConfig | None = None) -> None:
         super().__init__(config)

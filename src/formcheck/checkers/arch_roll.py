@@ -22,6 +22,8 @@ from formcheck.signals.timing import Debounce, RecentRange, moving_side
 from formcheck.checkers import register
 from formcheck.checkers.kit.timed import TimedChecker
 from formcheck.checkers.base import Event, EventKind, Fault, Mode
+from formcheck.body.posture import STANDING
+from formcheck.setup.features import FOOT_MOVE_SHANK, Features
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,14 @@ class ArchRollChecker(TimedChecker):
     waiting_status = "Roll the ball under one foot"
     active_status = "Rolling"
     signal_label = "Foot travel (% of shin)"
+
+    recognition_rank = 30
+
+    @classmethod
+    def recognize(cls, f: Features) -> str | None:
+        if f.posture == STANDING and f.foot_planted_move_shank > FOOT_MOVE_SHANK:
+            return "standing, one foot rolling back and forth"
+        return None
 
     def __init__(self, config: dict | ArchRollConfig | None = None) -> None:
         super().__init__()

@@ -10,11 +10,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from formcheck.pose.types import PoseSample, PoseSeries
+
+if TYPE_CHECKING:
+    from formcheck.setup.features import Features
 
 
 class Mode(str, Enum):
@@ -107,6 +110,15 @@ class Checker(ABC):
     mode: ClassVar[Mode] = Mode.REPS
     checks: ClassVar[tuple[str, ...]] = ()  # what it checks, in plain words, for `formcheck exercises`
     best_views: ClassVar[tuple[str, ...]] = ("side", "oblique")
+    # Recognition (--exercise auto): exercises are tried in this order (lower first; only the
+    # order among exercises of one posture matters), and the first whose `recognize` answers wins.
+    recognition_rank: ClassVar[int] = 100
+
+    @classmethod
+    def recognize(cls, f: "Features") -> str | None:
+        """The reason in plain words when the first seconds' features (`setup.features`) show
+        this exercise, else None. Default: never recognised (named with --exercise only)."""
+        return None
 
     @abstractmethod
     def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:

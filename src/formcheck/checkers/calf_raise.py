@@ -31,7 +31,9 @@ from formcheck.body.view import ViewEstimator
 from formcheck.checkers import register
 from formcheck.body.measures import body_anchor_px, heel_lift_shank
 from formcheck.checkers.base import (Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
-                   distinct_corrections)
+                                     distinct_corrections)
+from formcheck.body.posture import STANDING
+from formcheck.setup.features import Features
 
 
 # Heel rising on the ball of the foot: the ankle (and the straight leg and hips above it) rise by
@@ -39,6 +41,11 @@ from formcheck.checkers.base import (Checker, CheckResult, Event, EventKind, Fau
 BODY_RISE_PER_HEEL_RISE = 0.75
 # Heels "held" where they stopped: within this share of the rep's height of the lowest point.
 HELD_TOLERANCE = 0.1
+
+
+# Calf raise: the hips rise on the toes by at least 6 % of the trunk (a 5 cm heel lift is
+# ~10 %; standing still or lifting a leg sideways moves them under 4 %).
+RISE_RANGE_TRUNK = 0.06
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,14 @@ class CalfRaiseChecker(Checker):
               "knees straight", "tempo (not too fast)", "heels lowered all the way",
               "left/right evenness (front view)")
     best_views = ("side", "oblique", "front")
+
+    recognition_rank = 20
+
+    @classmethod
+    def recognize(cls, f: Features) -> str | None:
+        if f.posture == STANDING and f.rise_range_trunk > RISE_RANGE_TRUNK:
+            return "standing, rising onto the toes with straight knees"
+        return None
 
     def __init__(self, config: dict | CalfRaiseConfig | None = None) -> None:
         self.cfg = coerce_config(CalfRaiseConfig, config)

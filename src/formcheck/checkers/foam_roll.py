@@ -24,6 +24,12 @@ from formcheck.signals.timing import Debounce, RecentRange
 from formcheck.checkers import register
 from formcheck.checkers.kit.timed import TimedChecker
 from formcheck.checkers.base import Event, EventKind, Fault, Mode, Rep
+from formcheck.body.posture import LYING
+from formcheck.setup.features import Features
+
+
+# Lying. Travel along the roller of at least a fifth of the trunk (real passes 0.4-0.6).
+ROLL_TRAVEL_TRUNK = 0.2
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,14 @@ class FoamRollChecker(TimedChecker):
     waiting_status = "Lie on the roller and start rolling"
     active_status = "Rolling"
     signal_label = "Travel along the roller (% of trunk)"
+
+    recognition_rank = 10
+
+    @classmethod
+    def recognize(cls, f: Features) -> str | None:
+        if f.posture == LYING and f.travel_range_trunk > ROLL_TRAVEL_TRUNK:
+            return "lying, the body travelling along a roller"
+        return None
 
     def __init__(self, config: dict | FoamRollConfig | None = None) -> None:
         super().__init__()

@@ -20,6 +20,13 @@ from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen, pelvis_tilt_deg, trunk_lean_deg
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep
+from formcheck.body.posture import STANDING
+from formcheck.setup.features import Features
+
+
+# Hip abduction: the gap between the ankles changes by more than a hip width (2.8-3.4 hip widths
+# on the real clips; calf raises 0.3-0.6).
+ABDUCTION_RANGE_HIPW = 1.2
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,14 @@ class HipAbductionChecker(SideRepChecker):
     ready_text = "Stand tall and still, whole body in view"
     go_text = "Ready: lift one leg out to the side"
     cfg: HipAbductionConfig
+
+    recognition_rank = 10
+
+    @classmethod
+    def recognize(cls, f: Features) -> str | None:
+        if f.posture == STANDING and f.abduction_range_hipw > ABDUCTION_RANGE_HIPW:
+            return "standing, one leg moving out to the side"
+        return None
 
     def __init__(self, config: dict | HipAbductionConfig | None = None) -> None:
         super().__init__(config)

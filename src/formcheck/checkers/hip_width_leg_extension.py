@@ -23,6 +23,7 @@ from formcheck.body.posture import LYING, classify_posture
 from formcheck.checkers import register
 from formcheck.checkers.kit.timed import TimedChecker
 from formcheck.checkers.base import Fault, Mode
+from formcheck.setup.features import LEGS_LIFTED_DEG, Features
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,14 @@ class HipWidthLegExtensionChecker(TimedChecker):
     waiting_status = "Lie on your back and lift your legs"
     active_status = "Holding"
     signal_label = "Leg lift (°)"
+
+    recognition_rank = 50
+
+    @classmethod
+    def recognize(cls, f: Features) -> str | None:
+        if f.posture == LYING and f.leg_lift_deg > LEGS_LIFTED_DEG:
+            return "lying on the back, legs lifted and held"
+        return None
 
     def __init__(self, config: dict | HipWidthLegExtensionConfig | None = None) -> None:
         super().__init__()

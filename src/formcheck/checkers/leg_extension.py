@@ -21,6 +21,8 @@ from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep
+from formcheck.body.posture import SEATED
+from formcheck.setup.features import SEATED_KNEE_RANGE_DEG, Features
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,14 @@ class LegExtensionChecker(SideRepChecker):
     ready_text = "Sit still on the machine, whole leg in view"
     go_text = "Ready: straighten your knees"
     cfg: LegExtensionConfig
+
+    recognition_rank = 20
+
+    @classmethod
+    def recognize(cls, f: Features) -> str | None:
+        if f.posture == SEATED and f.knee_range_deg > SEATED_KNEE_RANGE_DEG:
+            return "seated, the knee straightening with the thigh still"
+        return None
 
     def __init__(self, config: dict | LegExtensionConfig | None = None) -> None:
         super().__init__(config)

@@ -28,6 +28,13 @@ from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep
+from formcheck.body.posture import SEATED
+from formcheck.setup.features import SEATED_KNEE_RANGE_DEG, Features
+
+
+# Leg press, not leg extension: both thighs swing more than this with the knee (the whole leg
+# pushes); a leg extension keeps the thigh on the seat.
+LEG_PRESS_THIGH_RANGE_DEG = 20.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,14 @@ class LegPressChecker(SideRepChecker):
     ready_text = "Sit in the machine, legs pressed out, and hold still"
     go_text = "Ready: lower the weight"
     cfg: LegPressConfig
+
+    recognition_rank = 10
+
+    @classmethod
+    def recognize(cls, f: Features) -> str | None:
+        if f.posture == SEATED and f.knee_range_deg > SEATED_KNEE_RANGE_DEG and f.thigh_range_deg > LEG_PRESS_THIGH_RANGE_DEG:
+            return "seated, the whole leg pushing out and back"
+        return None
 
     def __init__(self, config: dict | LegPressConfig | None = None) -> None:
         super().__init__(config)

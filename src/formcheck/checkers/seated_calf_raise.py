@@ -21,6 +21,17 @@ from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, heel_lift_shank, knee_deg, leg_seen
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep
+from formcheck.body.posture import SEATED
+from formcheck.setup.features import Features
+
+
+# Seated calf raise: the knees rise by at least 5 % of the shin while the knee angle stays.
+SEATED_RISE_SHANK = 0.05
+
+# Seated calf raise, not ankle work: the knee's own rise carries at least half of the toe's motion
+# relative to the knee (the toe stays on the platform while the knee goes up: real machine clips
+# 0.85-0.9; a foot pointing and flexing under a still knee 0.2 on the real ankle clip).
+KNEE_CARRIES_FOOT = 0.5
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,15 @@ class SeatedCalfRaiseChecker(SideRepChecker):
     ready_text = "Sit still, feet flat and in view"
     go_text = "Ready: lift your heels"
     cfg: SeatedCalfRaiseConfig
+
+    recognition_rank = 30
+
+    @classmethod
+    def recognize(cls, f: Features) -> str | None:
+        if f.posture == SEATED and f.knee_rise_shank > SEATED_RISE_SHANK \
+                and f.knee_rise_shank >= KNEE_CARRIES_FOOT * f.foot_move_shank:
+            return "seated, knees rising as the heels lift"
+        return None
 
     def __init__(self, config: dict | SeatedCalfRaiseConfig | None = None) -> None:
         super().__init__(config)

@@ -25,7 +25,7 @@ from formcheck.errors import FormcheckError, StoppedError
 from formcheck.sinks.overlay import annotate
 from formcheck.pose.types import PoseSample, PoseSeries
 from formcheck.pose.stream import PoseStream, series_of
-from formcheck.setup.advice import check_view
+from formcheck.setup.advice import check_view, people_advice
 from formcheck.io.video import TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
@@ -92,7 +92,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     from formcheck.setup.recognize import WINDOW_S, name_exercise
     recognised = exercise == AUTO
     checker = None if recognised else make_checker(exercise, checker_config)
-    stream = PoseStream(video, model)
+    stream = PoseStream(video, model, check_people=True)
     info = stream.info
     out_wh = video_size(info, full_size)
     stream.out_wh = out_wh if out_video else None
@@ -164,7 +164,9 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                 recognise_then_catch_up(len(t_list))  # a clip shorter than the window
             if checker is not None:
                 events.extend(checker.finish(t_list[-1] if t_list else 0.0))
-            stage_s.update(decode=stream.decode_s, pose=stream.pose_s, decode_wait=stream.wait_s)
+            stage_s.update(decode=stream.decode_s, pose=stream.pose_s, decode_wait=stream.wait_s,
+                           people=stream.people_s)
+            crowd = people_advice(stream.people)
             model_name = stream.model_name
     except BaseException:
         if writer is not None:
@@ -185,6 +187,8 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     advice = check_view((s for _, s in series.samples()), type(checker))
     if advice.message:
         warnings.insert(0, f"Camera: {advice.message}")
+    if crowd:
+        warnings.insert(0, f"Camera: {crowd}")
     duration_s = t_list[-1] / 1000.0 + 1.0 / info.fps
     if complete and duration_s < MIN_COUNTABLE_S:
         warnings.append(f"the clip is only {duration_s:.1f} s long: too short to count a rep "

@@ -283,6 +283,11 @@ def test_live_on_a_damaged_or_trimmed_clip_counts_once(clips, tmp_path, kind, co
     assert_plain(r)
     assert reps[0] <= printed_reps(r.stdout) <= reps[1]  # not 24 for a clip of 2 (each replay counted)
     assert len(rows) == 1 and rows[0][0] == printed_reps(r.stdout) and rows[0][1] is not None
+    skipped = [ln for ln in r.stdout.splitlines() if "damaged stretch" in ln]
+    if kind == "garbage":  # the skipped stretch is said, as analyze says it
+        assert len(skipped) == 1 and skipped[0].startswith("Note: garbage.mp4: a damaged stretch from "), r.stdout
+    else:
+        assert not skipped, r.stdout
 
 
 # ---- clips that promise nothing --------------------------------------------------------------

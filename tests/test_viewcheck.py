@@ -69,3 +69,36 @@ def test_a_person_too_small_in_the_picture_is_told_to_move_closer():
     s.xy_px = c + (s.xy_px - c) * 0.2  # the same person a fifth the size (a far camera, a 64x64 clip)
     small = check_view(samples(s), get_checker_class("calf_raise"))
     assert small.messages[0].startswith("Move closer or film in a higher resolution")
+
+
+# ---- more than one person in view (people_advice) -------------------------------------------
+from formcheck.pose.types import PeopleSighting  # noqa: E402
+from formcheck.setup.advice import people_advice  # noqa: E402
+
+LEFT, RIGHT, MIDDLE = (0.25, 0.5), (0.75, 0.5), (0.5, 0.5)
+
+
+def _sightings(*crowds, counted=LEFT):
+    return [PeopleSighting(1000.0 * i, tuple(c), counted) for i, c in enumerate(crowds)]
+
+
+def test_two_people_in_most_frames_are_named_with_the_one_counted():
+    msg = people_advice(_sightings([LEFT, RIGHT], [LEFT, RIGHT], [LEFT], [RIGHT, LEFT], [LEFT, RIGHT], counted=RIGHT))
+    assert msg.startswith("Two people in view: counting the one on the right")
+
+
+def test_three_people_and_the_one_in_the_middle():
+    msg = people_advice(_sightings([LEFT, MIDDLE, RIGHT], [LEFT, MIDDLE, RIGHT], counted=(0.52, 0.48)))
+    assert msg.startswith("3 people in view: counting the one in the middle")
+
+
+def test_a_passer_by_in_one_frame_is_not_two_people():
+    assert people_advice(_sightings([LEFT], [LEFT, RIGHT], [LEFT], [LEFT], [LEFT])) is None
+    assert people_advice(_sightings([LEFT, RIGHT])) is None  # one sighting is never enough
+    assert people_advice(_sightings([LEFT], [LEFT], [LEFT])) is None
+    assert people_advice([]) is None
+
+
+def test_two_people_with_nobody_counted_in_those_frames_says_the_best_seen():
+    msg = people_advice(_sightings([LEFT, RIGHT], [LEFT, RIGHT], counted=None))
+    assert "counting the one the camera sees best" in msg

@@ -208,7 +208,7 @@ def perturbation_suite(labels: str | os.PathLike, *, videos_dir: str | os.PathLi
     from formcheck.checkers import all_checkers
     from formcheck.evaluation.naive_count import naive_count
     from formcheck.evaluation.perturb import parse_rep_times, variants
-    from formcheck.run.review import MIN_FOUND_TO_COUNT, analyze_series
+    from formcheck.run.review import MIN_FOUND_TO_COUNT, analyze_series, found_while_present
     labels = Path(labels)
     videos = Path(videos_dir) if videos_dir else labels.parent
     cache = Path(cache_dir) if cache_dir else None
@@ -220,7 +220,7 @@ def perturbation_suite(labels: str | os.PathLike, *, videos_dir: str | os.PathLi
                 not (row.use or include_unused):
             continue
         series = clip_series(videos / row.file, model, cache)
-        if series.found_ratio < MIN_FOUND_TO_COUNT:
+        if found_while_present(series) < MIN_FOUND_TO_COUNT:
             continue  # "could not see enough to count" is the answer, whatever the perturbation
         for v in variants(series, reps):
             res, _ = analyze_series(v.series, row.exercise)

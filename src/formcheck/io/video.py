@@ -537,5 +537,9 @@ class ClipCamera:
         img = np.ascontiguousarray(_fit_within(f.image_rgb, self._size))
         return LiveFrame(f.index, f.t_ms, img, now)
 
+    def gap_warnings(self) -> list[str]:
+        """The damaged stretches skipped so far (as `formcheck analyze` notes them)."""
+        return self._video.gap_warnings()
+
     def close(self) -> None:
         self._video.close()

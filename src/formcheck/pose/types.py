@@ -19,6 +19,16 @@ MIN_VISIBILITY = 0.5
 
 
 @dataclass(frozen=True)
+class PeopleSighting:
+    """Who is in one sampled frame: every person's centre, and the counted person's (None: nobody
+    counted in that frame), as fractions of the picture's width and height."""
+
+    t_ms: float
+    centres: tuple[tuple[float, float], ...]
+    counted: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
 class PoseSample:
     """One person's pose in one frame.
 
@@ -47,6 +57,11 @@ class PoseSample:
     def seen(self, *lms: PoseLandmark, min_visibility: float = MIN_VISIBILITY) -> bool:
         """True when every named landmark is visible enough to measure from."""
         return bool(np.all(self.visibility[list(lms)] >= min_visibility))
+
+    def centre(self) -> tuple[float, float]:
+        """The mean of the landmarks, as fractions of the picture's width and height."""
+        x, y = self.xy_px.mean(axis=0)
+        return float(x / self.image_wh[0]), float(y / self.image_wh[1])
 
     def px(self, lm: PoseLandmark) -> np.ndarray:
         return self.xy_px[lm]

@@ -73,6 +73,7 @@ class LiveOutcome:
     problem: str | None = None  # why it ended early (camera failure, clip damaged)
     stopped_by_user: bool = False
     stopped_by: str | None = None  # the signal that stopped it ("SIGINT", "SIGTERM", ...), if one did
+    warnings: list[str] = field(default_factory=list)  # e.g. a damaged stretch of a clip that was skipped
 
     def latency_p(self, q: float) -> float | None:
         return float(np.percentile(self.latency_ms, q)) if self.latency_ms else None
@@ -107,6 +108,14 @@ def _open_with_retries(open_source: Callable[[], LiveSource], waits_s: tuple[flo
                 time.sleep(waits_s[attempt])
     assert last is not None
     raise last
+
+
+def _close_source(source: LiveSource, outcome: LiveOutcome) -> None:
+    """Close a source, keeping what it has to say first (a clip's skipped damaged stretches)."""
+    try:
+        outcome.warnings.extend(w for w in getattr(source, "gap_warnings", list)() if w not in outcome.warnings)
+    finally:
+        source.close()
 
 
 def _event_line(e) -> str | None:
@@ -172,7 +181,7 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
                 outcome.dropped += grabber.dropped
                 grabber.stop()
                 reconnect = getattr(source, "can_reconnect", not source.is_clip)
-                source.close()
+                _close_source(source, outcome)
                 source, grabber = None, None
                 if not reconnect:  # a file that breaks is never replayed (that would count it twice)
                     outcome.exit_code, outcome.problem = 1, str(exc)
@@ -225,7 +234,7 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
             outcome.dropped += grabber.dropped
             grabber.stop()
         if source is not None:
-            source.close()
+            _close_source(source, outcome)
         outcome.summary = session.close()
         speak_events(speaker, session.final_events)  # a rep completed by the end of the stream
         for e in session.final_events:
@@ -273,4 +282,5 @@ def format_outcome(outcome: LiveOutcome) -> str:
                      f"({outcome.frames} frames shown, {outcome.dropped} skipped to keep up)")
     if s.get("total_reps") or timed:
         lines.append("Saved to your history.")
+    lines.extend(f"Note: {w}" for w in outcome.warnings)
     return "\n".join(lines)

@@ -26,7 +26,7 @@ from formcheck.sinks.overlay import annotate
 from formcheck.pose.types import PoseSample, PoseSeries
 from formcheck.pose.stream import PoseStream, series_of
 from formcheck.body.view import View
-from formcheck.setup.advice import check_view
+from formcheck.setup.advice import check_view, people_advice
 from formcheck.io.video import TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
@@ -93,7 +93,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     from formcheck.setup.recognize import WINDOW_S, name_exercise
     recognised = exercise == AUTO
     checker = None if recognised else make_checker(exercise, checker_config)
-    stream = PoseStream(video, model)
+    stream = PoseStream(video, model, check_people=True)
     info = stream.info
     out_wh = video_size(info, full_size)
     stream.out_wh = out_wh if out_video else None
@@ -165,7 +165,9 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                 recognise_then_catch_up(len(t_list))  # a clip shorter than the window
             if checker is not None:
                 events.extend(checker.finish(t_list[-1] if t_list else 0.0))
-            stage_s.update(decode=stream.decode_s, pose=stream.pose_s, decode_wait=stream.wait_s)
+            stage_s.update(decode=stream.decode_s, pose=stream.pose_s, decode_wait=stream.wait_s,
+                           people=stream.people_s)
+            crowd = people_advice(stream.people)
             model_name = stream.model_name
     except BaseException:
         if writer is not None:
@@ -187,6 +189,8 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     advice = check_view((s for _, s in series.samples()), type(checker), view=View(result.view))
     if advice.message:
         warnings.insert(0, f"Camera: {advice.message}")
+    if crowd:
+        warnings.insert(0, f"Camera: {crowd}")
     duration_s = t_list[-1] / 1000.0 + 1.0 / info.fps
     if complete and duration_s < MIN_COUNTABLE_S:
         warnings.append(f"the clip is only {duration_s:.1f} s long: too short to count a rep "
@@ -235,18 +239,36 @@ def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | Non
 # Counting holds through gaps of up to 0.7 s (RepCounterConfig.max_gap_s); with the person found
 # in under 60 % of the frames the gaps are longer than that on average and reps are guessed, not
 # seen (the labelled clips are found in 100 % of frames; a self-filmed leg press with the body
-# mostly out of the picture in 52 %). Then no count is given at all.
+# mostly out of the picture in 52 %). Then no count is given at all. The share is taken over the
+# frames from the first one the person is found in to the last: a clip that runs on after the
+# person walks out (or starts before they walk in) saw their reps no worse, and its count is kept.
 MIN_FOUND_TO_COUNT = 0.6
 NOT_ENOUGH_SEEN = "Could not see enough of you to count"
+# Nobody in the picture for longer than this at the end of a clip is said (the count is up to then).
+LEFT_EARLY_S = 2.0
+
+
+def found_while_present(series: PoseSeries) -> float:
+    """The share of frames with the person found, from the first frame they are found in to the last."""
+    found = np.flatnonzero(~np.isnan(series.xy_px[:, 0, 0]))
+    if not len(found):
+        return 0.0
+    return len(found) / float(found[-1] - found[0] + 1)
 
 
 def enough_seen(result: CheckResult, series: PoseSeries) -> CheckResult:
-    """The result, or (a rep exercise with the person found too rarely) no count and why."""
+    """The result, or (a rep exercise with the person found too rarely) no count and why; and a note
+    when the person left the picture well before the clip's end."""
     from formcheck.checkers import get_checker_class
     from formcheck.checkers.base import Mode
-    if get_checker_class(result.exercise).mode != Mode.REPS or series.found_ratio >= MIN_FOUND_TO_COUNT:
+    found = np.flatnonzero(~np.isnan(series.xy_px[:, 0, 0]))
+    if len(found) and series.t_ms[-1] - series.t_ms[found[-1]] > 1000.0 * LEFT_EARLY_S:
+        result.warnings.append(f"Nobody in the picture after {series.t_ms[found[-1]] / 1000:.1f} s: "
+                               "counted up to then")
+    share = found_while_present(series)
+    if get_checker_class(result.exercise).mode != Mode.REPS or share >= MIN_FOUND_TO_COUNT:
         return result
-    result.warnings.insert(0, f"{NOT_ENOUGH_SEEN} (a person was found in {100 * series.found_ratio:.0f} % of "
+    result.warnings.insert(0, f"{NOT_ENOUGH_SEEN} (a person was found in {100 * share:.0f} % of "
                               f"the frames): film from further away so your whole body is in the picture")
     result.rep_count, result.reps, result.corrections = 0, [], []
     return result

@@ -16,7 +16,7 @@ import numpy as np
 
 from formcheck.checkers.base import Checker
 from formcheck.pose.landmarks import LEG, SIDES
-from formcheck.pose.types import MIN_VISIBILITY, PoseSample
+from formcheck.pose.types import MIN_VISIBILITY, PeopleSighting, PoseSample
 from formcheck.body.posture import LYING, dominant_posture
 from formcheck.body.view import View, body_yaw_deg, classify_view
 
@@ -33,6 +33,11 @@ MAX_FEET_MISSING_SHARE = 0.5
 MIN_BODY_PX = 120.0
 # Seconds of samples looked at (enough for the median view; quick enough for live advice).
 DEFAULT_WINDOW_S = 5.0
+
+# More than one person is named only when seen in at least this share of the sampled frames, and in
+# two of them at least: a passer-by in one frame, or one false find, is not "two people in view".
+MIN_CROWDED_SHARE = 0.5
+MIN_CROWDED_SIGHTINGS = 2
 
 _TURN = {"side": "Turn side-on to the camera", "front": "Face the camera",
          "oblique": "Turn halfway toward the camera"}
@@ -109,3 +114,25 @@ def check_view(samples: Iterable[PoseSample | None], checker: type[Checker],
 
 
 _VIEW_WORDS = {"side": "from the side", "front": "from the front", "oblique": "at an angle"}
+
+
+def people_advice(sightings: list[PeopleSighting]) -> str | None:
+    """"Two people in view: counting the one on the left" when the sampled frames mostly hold more
+    than one person; None when they hold one (or nobody)."""
+    crowded = [s for s in sightings if len(s.centres) > 1]
+    if len(crowded) < MIN_CROWDED_SIGHTINGS or len(crowded) < MIN_CROWDED_SHARE * len(sightings):
+        return None
+    most = max(len(s.centres) for s in crowded)
+    who = "Two people" if most == 2 else f"{most} people"
+    places = [_place(s) for s in crowded if s.counted is not None]
+    place = max(set(places), key=places.count) if places else None
+    counted = f"counting the one {place}" if place else "counting the one the camera sees best"
+    return f"{who} in view: {counted}; film one person at a time for a sure count"
+
+
+def _place(s: PeopleSighting) -> str:
+    """Where the counted person stands among everybody found: on the left, on the right, in the middle."""
+    xs = sorted(c[0] for c in s.centres)
+    nearest = min(range(len(s.centres)), key=lambda i: math.dist(s.centres[i], s.counted))
+    rank = xs.index(s.centres[nearest][0])
+    return "on the left" if rank == 0 else "on the right" if rank == len(xs) - 1 else "in the middle"

@@ -107,6 +107,9 @@ class Checker(ABC):
     mode: ClassVar[Mode] = Mode.REPS
     checks: ClassVar[tuple[str, ...]] = ()  # what it checks, in plain words, for `formcheck exercises`
     best_views: ClassVar[tuple[str, ...]] = ("side", "oblique")
+    # What the camera does for it, in plain words, where the mode alone would overstate it
+    # (None: said from the mode: "Counts reps, checks form", "Times the hold", "Times the movement").
+    camera_does: ClassVar[str | None] = None
 
     @abstractmethod
     def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:

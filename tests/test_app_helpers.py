@@ -14,7 +14,7 @@ from formcheck.app.live_bridge import LiveBridge
 from formcheck.app.samples import list_samples
 from formcheck.app.tables import metric_display, metric_label, rep_table
 from formcheck.app.uploads import Workdir, check_upload, safe_name, save_upload
-from formcheck.checkers.base import Event, EventKind, LiveState, Rep
+from formcheck.checkers.base import Event, EventKind, Fault, LiveState, Rep
 from formcheck.errors import FormcheckError
 
 EXERCISES = ["calf_raise", "seated_calf_raise", "leg_extension", "hip_width_leg_extension"]
@@ -353,3 +353,37 @@ def test_errors_in_the_app_hide_the_servers_folders():
     msg = one_line(OSError("[Errno 28] No space left: '/tmp/formcheck-app-k2j/review/x-checked.mp4'"))
     assert "/tmp" not in msg and "x-checked.mp4" in msg
     assert one_line(FormcheckError("2/3 of the frames are dark")) == "2/3 of the frames are dark"
+
+
+def test_a_fault_found_later_reaches_the_rep_table_and_the_history():
+    """A CUE carrying an earlier rep (leg press: a short press seen at the next start) updates that rep's
+    row on the page and its saved copy."""
+    class Late(FakeEngine):
+        def process(self, image_rgb, t_ms):
+            out, events = super().process(image_rgb, t_ms)
+            if len(self.times) == 6:  # rep 2 counted now; rep 1 turns out to have stopped short
+                one = Rep(1, 0, 0, 0, {"top_knee_deg": 133.0}, [Fault("incomplete_lockout", "Press all the way out")])
+                events.append(Event(EventKind.CUE, t_ms / 1000, "Rep 1: press all the way out", one,
+                                    "incomplete_lockout"))
+            return out, events
+    bridge = LiveBridge(Late)
+    img = np.zeros((4, 4, 3), np.uint8)
+    for _ in range(6):
+        bridge.process_rgb(img)
+    reps = bridge.latest().reps
+    assert [r["index"] for r in reps] == [1, 2]
+    assert reps[0]["faults"] == [{"code": "incomplete_lockout", "message": "Press all the way out"}]
+    assert bridge.latest().message == "Rep 1: press all the way out"
+
+    from formcheck.run.session import LiveSession
+    from formcheck.sinks.history import HistoryStore
+    with HistoryStore() as store:
+        session = LiveSession("leg_press", store=store, draw=False)
+        sid = store.start_session("leg_press", "live")
+        session._history_id = sid
+        session._save_reps([Event(EventKind.REP, 1.0, "1", Rep(1, 0, 0, 1, {"top_knee_deg": 170.0}))])
+        late = Rep(1, 0, 0, 1, {"top_knee_deg": 133.0}, [Fault("incomplete_lockout", "Press all the way out")])
+        session._save_reps([Event(EventKind.CUE, 2.0, "Rep 1: press all the way out", late, "incomplete_lockout")])
+        saved = store.reps(sid)
+        assert len(saved) == 1 and saved[0]["metrics"]["top_knee_deg"] == 133.0
+        assert saved[0]["faults"][0]["code"] == "incomplete_lockout"

@@ -14,7 +14,7 @@ from formcheck.app.live_bridge import LiveBridge
 from formcheck.app.samples import list_samples
 from formcheck.app.tables import metric_display, metric_label, rep_table
 from formcheck.app.uploads import Workdir, check_upload, safe_name, save_upload
-from formcheck.checkers.base import Event, EventKind, LiveState, Rep
+from formcheck.checkers.base import Event, EventKind, Fault, LiveState, Rep
 from formcheck.errors import FormcheckError
 
 EXERCISES = ["calf_raise", "seated_calf_raise", "leg_extension", "hip_width_leg_extension"]
@@ -105,6 +105,7 @@ def test_metric_tiles():
 
 
 def test_rep_table_has_one_row_per_rep_and_the_fixes():
+    from formcheck.app.tables import NOT_MEASURED
     reps = [Rep(1, 0.1, 0.5, 1.0, {"peak_height_cm": 5.04}).to_dict(),
             Rep(2, 2.0, 2.5, 3.0, {"peak_height_cm": 3.0, "rise_s": 0.2}).to_dict()]
     reps[1]["faults"] = [{"code": "low_rise", "message": "Rise higher"}]
@@ -112,7 +113,7 @@ def test_rep_table_has_one_row_per_rep_and_the_fixes():
     assert list(df["Rep"]) == [1, 2]
     assert list(df["What to fix"]) == ["Good", "Rise higher"]
     assert list(df["Peak height (cm)"]) == [5.0, 3.0]
-    assert df["Rise (s)"].isna().tolist() == [True, False]
+    assert df["Rise (s)"].tolist()[0] == NOT_MEASURED  # a gap, never "None"
     assert list(rep_table(reps, max_metrics=1).columns) == ["Rep", "When (s)", "What to fix", "Peak height (cm)"]
 
 
@@ -270,10 +271,12 @@ def test_plan_table_says_what_the_camera_counts():
     plan = Plan("p", "Test plan", (PlanItem("calf_raise", "Calf raise", sets=3, reps=20, rest_s=60),
                                    PlanItem("no_such_checker_yet", "Future", sets=1, reps=5, rest_s=30),
                                    PlanItem(None, "Toe lifts", sets=2, hold_s=10, rest_s=20, note="Lift the big toes")))
-    df = plan_table(plan, {"calf_raise"})
+    from formcheck.checkers import all_checkers
+    df = plan_table(plan, {"calf_raise": all_checkers()["calf_raise"]})
     assert list(df["How much"]) == ["3 x 20", "5", "2 x 10 s hold"]
     assert list(df["Rest"]) == ["1 min rest", "30 s rest", "20 s rest"]
-    assert list(df["Counted by the camera"]) == ["Yes", "Not yet", "Timer only"]
+    assert list(df["What the camera does"]) == ["Counts reps, checks form", "Not yet (your own count)",
+                                                "Your own timer (not watched)"]
     assert df["Tip"].iloc[2] == "Lift the big toes"
 
 
@@ -283,3 +286,104 @@ def test_any_failure_becomes_one_plain_line():
         "nobody found in a.mp4: film the whole body"
     msg = one_line(RuntimeError("boom\n  File x.py, line 3"))
     assert msg.startswith("Something went wrong (boom)") and "\n" not in msg and "File" not in msg
+
+
+# ---- tables and errors tell the truth (issue 11) ---------------------------------------
+def test_plan_table_never_says_a_timer_is_counted():
+    from formcheck.app.tables import TIMER_ONLY, plan_table
+    from formcheck.checkers import all_checkers
+    from formcheck.run.plans import load_plans
+    plans = load_plans()
+    for plan in plans.values():
+        df = plan_table(plan, all_checkers())
+        for it, does in zip(plan.items, df["What the camera does"]):
+            mode = all_checkers()[it.exercise].mode.value if it.exercise else None
+            if mode != "reps":
+                assert "count" not in does.lower(), (it.title, does)
+    rescue = plan_table(plans["high_heel_rescue"], all_checkers()).set_index("Exercise")
+    assert rescue.loc["Big-toe lifts", "What the camera does"] == "Times the hold only (it cannot see toes)"
+    assert rescue.loc["Hip-width leg extension hold", "What the camera does"] == "Times the hold"
+    assert rescue.loc["Ankle point and flex", "What the camera does"] == "Counts reps, checks form"
+    assert rescue.loc["Big-toe lifts", "Tip"] == "Lift only your big toes and hold"
+
+
+def test_tables_show_a_dash_not_none_and_round():
+    import math
+
+    import pandas as pd
+
+    from formcheck.app.tables import NOT_MEASURED, for_display, rep_table
+    df = for_display(pd.DataFrame({"Best heel height (cm)": [7.25333, None], "Minutes": [2.1333333, math.nan],
+                                   "Reps": [3, 4]}))
+    assert list(df["Best heel height (cm)"]) == ["7.3", NOT_MEASURED] and list(df["Minutes"]) == ["2.1", NOT_MEASURED]
+    assert list(df["Reps"]) == [3, 4]
+    reps = rep_table([{"index": 1, "metrics": {"held_s": 3.0}}, {"index": 2, "metrics": {"held_s": None}}])
+    assert "None" not in reps.astype(str).to_string()
+
+
+def test_csv_figures_are_rounded():
+    from formcheck.app.progress import reps_csv_all, sessions_csv, sessions_table
+    from formcheck.sinks.history import HistoryStore
+    from formcheck.sinks.report import reps_csv
+    report = {"reps": [{"index": 1, "start_s": 0.0333333, "peak_s": 1.0, "end_s": 2.1333333333333333, "side": None,
+                        "metrics": {"peak_height_cm": 4.0912, "rise_s": float("nan")}, "faults": []}]}
+    text = reps_csv(report)
+    assert "2.13," in text and "4.09," in text and "2.1333" not in text and "nan" not in text
+    with HistoryStore() as store:
+        sid = store.start_session("calf_raise", "live", started_at=1000.0)
+        store.add_rep(sid, Rep(1, 0.0333333, 1.0, 2.1333333, {"peak_height_cm": 4.0912345}))
+        store.end_session(sid, {}, ended_at=1128.0)
+        sessions = sessions_table(store)
+        for text in (sessions_csv(sessions), reps_csv_all(store, sessions)):
+            assert "2.133" not in text and "4.091" not in text, text
+        assert "4.09" in reps_csv_all(store, sessions)
+
+
+def test_a_video_played_as_the_camera_is_not_a_checked_video():
+    from formcheck.app.progress import source_words
+    assert source_words("live-clip:calf.mp4") == "Live, a video as the camera: calf.mp4"
+    assert source_words("clip:calf.mp4") == "Video: calf.mp4"
+    assert source_words("live") == "Live camera"
+
+
+def test_errors_in_the_app_hide_the_servers_folders():
+    from formcheck.app.messages import one_line
+    msg = one_line(FormcheckError("cannot read /tmp/formcheck-app-k2j/review/my clip.mp4: no video in it"))
+    assert msg == "cannot read my clip.mp4: no video in it"
+    msg = one_line(OSError("[Errno 28] No space left: '/tmp/formcheck-app-k2j/review/x-checked.mp4'"))
+    assert "/tmp" not in msg and "x-checked.mp4" in msg
+    assert one_line(FormcheckError("2/3 of the frames are dark")) == "2/3 of the frames are dark"
+
+
+def test_a_fault_found_later_reaches_the_rep_table_and_the_history():
+    """A CUE carrying an earlier rep (leg press: a short press seen at the next start) updates that rep's
+    row on the page and its saved copy."""
+    class Late(FakeEngine):
+        def process(self, image_rgb, t_ms):
+            out, events = super().process(image_rgb, t_ms)
+            if len(self.times) == 6:  # rep 2 counted now; rep 1 turns out to have stopped short
+                one = Rep(1, 0, 0, 0, {"top_knee_deg": 133.0}, [Fault("incomplete_lockout", "Press all the way out")])
+                events.append(Event(EventKind.CUE, t_ms / 1000, "Rep 1: press all the way out", one,
+                                    "incomplete_lockout"))
+            return out, events
+    bridge = LiveBridge(Late)
+    img = np.zeros((4, 4, 3), np.uint8)
+    for _ in range(6):
+        bridge.process_rgb(img)
+    reps = bridge.latest().reps
+    assert [r["index"] for r in reps] == [1, 2]
+    assert reps[0]["faults"] == [{"code": "incomplete_lockout", "message": "Press all the way out"}]
+    assert bridge.latest().message == "Rep 1: press all the way out"
+
+    from formcheck.run.session import LiveSession
+    from formcheck.sinks.history import HistoryStore
+    with HistoryStore() as store:
+        session = LiveSession("leg_press", store=store, draw=False)
+        sid = store.start_session("leg_press", "live")
+        session._history_id = sid
+        session._save_reps([Event(EventKind.REP, 1.0, "1", Rep(1, 0, 0, 1, {"top_knee_deg": 170.0}))])
+        late = Rep(1, 0, 0, 1, {"top_knee_deg": 133.0}, [Fault("incomplete_lockout", "Press all the way out")])
+        session._save_reps([Event(EventKind.CUE, 2.0, "Rep 1: press all the way out", late, "incomplete_lockout")])
+        saved = store.reps(sid)
+        assert len(saved) == 1 and saved[0]["metrics"]["top_knee_deg"] == 133.0
+        assert saved[0]["faults"][0]["code"] == "incomplete_lockout"

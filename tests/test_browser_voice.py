@@ -64,10 +64,28 @@ class S:  # a live state, as the page sees it
 def test_big_count_says_what_is_counted():
     assert big_count(S(set_reps=7, target_reps=20)) == ("7", "of 20 reps")
     assert big_count(S(set_reps=1)) == ("1", "rep")
-    assert big_count(S(hold_s=12.4)) == ("12", "s")
+    assert big_count(S(exercise="hip_width_leg_extension", hold_s=12.4)) == ("12", "s held")
     assert big_count(S(target_s=30.0, work_s=12.2, hold_s=12.2)) == ("12", "of 30 s")
     assert big_count(S(phase="countdown", countdown=3)) == ("3", "get ready")
     assert big_count(S(phase="rest", rest_left_s=42.2)) == ("42", "s rest")
+
+
+def test_work_out_shows_holds_and_timers_as_what_they_are():
+    """A hold is seconds held even after its first hold ends (never '1 reps'); a timer is seconds moving."""
+    from formcheck.app.live_view import stopped_line, tiles
+    hold = S(exercise="hip_width_leg_extension", set_no=1, rep_count=1, set_reps=1, hold_s=14.2, total_reps=1)
+    assert big_count(hold) == ("14", "s held")
+    assert tiles(hold) == [("Held", "14 s"), ("Set", "1"), ("Holds", "1")]
+    assert stopped_line({"total_reps": 1}, [object()], hold) == "Stopped. 1 hold saved to My progress."
+    timer = S(exercise="ankle_alphabet", set_no=1, hold_s=12.6, total_reps=0)
+    assert big_count(timer) == ("13", "s moving")
+    assert tiles(timer) == [("Moving", "13 s"), ("Set", "1")]
+    assert "reps" not in stopped_line({"total_reps": 0}, [], timer)
+    passes = S(exercise="foam_roll", set_no=1, rep_count=4, set_reps=4, hold_s=40.0, total_reps=4)
+    assert big_count(passes) == ("40", "s moving")
+    reps = S(exercise="calf_raise", set_no=1, set_reps=3, rep_count=3, total_reps=3)
+    assert big_count(reps) == ("3", "reps") and tiles(reps)[0] == ("Reps", "3")
+    assert stopped_line({"total_reps": 3}, [], reps) == "Stopped. 3 reps saved to My progress."
 
 
 # ---- each exercise shown as what it is (Check a video) ----------------------------------------

@@ -33,10 +33,10 @@ def test_clean_reps(yaw):
 def test_faults_at_their_reps_front_view():
     tops = [BOTTOM, SHALLOW, CAVING, BOTTOM, BOTTOM]
     tempo = [None, None, None, (0.25, 0.25), None]
-    bottoms = [None, None, None, LOCKED, None]  # pressed out to a locked knee, rep 5 starts from it
+    bottoms = [None, None, None, LOCKED, None]  # rep 4 pressed out to a locked knee (rep 5 starts from it)
     result = run(rep_keys(TOP, tops, tempo=tempo, bottoms=bottoms, top_s=0.1), 0.0)
     assert result.rep_count == 5
-    assert codes(result) == [[], ["low_rise", "shallow"], ["knees_caving"], ["too_fast"], ["lockout_snap"]]
+    assert codes(result) == [[], ["low_rise", "shallow"], ["knees_caving"], ["lockout_snap", "too_fast"], []]
     assert result.reps[2].faults[0].message == "Push your knees out over your toes"
 
 
@@ -73,3 +73,45 @@ def test_knee_landmark_slipping_at_the_bottom_does_not_split_reps():
             leg = LEG[sd]
             series = slip_toward_line(series, leg["knee"], leg["hip"], leg["ankle"], mid - 0.2, mid + 0.2, 0.7)
     assert run_on_series(make_checker("leg_press"), series)[0].rep_count == 4
+
+
+def test_a_fault_seen_at_the_next_start_is_said_then_and_belongs_to_its_rep():
+    """Rep 4 presses out to a locked knee; that shows only as rep 5 starts from it: the fault and the
+    figure are rep 4's, and it is spoken right after rep 5's count, naming rep 4 (issue 11, item 4)."""
+    from formcheck.checkers.base import EventKind
+    tops = [BOTTOM] * 5
+    bottoms = [None, None, None, LOCKED, None]
+    series = series_from_poses(animate(rep_keys(TOP, tops, bottoms=bottoms, top_s=0.1)), yaw_deg=0.0,
+                               root_height_m=0.6)
+    result, events = run_on_series(make_checker("leg_press"), series)
+    said = [(e.kind, e.text) for e in events if e.kind in (EventKind.REP, EventKind.CUE)]
+    late = [i for i, (k, t) in enumerate(said) if k == EventKind.CUE and t.startswith("Rep 4: keep a slight bend")]
+    assert len(late) == 1, said
+    assert said[late[0] - 1] == (EventKind.REP, "5")  # the count that found it, then the correction
+    cue = next(e for e in events if e.text == said[late[0]][1])
+    assert cue.rep is result.reps[3] and cue.code == "lockout_snap"
+    assert codes(result)[3:] == [["lockout_snap"], []]
+    four, five = result.reps[3].metrics, result.reps[4].metrics
+    assert four["top_knee_deg"] == five["start_knee_deg"] and four["top_knee_deg"] >= 175
+    assert result.reps[2].metrics["top_knee_deg"] == pytest.approx(160, abs=3)  # rep 3: its own soft-knee top
+
+
+def test_a_short_press_prints_its_own_top():
+    short = TOP.legs(hip_flex_deg=75.0, knee_flex_deg=47.0)  # knee ~133° where the start is ~160°
+    result = run(rep_keys(TOP, [BOTTOM] * 3, bottoms=[None, short, None]), 90.0)
+    two = result.reps[1]
+    assert two.metrics["top_knee_deg"] == pytest.approx(133, abs=4)
+    assert f"stopped at {two.metrics['top_knee_deg']:.0f}°" in two.faults[0].message
+
+
+def test_the_rendered_sample_prints_each_press_with_its_own_top():
+    """The sample's rep 4 stops short (truth): its top (~154°) is printed beside its correction, and
+    rep 5, which starts from there and presses fully out, is not given rep 4's figure."""
+    from conftest import sample_series
+    series, truth = sample_series("leg_press_side")
+    result = run_on_series(make_checker("leg_press"), series)[0]
+    assert [r["faults"] for r in truth["reps"]][3] == ["incomplete_lockout"]
+    four, five = result.reps[3], result.reps[4]
+    assert [f.code for f in four.faults] == ["incomplete_lockout"] and not five.faults
+    assert four.metrics["top_knee_deg"] < 160 and f"stopped at {four.metrics['top_knee_deg']:.0f}°" in four.faults[0].message
+    assert five.metrics["start_knee_deg"] < 160 and five.metrics["top_knee_deg"] > 170

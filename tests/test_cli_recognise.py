@@ -49,3 +49,17 @@ def test_analyze_auto_on_a_squat_asks_for_the_exercise(capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert "could not tell which exercise this is" in err and "pass --exercise" in err
+
+
+def test_analyze_recognises_the_exercise_when_none_is_named():
+    from formcheck.cli import build_parser
+    assert build_parser().parse_args(["analyze", "clip.mp4"]).exercise == "auto"
+    assert build_parser().parse_args(["analyze", "clip.mp4", "-e", "leg_press"]).exercise == "leg_press"
+
+
+def test_rep_figures_print_in_plain_words():
+    rep = {"index": 1, "start_s": 0.5, "end_s": 1.2, "faults": [],
+           "metrics": {"peak_height_cm": 4.0912, "rise_s": 0.234, "lower_s": 0.2, "trunk_lean_deg": 3.0}}
+    text = _fmt_summary(dict(_report({}, rep_count=1), reps=[rep]))
+    assert "heel height 4.1 cm, up 0.2 s, down 0.2 s" in text
+    assert "peak_height_cm" not in text and "0.234" not in text and "lean" not in text  # three figures a rep

@@ -34,7 +34,7 @@ def test_live_counts_equal_analyze_and_the_session_is_saved(tmp_path):
     assert in_order(["1", "2", "3"], counts) and counts[-1] == "3"  # after any countdown digits
 
     (row,) = store.sessions()
-    assert row.exercise == "calf_raise" and row.source == f"clip:{CLIP}" and row.ended_at is not None
+    assert row.exercise == "calf_raise" and row.source == f"live-clip:{CLIP}" and row.ended_at is not None
     assert row.rep_count == 3 and [r["index"] for r in store.reps(row.id)] == [1, 2, 3]
     assert [round(r["end_s"], 2) for r in store.reps(row.id)] == [round(r.end_s, 2) for r in expected.reps]
 

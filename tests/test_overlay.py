@@ -44,3 +44,48 @@ def test_correction_banner_and_bar_follow_the_state():
     high = annotate(img, None, state(bar_label="Heel height", bar_value=8.0, bar_best=8.0, bar_unit="cm"))
     green = lambda a: int(((a[..., 1] > 200) & (a[..., 0] < 100)).sum())  # noqa: E731
     assert green(high) > 3 * green(low)
+
+
+def _green(a):
+    return (a[..., 1] > 200) & (a[..., 0] < 100) & (a[..., 2] > 90)
+
+
+def test_the_bar_keeps_one_scale_whatever_the_best():
+    """The same heel height fills the same bar, before the first rep and after a new best."""
+    img = np.zeros((480, 640, 3), np.uint8)
+    bar = (slice(0, 480), slice(560, 640))
+    heights = []
+    for best in (None, 6.0, 9.0):  # (the best line drawn elsewhere than the fill)
+        out = annotate(img, None, state(bar_label="Heel height", bar_value=4.0, bar_best=best, bar_unit="cm"))
+        heights.append(int(_green(out[bar]).any(axis=1).sum()))
+    assert heights[0] > 20 and heights == [heights[0]] * 3
+
+
+def test_a_zero_is_round_not_slashed():
+    """OpenCV draws 0 with a slash (reads as the letter Ø): the count's zero has an empty middle."""
+    img = np.full((480, 640, 3), 120, np.uint8)
+    out = annotate(img, None, state(rep_count=0))
+    ys, xs = np.nonzero(_green(out[:160, :200]))
+    assert len(ys) > 100
+    cy, cx = (ys.min() + ys.max()) // 2, (xs.min() + xs.max()) // 2
+    assert not _green(out[cy - 3:cy + 4, cx - 3:cx + 4]).any()
+
+
+def test_no_text_smaller_than_14_px_on_a_small_picture(monkeypatch):
+    import cv2
+
+    from formcheck.sinks import overlay
+    drawn = []
+    real = cv2.putText
+
+    def spy(img, text, org, font, scale, *a, **kw):
+        drawn.append((text, cv2.getTextSize(text, font, scale, 1)[0][1]))
+        return real(img, text, org, font, scale, *a, **kw)
+    monkeypatch.setattr(cv2, "putText", spy)
+    img = np.zeros((240, 426, 3), np.uint8)
+    annotate(img, None, state(rep_count=3, status="Counting", bar_label="Heel height", bar_value=3.0, bar_best=5.0,
+                              bar_unit="cm", latest_cue="Press all the way out: your knees stopped at 154°"),
+             ("Set 1 of 3: 2 / 20",))
+    texts = {t for t, _ in drawn}
+    assert {"Floor calf raise", "Counting", "best", "Heel height 3 cm"} <= texts
+    assert min(px for _, px in drawn) >= overlay.MIN_TEXT_PX, sorted(drawn, key=lambda d: d[1])[:3]

@@ -28,9 +28,16 @@ def test_view_suits_exercise(exercise, yaw, ok):
 
 
 def test_lying_advice_talks_about_where_the_camera_goes():
-    advice = check_view(samples(still(LYING_BACK, yaw=90, root_height_m=0.1)),
-                        get_checker_class("hip_width_leg_extension"))
+    class FromTheFeet:  # a lying exercise seen only from the feet end
+        title, best_views = "Lying test", ("front",)
+    advice = check_view(samples(still(LYING_BACK, yaw=90, root_height_m=0.1)), FromTheFeet)
     assert advice.view == "side" and advice.message.startswith("Put the camera at your feet")
+
+
+def test_the_side_on_hip_width_hold_is_not_told_to_turn():
+    """Its measures are 3-D: the side-on sample is timed rightly, so no 'best seen from the front'."""
+    lying = samples(still(LYING_BACK, yaw=90, root_height_m=0.1))
+    assert check_view(lying, get_checker_class("hip_width_leg_extension")).suits
 
 
 def test_feet_out_of_frame_says_step_back():
@@ -69,6 +76,13 @@ def test_a_person_too_small_in_the_picture_is_told_to_move_closer():
     s.xy_px = c + (s.xy_px - c) * 0.2  # the same person a fifth the size (a far camera, a 64x64 clip)
     small = check_view(samples(s), get_checker_class("calf_raise"))
     assert small.messages[0].startswith("Move closer or film in a higher resolution")
+
+
+def test_the_rendered_side_on_hip_width_sample_gets_no_turn_advice():
+    from conftest import sample_series
+    series, truth = sample_series("hip_width_leg_extension_side")
+    advice = check_view(samples(series), get_checker_class("hip_width_leg_extension"))
+    assert truth["view"] == "side" and advice.view == "side" and advice.suits, advice.messages
 
 
 # ---- more than one person in view (people_advice) -------------------------------------------

@@ -45,12 +45,13 @@ def _headline(report: dict) -> str:
 
 
 def _fmt_summary(report: dict) -> str:
+    from formcheck.sinks.figures import rep_words
     lines = [f"{report['title']}: {_headline(report)}  "
              f"({report['view']} view, person found in {report['pose_found_ratio']:.0%} of frames)"]
     if report["reps"]:
         lines.append("  rep   time (s)        " + "key figures")
         for r in report["reps"]:
-            figures = ", ".join(f"{k} {v}" for k, v in list(r["metrics"].items())[:3] if v is not None)
+            figures = rep_words(r["metrics"])
             lines.append(f"  {r['index']:>3}   {r['start_s']:5.1f} - {r['end_s']:5.1f}   {figures}")
             for f in r["faults"]:
                 lines.append(f"          -> {f['message']}")
@@ -290,7 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     an = sub.add_parser("analyze", help="count reps and check form in a recorded clip")
     an.add_argument("videos", nargs="+", metavar="video",
                     help="the clip (mp4, mov, webm, ...); several clips or folders review them all")
-    an.add_argument("--exercise", "-e", required=True, help="exercise id (see 'formcheck exercises') or 'auto'")
+    an.add_argument("--exercise", "-e", default="auto",
+                    help="exercise id (see 'formcheck exercises'); default: auto, recognised from the clip")
     an.add_argument("--out", "-o", help="write the annotated video here (H.264 mp4, at most 720p); "
                     "with several clips, a folder")
     an.add_argument("--full-size", action="store_true", help="write the annotated video at the clip's own size")

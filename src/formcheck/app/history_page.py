@@ -6,7 +6,7 @@ import streamlit as st
 
 from formcheck.sinks.history import HistoryStore
 from formcheck.app.progress import daily_progress, reps_csv_all, sessions_csv, sessions_table
-from formcheck.app.tables import rep_table
+from formcheck.app.tables import for_display, rep_table
 
 
 def render() -> None:
@@ -43,7 +43,7 @@ def render() -> None:
                 width="stretch")
 
         st.subheader("Sessions")
-        st.dataframe(shown.drop(columns=["id", "exercise_id"]), hide_index=True, width="stretch")
+        st.dataframe(for_display(shown.drop(columns=["id", "exercise_id"])), hide_index=True, width="stretch")
         labels = {int(r.id): f"{r.Date} {r.Time}  {r.Exercise}  ({r.Reps} reps, {r.From})"
                   for r in shown.itertuples()}
         sid = st.selectbox("See the reps of one session", list(labels), format_func=labels.get)

@@ -98,7 +98,13 @@ class LiveBridge:
                 kind = getattr(ev.kind, "value", ev.kind)
                 if kind == EventKind.REP.value and getattr(ev, "rep", None) is not None:
                     self._reps.append(ev.rep.to_dict())
-                elif kind in SHOWN_KINDS and ev.text:
+                    continue
+                if getattr(ev, "rep", None) is not None:  # a fault found later: that rep's row gets it
+                    row = next((i for i in range(len(self._reps) - 1, -1, -1)
+                                if self._reps[i]["index"] == ev.rep.index), None)
+                    if row is not None:
+                        self._reps[row] = ev.rep.to_dict()
+                if kind in SHOWN_KINDS and ev.text:
                     self._cues.append(ev.text)
                     self._message = (t_ms, ev.text)
             fps = (len(self._rate_t) - 1) / max(1e-6, self._rate_t[-1] - self._rate_t[0]) if len(self._rate_t) > 1 else 0.0

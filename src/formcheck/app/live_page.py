@@ -7,7 +7,7 @@ from formcheck.checkers import all_checkers
 from formcheck.sinks.history import HistoryStore
 from formcheck.app.ice import ice_servers
 from formcheck.app.live_bridge import LiveBridge, Snapshot
-from formcheck.app.live_view import big_count, exercise_line, status_line, tiles
+from formcheck.app.live_view import big_count, exercise_line, status_line, stopped_line, tiles
 from formcheck.app.messages import one_line
 from formcheck.app.tables import plan_table, rep_table
 
@@ -127,8 +127,7 @@ def _panel(box, snap: Snapshot | None, playing: bool, plan=None) -> None:
         if playing:
             st.caption(f"Camera on · {snap.frames} frames checked · {snap.fps:.0f} frames a second")
         elif snap.summary is not None:
-            n = snap.summary.get("total_reps", len(snap.reps)) if isinstance(snap.summary, dict) else len(snap.reps)
-            st.success(f"Stopped. {n} reps saved to My progress.")
+            st.success(stopped_line(snap.summary, snap.reps, state))
 
 
 def _rep_table(box, snap: Snapshot | None) -> int:

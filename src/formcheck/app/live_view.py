@@ -8,12 +8,39 @@ def _g(state: Any, name: str, default: Any = None) -> Any:
     return getattr(state, name, default)
 
 
+def mode_of(state: Any) -> str:
+    """'reps', 'hold' or 'timer': what the exercise on screen is. No checker (a plan's timer-only
+    item, or recognising): 'timer' when the set is timed, else 'reps'."""
+    from formcheck.checkers import all_checkers
+    cls = all_checkers().get(_g(state, "exercise") or "")
+    if cls is None:
+        return "timer" if _g(state, "target_s") and _g(state, "target_reps") is None else "reps"
+    return getattr(getattr(cls, "mode", None), "value", "reps")
+
+
+def _timed(state: Any) -> bool:
+    """Shown as seconds, not reps: a hold or timer exercise, or a plan's timed set."""
+    return bool(_g(state, "target_s") and _g(state, "target_reps") is None) or mode_of(state) != "reps"
+
+
+def _seconds(state: Any) -> float:
+    """The seconds on screen: the timed set's work, else the checker's hold / movement clock."""
+    if _g(state, "target_s") and _g(state, "target_reps") is None:
+        return _g(state, "work_s", 0.0) or 0.0
+    return _g(state, "hold_s") or 0.0
+
+
 def tiles(state: Any) -> list[tuple[str, str]]:
     """Big-number tiles: [(label, value)], e.g. [('Reps', '7 / 20'), ('Set', '2 of 3'), ('Rest', '45 s')]."""
     out: list[tuple[str, str]] = []
     target_s = _g(state, "target_s")
+    mode = mode_of(state)
     if target_s and _g(state, "target_reps") is None:
         out.append(("Time", f"{_g(state, 'work_s', 0.0):.0f} / {target_s:.0f} s"))
+    elif mode == "hold":
+        out.append(("Held", f"{_seconds(state):.0f} s"))
+    elif mode == "timer":
+        out.append(("Moving", f"{_seconds(state):.0f} s"))
     else:
         reps = _g(state, "set_reps", _g(state, "rep_count", 0))
         target = _g(state, "target_reps")
@@ -26,7 +53,9 @@ def tiles(state: Any) -> list[tuple[str, str]]:
         out.append(("Rest", f"{_g(state, 'rest_left_s'):.0f} s"))
     elif phase == "countdown" and _g(state, "countdown"):
         out.append(("Get ready", str(_g(state, "countdown"))))
-    else:
+    elif mode == "hold":
+        out.append(("Holds", str(_g(state, "rep_count", 0))))
+    elif mode == "reps":
         out.append(("Reps today", str(_g(state, "total_reps", _g(state, "rep_count", 0)))))
     return out
 
@@ -59,11 +88,23 @@ def big_count(state: Any) -> tuple[str, str]:
     if phase == "rest" and _g(state, "rest_left_s") is not None:
         return f"{_g(state, 'rest_left_s'):.0f}", "s rest"
     target_s = _g(state, "target_s")
-    hold = _g(state, "hold_s")
-    if (target_s and _g(state, "target_reps") is None) or (hold is not None and not _g(state, "set_reps", 0)):
-        done = _g(state, "work_s", 0.0) if target_s else (hold or 0.0)
-        return f"{done:.0f}", f"of {target_s:.0f} s" if target_s else "s"
+    if _timed(state):
+        what = "held" if mode_of(state) == "hold" else "moving"
+        goal = target_s if target_s and _g(state, "target_reps") is None else None
+        return f"{_seconds(state):.0f}", f"of {goal:.0f} s" if goal else f"s {what}"
     reps = _g(state, "set_reps", _g(state, "rep_count", 0))
     target = _g(state, "target_reps")
     unit = "rep" if reps == 1 and not target else "reps"
     return str(reps), f"of {target} reps" if target else unit
+
+
+def stopped_line(summary: Any, reps: list, state: Any) -> str:
+    """What the page says when the camera stops: reps for a rep exercise, holds or time otherwise."""
+    mode = mode_of(state) if state is not None else "reps"
+    if mode == "reps":
+        n = summary.get("total_reps", len(reps)) if isinstance(summary, dict) else len(reps)
+        return f"Stopped. {n} {'rep' if n == 1 else 'reps'} saved to My progress."
+    if mode == "hold":
+        n = len(reps)
+        return f"Stopped. {n} {'hold' if n == 1 else 'holds'} saved to My progress."
+    return "Stopped. Your time is saved to My progress."

@@ -24,7 +24,8 @@ def render() -> None:
             st.subheader(plan.title)
             if plan.description:
                 st.write(plan.description)
-            st.dataframe(plan_table(plan, all_checkers()), hide_index=True, width="stretch")
+            # a static table wraps long tips (a data grid cuts them off at the column's width)
+            st.table(plan_table(plan, all_checkers()).set_index("#"))
             if st.button("Start this workout", key=f"start_{plan.id}", type="primary"):
                 st.session_state["start_plan"] = plan.id
                 st.switch_page(st.Page(live_page.render, title="Work out", url_path="live"))

@@ -6,7 +6,8 @@ import datetime as dt
 import pandas as pd
 
 from formcheck.checkers import all_checkers
-from formcheck.sinks.history import HistoryStore
+from formcheck.sinks.history import CHECKED_VIDEO, LIVE, LIVE_FROM_VIDEO, HistoryStore
+from formcheck.sinks.report import csv_value
 
 HEIGHT_KEY = "peak_height_cm"  # the heel height every calf-raise style checker reports per rep
 
@@ -17,9 +18,11 @@ def _title(exercise: str) -> str:
 
 
 def source_words(source: str) -> str:
-    if source.startswith("clip:"):
-        return f"Video: {source[5:]}"
-    if source == "live":
+    if source.startswith(LIVE_FROM_VIDEO):
+        return f"Live, a video as the camera: {source[len(LIVE_FROM_VIDEO):]}"
+    if source.startswith(CHECKED_VIDEO):
+        return f"Video: {source[len(CHECKED_VIDEO):]}"
+    if source == LIVE:
         return "Live camera"
     return source
 
@@ -55,8 +58,13 @@ def daily_progress(sessions: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["Date", "Exercise"])[cols].reset_index(drop=True)
 
 
+def _rounded(df: pd.DataFrame) -> pd.DataFrame:
+    return df.apply(lambda col: col.map(csv_value) if col.dtype == object or
+                    pd.api.types.is_float_dtype(col) else col)
+
+
 def sessions_csv(sessions: pd.DataFrame) -> str:
-    return sessions.drop(columns=["exercise_id"]).rename(columns={"id": "Session"}).to_csv(index=False)
+    return _rounded(sessions.drop(columns=["exercise_id"]).rename(columns={"id": "Session"})).to_csv(index=False)
 
 
 def reps_csv_all(store: HistoryStore, sessions: pd.DataFrame) -> str:
@@ -67,6 +75,7 @@ def reps_csv_all(store: HistoryStore, sessions: pd.DataFrame) -> str:
             row = {"session": int(s["id"]), "date": s["Date"], "exercise": s["exercise_id"], "rep": r["index"],
                    "start_s": r["start_s"], "end_s": r["end_s"], "side": r["side"] or ""}
             row.update(r["metrics"])
+            row = {k: csv_value(v) for k, v in row.items()}
             row["faults"] = ";".join(f["code"] for f in r["faults"])
             row["corrections"] = " | ".join(f["message"] for f in r["faults"])
             rows.append(row)

@@ -57,19 +57,56 @@ def rep_table(reps: list[dict[str, Any]], max_metrics: int | None = None) -> pd.
             v = r.get("metrics", {}).get(k)
             row[metric_label(k)] = round(v, 1) if isinstance(v, float) else v
         rows.append(row)
-    return pd.DataFrame(rows)
+    return for_display(pd.DataFrame(rows))
+
+
+# What an empty cell shows: a table never prints a literal "None" (Streamlit's rendering of a gap).
+NOT_MEASURED = "–"
+
+
+def for_display(df: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
+    """A copy to show: figures rounded, gaps (None / NaN) as NOT_MEASURED.
+
+    A column with a gap becomes text throughout (one type a column, as the table widget needs).
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].isna().any():
+            out[col] = [NOT_MEASURED if pd.isna(v) else
+                        (f"{round(v, decimals):g}" if isinstance(v, float) else str(v)) for v in out[col]]
+        elif pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(decimals)
+    return out
 
 
 def _rest(seconds: float) -> str:
     return f"{seconds / 60:g} min rest" if seconds >= 60 else f"{seconds:g} s rest"
 
 
-def plan_table(plan, known_exercises) -> pd.DataFrame:
-    """A workout plan (formcheck.run.plans.Plan), one row per exercise, in plain words."""
+_MODE_WORDS = {"reps": "Counts reps, checks form", "hold": "Times the hold", "timer": "Times the movement"}
+TIMER_ONLY = "Your own timer (not watched)"
+NOT_YET = "Not yet (your own count)"
+
+
+def camera_does(checker_cls) -> str:
+    """What the camera does for an exercise, truthfully: a timer is never said to count."""
+    if checker_cls is None:
+        return NOT_YET
+    own = getattr(checker_cls, "camera_does", None)
+    if own:
+        return own
+    mode = getattr(getattr(checker_cls, "mode", None), "value", "reps")
+    return _MODE_WORDS.get(mode, _MODE_WORDS["reps"])
+
+
+def plan_table(plan, checkers) -> pd.DataFrame:
+    """A workout plan (formcheck.run.plans.Plan), one row per exercise, in plain words.
+
+    `checkers` maps exercise id -> checker class (formcheck.checkers.all_checkers()).
+    """
     rows = []
     for i, it in enumerate(plan.items, 1):
+        does = TIMER_ONLY if it.exercise is None else camera_does(checkers.get(it.exercise))
         rows.append({"#": i, "Exercise": it.title, "How much": it.target_text, "Rest": _rest(it.rest_s),
-                     "Counted by the camera": ("Timer only" if it.exercise is None else
-                                               "Yes" if it.exercise in known_exercises else "Not yet"),
-                     "Tip": it.note or ""})
+                     "What the camera does": does, "Tip": it.note or ""})
     return pd.DataFrame(rows)

@@ -120,6 +120,10 @@ class Checker(ABC):
         this exercise, else None. Default: never recognised (named with --exercise only)."""
         return None
 
+    # What the camera does for it, in plain words, where the mode alone would overstate it
+    # (None: said from the mode: "Counts reps, checks form", "Times the hold", "Times the movement").
+    camera_does: ClassVar[str | None] = None
+
     @abstractmethod
     def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
         """Feed one frame (None: nobody found). Returns what happened in this frame."""

@@ -41,6 +41,7 @@ class BigToeLiftChecker(TimedChecker):
     checks = ("cannot see your toes: the body model has no toe joints, so the lift itself is not checked",
               "times how long you sit or lie still with your feet in view")
     best_views = ("front", "oblique", "side")
+    camera_does = "Times the hold only (it cannot see toes)"
     waiting_status = "Sit still with your feet in view"
     active_status = "Timing"
 

@@ -27,7 +27,7 @@ from formcheck.pose.types import PoseSample
 from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
-from formcheck.checkers.base import Fault, Rep
+from formcheck.checkers.base import Event, EventKind, Fault, Rep
 from formcheck.body.posture import SEATED
 from formcheck.setup.features import SEATED_KNEE_RANGE_DEG, Features
 
@@ -95,6 +95,7 @@ class LegPressChecker(SideRepChecker):
     def __init__(self, config: dict | LegPressConfig | None = None) -> None:
         super().__init__(config)
         self.bones = BoneLengths()
+        self._found_late: list[tuple[Rep, str, float]] = []  # (earlier rep, fault code, when found)
 
     def measure(self, s: PoseSample) -> tuple[dict[str, float], dict[str, float]]:
         values, extra = {}, {}
@@ -134,6 +135,32 @@ class LegPressChecker(SideRepChecker):
             return "Start with your legs pressed out"
         return None
 
+    def update(self, t_ms: float, sample) -> list[Event]:
+        return self._say_late(super().update(t_ms, sample))
+
+    def finish(self, t_ms: float) -> list[Event]:
+        events = self._say_late(super().finish(t_ms))
+        if self.reps:  # no next rep shows where the last press ended: read it after the rep
+            last = self.reps[-1]
+            frames = self.frames_between(last.peak_s, last.end_s + LAST_TOP_WINDOW_S)
+            tops = finite(max((f.extra.get(f"knee.{sd}", math.nan) for sd in SIDES), key=_nan_low)
+                          for f in frames)
+            if tops:
+                last.metrics["top_knee_deg"] = round(float(np.percentile(tops, 90)), 1)
+        return events
+
+    def _say_late(self, events: list[Event]) -> list[Event]:
+        """A press that stopped short is seen only when the next rep starts bent: the fault is that
+        earlier rep's, so it is said now, after the new rep's count, naming the rep (else it would
+        never be heard live). The event carries the rep, so a saved copy can be updated."""
+        found, self._found_late = self._found_late, []
+        for prev, code, t_s in found:
+            fault = next(f for f in prev.faults if f.code == code)
+            text = f"Rep {prev.index}: {fault.message[:1].lower()}{fault.message[1:]}"
+            self._state.latest_cue = text
+            events.append(Event(EventKind.CUE, t_s, text, rep=prev, code=fault.code))
+        return events
+
     def accept(self, side: str, seg: RepSegment, frames: list[RepFrame]) -> bool:
         """On the machine through the rep: a knee bend with the thigh hanging is a squat."""
         thighs = finite(f.extra.get(f"thigh_deg.{side}") for f in frames)
@@ -147,9 +174,11 @@ class LegPressChecker(SideRepChecker):
         bottom = [f for f in frames if abs(f.t_s - seg.peak_t_s) <= 0.25]
         ratios = finite(f.extra.get("knee_ankle_ratio") for f in bottom)
         return {"bottom_knee_deg": round(max(min(k) for k in knees.values() if k), 1),  # the shallower leg
-                # the straighter of the legs at either end of the rep (counter's valleys, smoothed)
+                # where the press ended (the straighter leg; counter's valleys, smoothed). Known for
+                # sure only when the next rep starts (rep_faults then sets it); until then the
+                # straighter of the rep's two ends
                 "top_knee_deg": round(180.0 - min(min(g.start_value, g.end_value) for g in segs.values()), 1),
-                # where the press itself stopped (the straighter leg), and the start of the rep
+                # where the rep started (the previous press's top, or the start position)
                 "start_knee_deg": round(180.0 - min(g.start_value for g in segs.values()), 1),
                 "depth_deg": round(180.0 - max(min(k) for k in knees.values() if k), 1),
                 "range_deg": round(seg.amplitude, 1),
@@ -170,16 +199,26 @@ class LegPressChecker(SideRepChecker):
         # the person's usual top: the median start, so neither one locked-out rep nor one short
         # press moves the reference
         usual_top = float(np.median([r.metrics.get("start_knee_deg", 0.0) for r in earlier] + [m["start_knee_deg"]]))
-        if earlier and m["start_knee_deg"] < usual_top - c.short_press_deg:
+        if earlier:
+            # the previous press ended where this rep starts: its top, its faults (said now, see
+            # _say_late), so its figures and corrections are its own and not this rep's
             prev = earlier[-1]
-            if not any(f.code == "incomplete_lockout" for f in prev.faults):
-                prev.faults.append(_short_press(m["start_knee_deg"], usual_top))
+            prev.metrics["top_knee_deg"] = m["start_knee_deg"]
+            late = []
+            if m["start_knee_deg"] < usual_top - c.short_press_deg:
+                late.append(_short_press(m["start_knee_deg"], usual_top))
+            if m["start_knee_deg"] >= c.locked_knee_deg:
+                late.append(_snap())
+            for fault in late:
+                if not any(f.code == fault.code for f in prev.faults):
+                    prev.faults.append(fault)
+                    self._found_late.append((prev, fault.code, rep.end_s))
         lowest_end = min(g.end_value for g in segs.values())
         if not at_end and not any(g.lowered_fully for g in segs.values()) \
                 and 180.0 - lowest_end < usual_top - c.short_press_deg:
             out.append(_short_press(180.0 - lowest_end, usual_top))
-        if m["top_knee_deg"] >= c.locked_knee_deg:
-            out.append(Fault("lockout_snap", "Keep a slight bend at the top: don't snap your knees straight"))
+        if 180.0 - lowest_end >= c.locked_knee_deg or (not earlier and m["start_knee_deg"] >= c.locked_knee_deg):
+            out.append(_snap())  # this rep's own end (its start is the previous rep's top)
         fast = too_fast(rep, c, m["lower_s"], m["press_s"])
         if fast:
             out.append(fast)
@@ -191,6 +230,19 @@ class LegPressChecker(SideRepChecker):
     def summary(self) -> dict:
         b = finite(r.metrics["bottom_knee_deg"] for r in self.reps)
         return {"deepest_knee_deg": round(min(b), 1) if b else None}
+
+
+# The last press's top is read from the frames up to this long after the rep closes (the counter
+# closes a rep before the knee is fully out; the leg stays pressed out a moment after the set).
+LAST_TOP_WINDOW_S = 1.0
+
+
+def _nan_low(v: float) -> float:
+    return -math.inf if not math.isfinite(v) else v
+
+
+def _snap() -> Fault:
+    return Fault("lockout_snap", "Keep a slight bend at the top: don't snap your knees straight")
 
 
 def _short_press(stopped_deg: float, start_deg: float) -> Fault:

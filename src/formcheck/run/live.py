@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 from formcheck.errors import FormcheckError
-from formcheck.sinks.history import HistoryStore
+from formcheck.sinks.history import LIVE, LIVE_FROM_VIDEO, HistoryStore
 from formcheck.run.session import LiveSession
 from formcheck.run.plans import get_plan
 from formcheck.io.camera import LatestFrame, LiveSource
@@ -158,7 +158,7 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
         speaker = SilentSpeaker() if opts.quiet else EspeakSpeaker(on_warning=warn)
     metronome = Metronome() if opts.metronome else None
     model = opts.model or os.environ.get("FORMCHECK_MODEL") or LIVE_DEFAULT_MODEL
-    src_name = f"clip:{os.path.basename(opts.source)}" if opts.source else "live"
+    src_name = f"{LIVE_FROM_VIDEO}{os.path.basename(str(opts.source))}" if opts.source else LIVE
     session = LiveSession(exercise, plan=plan, model=model, store=store, source=src_name,
                           flow_config=flow_config)
     outcome = LiveOutcome(0, {})

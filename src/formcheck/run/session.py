@@ -228,6 +228,9 @@ class LiveSession:
                 self._total_reps += 1
                 if self.store is not None:
                     self.store.add_rep(self._history_id, e.rep)
+            elif e.kind == EventKind.CUE and e.rep is not None and self.store is not None \
+                    and self._history_id is not None:
+                self.store.add_rep(self._history_id, e.rep)  # a fault found later: the saved rep gets it
 
     def _recognise(self, t_ms: float, sample: PoseSample | None) -> list[SessionEvent]:
         """--exercise auto: name the exercise from the last seconds, then count from the start of them."""

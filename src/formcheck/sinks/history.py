@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     started_at REAL NOT NULL,          -- unix seconds
     ended_at REAL,                     -- NULL while running (or after a crash)
     exercise TEXT NOT NULL,
-    source TEXT NOT NULL,              -- 'live', 'clip:<name>'
+    source TEXT NOT NULL,              -- 'live', 'clip:<name>' (a checked video), 'live-clip:<name>'
     rep_count INTEGER NOT NULL DEFAULT 0,
     summary_json TEXT NOT NULL DEFAULT '{}'
 );
@@ -36,6 +36,12 @@ CREATE TABLE IF NOT EXISTS reps (
     PRIMARY KEY (session_id, idx)
 );
 """
+
+
+# Where a session's frames came from (the sessions.source column):
+LIVE = "live"  # a camera, in front of it
+CHECKED_VIDEO = "clip:"  # + the file's name: a recorded video checked afterwards (app, analyze)
+LIVE_FROM_VIDEO = "live-clip:"  # + the file's name: a video played as the camera (`live --source`)
 
 
 def default_path() -> Path:

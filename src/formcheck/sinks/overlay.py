@@ -14,11 +14,37 @@ GREEN = (60, 220, 120)
 AMBER = (255, 190, 40)
 BONE = (80, 200, 255)
 FONT = cv2.FONT_HERSHEY_SIMPLEX
+# No letter smaller than this (the height of a capital): ~8 px text on a phone-sized picture
+# cannot be read at arm's length, let alone from the mat.
+MIN_TEXT_PX = 14
+_TEXT_PX_AT_1 = cv2.getTextSize("H", FONT, 1.0, 1)[0][1]  # this OpenCV's letter height at scale 1
+# The bar's top, per unit: a fixed scale, so the bar never changes size mid-set (it was scaled to
+# 1.25 x the best rep, so it jumped after the first rep). A strong calf raise lifts the heel
+# ~8 cm; the deepest leg-press bend is ~100 degrees; percent runs to 100.
+BAR_FULL = {"cm": 10.0, "°": 120.0, "%": 100.0}
+BAR_FULL_OTHER = 10.0
+
+
+def readable(scale: float) -> float:
+    """A font scale no smaller than MIN_TEXT_PX letters."""
+    return max(scale, MIN_TEXT_PX / _TEXT_PX_AT_1)
+
+
+def text_px(scale: float) -> int:
+    """The letter height drawn at this font scale."""
+    return int(round(scale * _TEXT_PX_AT_1))
+
+
+def glyphs(text: str) -> str:
+    """What is drawn for `text`: OpenCV's zero carries a slash and reads as "Ø" (a letter in
+    Danish and Norwegian), so every 0 is drawn as the round capital O."""
+    return text.replace("0", "O")
 
 
 def _text(img, text, org, scale, color=WHITE, thick=2):
     # Outline by shifted copies at the same thickness: Hershey glyph advances grow with the
     # stroke, so a thicker black copy would drift off the letters of a long line.
+    text, scale = glyphs(text), readable(scale)
     x, y = org
     d = max(1, thick // 2 + 1)
     for dx, dy in ((-d, 0), (d, 0), (0, -d), (0, d), (-d, -d), (d, d), (-d, d), (d, -d)):
@@ -57,49 +83,84 @@ def annotate(frame_rgb: np.ndarray, pose: PoseSample | None, state: LiveState,
         path = (np.array(state.trace_xy_px, float) * xy_scale).astype(np.int32).reshape(-1, 1, 2)
         cv2.polylines(img, [path], False, AMBER, max(2, int(3 * s)), cv2.LINE_AA)
 
-    # panel: big count (or hold time), title, status
-    panel_w, panel_h = int(330 * s), int(170 * s)
-    sub = img[0:panel_h, 0:panel_w]
-    img[0:panel_h, 0:panel_w] = (sub * 0.45).astype(np.uint8)
+    # panel: big count (or hold time), title, status, the session's lines
+    small = readable(0.6 * s)
+    gap = int(text_px(small) * 0.6) + 2
+    big_scale = 3.0 * s
     if state.hold_s is not None and state.rep_count == 0:
         big = f"{int(state.hold_s)} s"
     else:
         big = str(state.rep_count)
-    _text(img, big, (int(16 * s), int(100 * s)), 3.0 * s, GREEN, max(2, int(6 * s)))
-    _text(img, "reps" if state.hold_s is None or state.rep_count else "held",
-          (int(16 * s) + int(len(big) * 66 * s) + int(10 * s), int(100 * s)), 0.9 * s, WHITE, max(1, int(2 * s)))
-    _text(img, state.title, (int(16 * s), int(135 * s)), 0.75 * s, WHITE, max(1, int(2 * s)))
-    _text(img, state.status, (int(16 * s), int(160 * s)), 0.6 * s, AMBER, max(1, int(2 * s)))
-    for i, line in enumerate(extra_lines):
-        _text(img, line, (int(16 * s), int((190 + 26 * i) * s)), 0.6 * s, WHITE, max(1, int(2 * s)))
+    big_thick = max(2, int(6 * s))
+    x = int(16 * s)
+    y = int(16 * s) + text_px(big_scale)
+    rows = [(state.title, readable(0.75 * s), WHITE), (state.status, small, AMBER),
+            *((line, small, WHITE) for line in extra_lines)]
+    rows = [r for r in rows if r[0]]
+    panel_h = y + sum(text_px(sc) + gap for _, sc, _ in rows) + gap
+    widths = [cv2.getTextSize(glyphs(t), FONT, readable(sc), max(1, int(2 * s)))[0][0] for t, sc, _ in rows]
+    (big_w, _), _ = cv2.getTextSize(glyphs(big), FONT, big_scale, big_thick)
+    unit_scale = readable(0.9 * s)
+    unit = "reps" if state.hold_s is None or state.rep_count else "held"
+    unit_x = x + big_w + int(10 * s)
+    (unit_w, _), _ = cv2.getTextSize(unit, FONT, unit_scale, max(1, int(2 * s)))
+    panel_w = min(w, max([int(330 * s), unit_x + unit_w] + [x + tw for tw in widths]) + x)
+    panel_h = min(h, panel_h)
+    img[0:panel_h, 0:panel_w] = (img[0:panel_h, 0:panel_w] * 0.45).astype(np.uint8)
+    _text(img, big, (x, y), big_scale, GREEN, big_thick)
+    _text(img, unit, (unit_x, y), unit_scale, WHITE, max(1, int(2 * s)))
+    for text, scale, color in rows:
+        y += gap + text_px(scale)
+        _text(img, text, (x, y), scale, color, max(1, int(2 * s)))
 
-    # live bar against the person's best
+    # latest correction, big, at the bottom (a long one wraps onto a second line, never shrinks
+    # below MIN_TEXT_PX); its band is laid out first so the bar stays above it
+    cue_band = 0
+    if state.latest_cue:
+        cue_scale, cue_thick = readable(1.0 * s), max(2, int(2 * s))
+        cue_lines = _wrap(glyphs(state.latest_cue), cue_scale, cue_thick, w - 20)
+        cue_line_h = text_px(cue_scale) + gap
+        cue_band = len(cue_lines) * cue_line_h + gap + int(8 * s)
+        img[h - cue_band:h] = (img[h - cue_band:h] * 0.35).astype(np.uint8)
+
+    # live bar against the person's best, on a fixed scale
     if state.bar_label:
         x0, y0, bw, bh = w - int(70 * s), int(40 * s), int(36 * s), int(260 * s)
+        bh = max(int(40 * s), min(bh, h - cue_band - y0 - text_px(small) - 3 * gap))
         cv2.rectangle(img, (x0, y0), (x0 + bw, y0 + bh), WHITE, max(1, int(2 * s)))
+        full = BAR_FULL.get(state.bar_unit, BAR_FULL_OTHER)
         top = state.bar_best if state.bar_best and state.bar_best > 0 else None
-        scale_max = (top * 1.25) if top else 10.0
         if state.bar_value is not None:
-            frac = float(np.clip(state.bar_value / scale_max, 0, 1))
+            frac = float(np.clip(state.bar_value / full, 0, 1))
             cv2.rectangle(img, (x0 + 3, y0 + bh - int(frac * bh)), (x0 + bw - 3, y0 + bh - 3), GREEN, -1)
         if top:
-            yb = y0 + bh - int(top / scale_max * bh)
+            yb = y0 + bh - int(min(1.0, top / full) * bh)
             cv2.line(img, (x0 - int(10 * s), yb), (x0 + bw + int(6 * s), yb), AMBER, max(2, int(3 * s)))
-            _text(img, "best", (x0 - int(80 * s), yb + int(8 * s)), 0.6 * s, AMBER, max(1, int(2 * s)))
+            (bw_txt, _), _ = cv2.getTextSize("best", FONT, small, max(1, int(2 * s)))
+            _text(img, "best", (x0 - int(14 * s) - bw_txt, yb + text_px(small) // 2), small, AMBER,
+                  max(1, int(2 * s)))
         label = state.bar_label
         if state.bar_value is not None:
             label += f" {state.bar_value:.0f} {state.bar_unit}".rstrip()
-        (tw, _), _ = cv2.getTextSize(label, FONT, 0.6 * s, max(1, int(2 * s)))
-        _text(img, label, (max(0, x0 + bw - tw), y0 + bh + int(28 * s)), 0.6 * s, WHITE, max(1, int(2 * s)))
+        (tw, _), _ = cv2.getTextSize(glyphs(label), FONT, small, max(1, int(2 * s)))
+        _text(img, label, (max(0, min(w - tw - 4, x0 + bw - tw)), y0 + bh + gap + text_px(small)), small, WHITE,
+              max(1, int(2 * s)))
 
-    # latest correction, big, at the bottom
     if state.latest_cue:
-        band = int(64 * s)
-        img[h - band:h] = (img[h - band:h] * 0.35).astype(np.uint8)
-        scale = 1.0 * s
-        (tw, _), _ = cv2.getTextSize(state.latest_cue, FONT, scale, max(2, int(2 * s)))
-        if tw > w - 20:
-            scale *= (w - 20) / tw
-            tw = w - 20
-        _text(img, state.latest_cue, ((w - tw) // 2, h - int(22 * s)), scale, AMBER, max(2, int(2 * s)))
+        for i, line in enumerate(cue_lines):
+            (tw, _), _ = cv2.getTextSize(line, FONT, cue_scale, cue_thick)
+            yb = h - cue_band + gap + int(4 * s) + (i + 1) * cue_line_h - gap
+            _text(img, line, (max(4, (w - tw) // 2), yb), cue_scale, AMBER, cue_thick)
     return img
+
+
+def _wrap(text: str, scale: float, thick: int, max_w: int) -> list[str]:
+    """Words split into lines no wider than max_w (a single long word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and cv2.getTextSize(trial, FONT, scale, thick)[0][0] <= max_w:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return lines or [""]

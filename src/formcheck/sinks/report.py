@@ -108,6 +108,22 @@ def write_json(report: dict[str, Any], path: str | os.PathLike) -> Path:
     return _atomic_write(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
 
+# CSV figures carry 2 decimals: 0.01 s is under a frame's time even at 60 fps, and 0.01 cm or
+# 0.01 degree is far finer than the pose model resolves. (The JSON report keeps its 4: a contract.)
+CSV_DECIMALS = 2
+
+
+def csv_value(v: Any) -> Any:
+    """One CSV cell: a float rounded to CSV_DECIMALS, a gap (None, NaN) empty."""
+    if v is None:
+        return ""
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars
+        v = v.item()
+    if isinstance(v, float):
+        return round(v, CSV_DECIMALS) if math.isfinite(v) else ""
+    return v
+
+
 def reps_csv(report: dict[str, Any]) -> str:
     reps = report["reps"]
     metric_keys: list[str] = []
@@ -117,8 +133,8 @@ def reps_csv(report: dict[str, Any]) -> str:
     w = csv.writer(buf)
     w.writerow(["rep", "start_s", "peak_s", "end_s", "side", *metric_keys, "faults", "corrections"])
     for r in reps:
-        w.writerow([r["index"], r["start_s"], r["peak_s"], r["end_s"], r["side"] or "",
-                    *[("" if r["metrics"].get(k) is None else r["metrics"][k]) for k in metric_keys],
+        w.writerow([r["index"], *(csv_value(r[k]) for k in ("start_s", "peak_s", "end_s")), r["side"] or "",
+                    *[csv_value(r["metrics"].get(k)) for k in metric_keys],
                     ";".join(f["code"] for f in r["faults"]), " | ".join(f["message"] for f in r["faults"])])
     return buf.getvalue()
 

@@ -244,7 +244,7 @@ def test_bridge_shows_a_message_only_while_it_is_fresh():
 # ---- live panel wording --------------------------------------------------------------
 def test_live_panel_words_follow_the_workout():
     from formcheck.app.live_view import exercise_line, status_line, tiles
-    from formcheck.run.session import SessionState
+    from formcheck.run.display import SessionState
 
     active = SessionState("calf_raise", "Floor calf raise", phase="active", status="Counting", item_title="Calf raise",
                           exercise_no=2, exercises_total=8, set_no=2, sets_total=3, set_reps=7, target_reps=20,
@@ -375,15 +375,14 @@ def test_a_fault_found_later_reaches_the_rep_table_and_the_history():
     assert reps[0]["faults"] == [{"code": "incomplete_lockout", "message": "Press all the way out"}]
     assert bridge.latest().message == "Rep 1: press all the way out"
 
-    from formcheck.run.session import LiveSession
+    from formcheck.run.rep_log import RepLog
     from formcheck.sinks.history import HistoryStore
     with HistoryStore() as store:
-        session = LiveSession("leg_press", store=store, draw=False)
-        sid = store.start_session("leg_press", "live")
-        session._history_id = sid
-        session._save_reps([Event(EventKind.REP, 1.0, "1", Rep(1, 0, 0, 1, {"top_knee_deg": 170.0}))])
+        log = RepLog(store, "live")
+        log.record("leg_press", [Event(EventKind.REP, 1.0, "1", Rep(1, 0, 0, 1, {"top_knee_deg": 170.0}))])
+        sid = log.history_id
         late = Rep(1, 0, 0, 1, {"top_knee_deg": 133.0}, [Fault("incomplete_lockout", "Press all the way out")])
-        session._save_reps([Event(EventKind.CUE, 2.0, "Rep 1: press all the way out", late, "incomplete_lockout")])
+        log.record("leg_press", [Event(EventKind.CUE, 2.0, "Rep 1: press all the way out", late, "incomplete_lockout")])
         saved = store.reps(sid)
         assert len(saved) == 1 and saved[0]["metrics"]["top_knee_deg"] == 133.0
         assert saved[0]["faults"][0]["code"] == "incomplete_lockout"

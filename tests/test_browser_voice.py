@@ -10,7 +10,7 @@ import pytest
 from formcheck.app.live_view import big_count
 from formcheck.app.speech import BrowserVoice, espeak_wav, wav_duration_s
 from formcheck.checkers.base import Event, EventKind
-from formcheck.run.plans import FlowEvent, FlowKind
+from formcheck.run.flow import FlowEvent, FlowKind
 
 
 def _wav(seconds: float, rate: int = 22050) -> bytes:

@@ -7,7 +7,7 @@ from builders import STANDING, animate, series_from_poses
 
 from formcheck.checkers import get_checker_class
 from formcheck.run.session import LiveSession
-from formcheck.run.plans import FlowKind
+from formcheck.run.flow import FlowKind
 from formcheck.setup.placement import STEP_IN, PositionCheck
 
 

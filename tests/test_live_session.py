@@ -10,7 +10,8 @@ from formcheck.checkers import make_checker
 from formcheck.checkers.base import EventKind, run_on_series
 from formcheck.sinks.history import HistoryStore
 from formcheck.run.session import LiveSession
-from formcheck.run.plans import FlowKind, Plan, PlanItem
+from formcheck.run.flow import FlowKind
+from formcheck.run.plans import Plan, PlanItem
 from formcheck.pose.types import PoseSeries
 
 TOP = STANDING.legs(ankle_plantar_deg=30)  # both heels up

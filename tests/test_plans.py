@@ -7,8 +7,8 @@ import pytest
 
 from formcheck.checkers.base import Event, EventKind
 from formcheck.errors import FormcheckError
-from formcheck.run.plans import (FlowKind, Phase, Plan, PlanItem, WorkoutFlow, get_plan, load_plans,
-                             plan_from_dict)
+from formcheck.run.flow import FlowKind, Phase, WorkoutFlow
+from formcheck.run.plans import Plan, PlanItem, get_plan, load_plans, plan_from_dict
 
 SEED_EXERCISES = {"calf_raise", "seated_calf_raise", "leg_extension", "hip_width_leg_extension",
                   "ankle_flexion", "leg_press", "hip_abduction", "ankle_alphabet", "foam_roll", "arch_roll",

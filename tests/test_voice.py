@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.checkers.base import Event, EventKind
-from formcheck.run.plans import FlowEvent, FlowKind
+from formcheck.run.flow import FlowEvent, FlowKind
 from formcheck.sinks.voice import (CUE_REPEAT_S, EspeakSpeaker, Metronome, Priority, RecordingSpeaker,
                              estimate_speech_s, speak_events, spoken_text)
 

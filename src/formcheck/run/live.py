@@ -120,7 +120,7 @@ def _close_source(source: LiveSource, outcome: LiveOutcome) -> None:
 
 def _event_line(e) -> str | None:
     from formcheck.checkers.base import EventKind
-    from formcheck.run.plans import FlowKind
+    from formcheck.run.flow import FlowKind
     kind = e.kind
     if kind in (FlowKind.COUNTDOWN, FlowKind.GO):
         return None  # said aloud and on screen; not worth a log line each

@@ -31,7 +31,7 @@ from enum import IntEnum
 from typing import Callable, Iterable, Protocol
 
 from formcheck.checkers.base import Event, EventKind
-from formcheck.run.plans import FlowEvent, FlowKind
+from formcheck.run.flow import FlowEvent, FlowKind
 
 log = logging.getLogger("formcheck.sinks.voice")
 

@@ -258,6 +258,13 @@ def cmd_exercises(a: argparse.Namespace) -> int:
 
 
 def cmd_eval(a: argparse.Namespace) -> int:
+    if a.truth:
+        if a.labels:
+            raise FormcheckError("use either a labels file or --truth DIR, not both")
+        from formcheck.evaluation.accuracy import run_truth_eval
+        return run_truth_eval(a.truth, per_rep=a.per_rep)
+    if not a.labels:
+        raise FormcheckError("eval needs a labels file (labels.tsv) or --truth DIR")
     from formcheck.evaluation.evaluate import run_eval
     return run_eval(a.labels, videos_dir=a.videos, model=a.model, only=a.exercise,
                     include_unused=a.all, cache_dir=a.cache, auto=a.auto, perturb=a.perturb)
@@ -308,8 +315,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("exercises", help="list the exercises and what each checks")
     ex.set_defaults(func=cmd_exercises)
 
-    ev = sub.add_parser("eval", help="count every labelled clip and compare with the labels")
-    ev.add_argument("labels", help="labels.tsv (see ../shared/videos/README.md)")
+    ev = sub.add_parser("eval", help="count every labelled clip and compare with the labels; "
+                        "--truth: heights and angles against rendered truth")
+    ev.add_argument("labels", nargs="?", help="labels.tsv (see ../shared/videos/README.md)")
+    ev.add_argument("--truth", metavar="DIR", help="instead: every clip in DIR with a .truth.json and a "
+                    ".landmarks.npz (e.g. sample_videos): reported heights (cm) and angles (degrees) "
+                    "against the truth, per clip and overall")
+    ev.add_argument("--per-rep", action="store_true", help="with --truth: every rep's figure and its truth")
     ev.add_argument("--videos", help="folder of the clips (default: the labels file's folder)")
     ev.add_argument("--exercise", help="only rows of this exercise")
     ev.add_argument("--all", action="store_true", help="also rows marked use=no")

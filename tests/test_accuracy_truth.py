@@ -13,9 +13,9 @@ from formcheck.evaluation.accuracy import evaluate_truth
 
 # exercise.metric -> worst |reported - true| allowed (cm or degrees), measured on sample_videos.
 WORST_FLOOR = {
-    "calf_raise.peak_height_cm": 6.0,
-    "calf_raise.left_height_cm": 6.2,
-    "calf_raise.right_height_cm": 6.8,
+    "calf_raise.peak_height_cm": 5.2,  # was 6.0 before body.heel_rise
+    "calf_raise.left_height_cm": 4.8,  # was 6.2
+    "calf_raise.right_height_cm": 5.6,  # was 6.8
     "calf_raise.min_knee_angle_deg": 11.5,
     "seated_calf_raise.peak_height_cm": 4.5,
     "seated_calf_raise.knee_deg": 16.0,
@@ -42,6 +42,19 @@ def test_every_reported_figure_within_its_floor(report):
     assert set(WORST_FLOOR) <= set(overall), f"figures no longer scored: {set(WORST_FLOOR) - set(overall)}"
     over = {k: round(overall[k].worst_abs, 2) for k, floor in WORST_FLOOR.items() if overall[k].worst_abs > floor}
     assert not over, f"less true than before: {over}"
+
+
+# Median |error| of the floor calf raise's heel height: 3.9 cm with the heel-above-toe lift,
+# 0.8 cm from the body's rise on the foot lever (body.heel_rise).
+CALF_RAISE_MEDIAN_CM = 1.0
+# Held-out split of body.heel_rise (other bodies, other view): every clean rep within this.
+HELD_OUT_CLEAN_WORST_CM = 1.2
+
+
+def test_calf_raise_height_median_and_held_out_clean_reps(report):
+    assert report.overall()["calf_raise.peak_height_cm"].median_abs <= CALF_RAISE_MEDIAN_CM
+    clean = next(c for c in report.clips if c.name == "calf_raise_side_clean")
+    assert clean.metrics["peak_height_cm"].worst_abs <= HELD_OUT_CLEAN_WORST_CM
 
 
 def test_every_counted_rep_is_matched_to_a_true_rep(report):

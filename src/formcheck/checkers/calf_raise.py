@@ -5,8 +5,9 @@ shank's image length (knee to ankle), so it is independent of distance and zoom 
 barely changes with camera yaw (a vertical lift stays vertical). Each leg's lift is taken
 relative to that leg's own standing level, and only stance legs count: in a single-leg
 raise the free foot is off the floor (its toe well above the other), and the free leg is
-never measured even when it is the better-seen one. Height in cm = lift x shank length in
-metres from MediaPipe's metric world landmarks.
+never measured even when it is the better-seen one. The heights reported in cm are not this
+signal (the model's heel lags the true heel) but the body's rise on the foot lever
+(`body.heel_rise`); the lift signal counts the reps and judges them against each other.
 
 Counting uses the shared swing counter (hysteresis scaled to the person's own reps,
 absolute floor above jitter, minimum duration). Counting starts only once the person
@@ -30,6 +31,7 @@ from formcheck.pose.types import PoseSample
 from formcheck.body.view import ViewEstimator
 from formcheck.checkers import register
 from formcheck.body.measures import body_anchor_px, heel_lift_shank
+from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
 from formcheck.checkers.base import (Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                                      distinct_corrections)
 from formcheck.body.posture import STANDING
@@ -118,6 +120,7 @@ class _Frame:
     knee_deg: dict  # side -> knee angle used for the bent-knee rule
     toe_xy: dict  # side -> toe pixel position
     trunk_lean_deg: float
+    rise_px: dict  # side -> the hip's rise above its standing level, pixels (body.heel_rise), or nan
 
 
 @register
@@ -153,6 +156,12 @@ class CalfRaiseChecker(Checker):
         self._leg_base: dict[str, float] = {}
         self._shank_m: deque[float] = deque(maxlen=300)
         self._shank_px: deque[float] = deque(maxlen=300)  # for scale-free toe travel
+        # heights in cm (body.heel_rise): the hips' image height per leg, the leg's image and metric length
+        self._hip_y: deque[tuple[float, dict]] = deque(maxlen=1200)
+        self._hip_base: dict[str, float] = {}
+        self._leg_px: deque[float] = deque(maxlen=300)
+        self._leg_m: deque[float] = deque(maxlen=300)
+        self._lift_h: dict[int, tuple[float, dict]] = {}  # rep -> lift-based height (faults), per side
         self._ready_toes: dict[str, np.ndarray] = {}
         self._pre: deque = deque()  # frames since the person stood in place, before getting ready
         self._last_seen_t = -math.inf
@@ -220,6 +229,12 @@ class CalfRaiseChecker(Checker):
         shank_m = [float(np.linalg.norm(sample.world(LEG[sd]["knee"]) - sample.world(LEG[sd]["ankle"])))
                    for sd in lift]
         self._shank_m.extend(shank_m)
+        self._hip_y.append((t_s, {sd: body_height_px(sample, sd, False, self.cfg.min_visibility) for sd in SIDES}))
+        for sd in lift:
+            n_px = leg_px(sample, sd, self.cfg.min_visibility)
+            if math.isfinite(n_px):
+                self._leg_px.append(n_px)
+                self._leg_m.append(leg_m(sample, sd))
         if not self.ready:
             self._pre.append((t_s, sample, lift, toe, knee, footvis))
             while self._pre and t_s - self._pre[0][0] > self.cfg.replay_s:
@@ -241,20 +256,22 @@ class CalfRaiseChecker(Checker):
                for sd in self.legs if sd in toe):
             return events + self._end_set(t_s, "You stepped away: stand still to start again")
         lean = self._trunk_lean(sample)
+        hip = self._hip_at(t_s)
+        rise = {sd: hip.get(sd, math.nan) - self._hip_base.get(sd, math.nan) for sd in SIDES}
         self._frames.append(_Frame(t_s, {sd: rel.get(sd, math.nan) for sd in SIDES},
                                    {sd: knee.get(sd, math.nan) for sd in SIDES},
-                                   {sd: toe[sd] for sd in toe}, lean))
+                                   {sd: toe[sd] for sd in toe}, lean, rise))
         value = float(np.mean(list(rel.values()))) if rel else None
         value = self._ema.update(t_s, value)
-        if value is not None:
+        now_cm = self._height_cm(float(np.nanmean([rise[sd] for sd in self.legs])))
+        if value is not None and math.isfinite(now_cm):
             self._trace_t.append(t_s)
-            self._trace_v.append(value * self.shank_cm)
+            self._trace_v.append(now_cm)
         seg = self.counter.update(t_s, value)
         if seg is not None:
             events += self._on_rep(seg)
-        base = self.counter.rest_level
-        if value is not None:
-            self._state.bar_value = max(0.0, (value - (base or 0.0)) * self.shank_cm)
+        if value is not None and math.isfinite(now_cm):
+            self._state.bar_value = max(0.0, now_cm)
         self._state.status = "Counting"
         return events
 
@@ -303,6 +320,10 @@ class CalfRaiseChecker(Checker):
         self._leg_base = {sd: float(np.median([b[1][sd] for b in buf if sd in b[1]])) if still else
                           float(np.percentile([b[1][sd] for b in buf if sd in b[1]], self.cfg.rest_percentile))
                           for sd in legs}
+        hips = [h for t, h in self._hip_y if buf[0][0] - 1e-6 <= t <= buf[-1][0] + 1e-6]
+        self._hip_base = {sd: float(np.nanmedian([h[sd] for h in hips])) if still else
+                          float(np.nanpercentile([h[sd] for h in hips], self.cfg.rest_percentile))
+                          for sd in legs if any(math.isfinite(h[sd]) for h in hips)}
         knees = [b[4][sd] for b in buf for sd in legs if math.isfinite(b[4].get(sd, math.nan))]
         self._stand_knee_deg = float(np.percentile(knees, 90)) if knees and not still else \
             float(np.median(knees)) if knees else math.nan
@@ -373,6 +394,18 @@ class CalfRaiseChecker(Checker):
     def shank_px(self) -> float:
         return float(np.median(self._shank_px)) if self._shank_px else 100.0
 
+    def _hip_at(self, t_s: float) -> dict:
+        for t, h in reversed(self._hip_y):
+            if abs(t - t_s) < 1e-6:
+                return h
+        return {}
+
+    def _height_cm(self, rise_px: float) -> float:
+        """Heel height (cm) for a rise of the hips (pixels) on the foot lever (body.heel_rise)."""
+        if not self._leg_px:
+            return math.nan
+        return heel_rise_cm(rise_px, float(np.median(self._leg_px)), 100.0 * float(np.median(self._leg_m)))
+
     @property
     def shank_cm(self) -> float:
         # median metric shank length; 40 cm (adult average) until the model has given one
@@ -394,7 +427,12 @@ class CalfRaiseChecker(Checker):
         cm = self.shank_cm
         # height above standing (lifts are relative to the standing level found when getting
         # ready), or above the rep's own start if the heels had sunk lower since
-        height_cm = (seg.peak_value - min(seg.start_value, 0.0)) * cm
+        lift_cm = (seg.peak_value - min(seg.start_value, 0.0)) * cm  # judges reps against each other
+        ts = [f.t_s for f in frames]
+        height_cm = self._height_cm(rise_over(ts, [np.nanmean([f.rise_px[sd] for sd in self.legs]) for f in frames],
+                                              0.0))
+        if not math.isfinite(height_cm):
+            height_cm = lift_cm  # hips unseen: the lift is all there is
         thr_hi = seg.start_value + 0.9 * seg.amplitude
         t_hi = [f.t_s for f in frames if np.nanmean([f.lift[sd] for sd in self.legs]) >= thr_hi - 1e-9]
         rise_s = (t_hi[0] - seg.start_t_s) if t_hi else seg.peak_t_s - seg.start_t_s
@@ -406,14 +444,17 @@ class CalfRaiseChecker(Checker):
             "min_knee_angle_deg": round(min(knees), 1) if knees else math.nan,
             "trunk_lean_deg": round(max(leans), 1) if leans else math.nan,
         }
+        side_h: dict = {}
         if len(self.legs) == 2:
             side_h = {sd: np.nanmax([f.lift[sd] for f in frames]) - np.nanmin([f.lift[sd] for f in frames])
                       for sd in self.legs}
             hi = max(side_h.values())
             if hi > 0:
                 metrics["left_right_difference_pct"] = round(100 * abs(side_h["left"] - side_h["right"]) / hi, 1)
-                metrics["left_height_cm"] = round(side_h["left"] * cm, 2)
-                metrics["right_height_cm"] = round(side_h["right"] * cm, 2)
+                for sd in self.legs:
+                    h_cm = self._height_cm(rise_over(ts, [f.rise_px[sd] for f in frames], 0.0))
+                    metrics[f"{sd}_height_cm"] = round(h_cm if math.isfinite(h_cm) else side_h[sd] * cm, 2)
+        self._lift_h[len(self.reps) + 1] = (lift_cm, side_h)
         rep = Rep(len(self.reps) + 1, seg.start_t_s, seg.peak_t_s, seg.end_t_s, metrics,
                   side=None if len(self.legs) == 2 else self.legs[0])
         rep.faults = self._faults(rep, seg, at_end)
@@ -429,8 +470,9 @@ class CalfRaiseChecker(Checker):
 
     def _faults(self, rep: Rep, seg: RepSegment, at_end: bool) -> list[Fault]:
         c, m, out = self.cfg, rep.metrics, []
-        best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps] + [m["peak_height_cm"]])
-        if m["peak_height_cm"] < c.low_rise_fraction * best:
+        lifts = [self._lift_h[r.index][0] for r in self.reps] + [self._lift_h[rep.index][0]]
+        if self._lift_h[rep.index][0] < c.low_rise_fraction * self._best_height(lifts):
+            best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps] + [m["peak_height_cm"]])
             out.append(_low_rise(best - m["peak_height_cm"]))
         if self._knees_bent(m["min_knee_angle_deg"]):
             out.append(Fault("bent_knees", "Keep your knees straight"))
@@ -441,7 +483,8 @@ class CalfRaiseChecker(Checker):
             out.append(Fault("incomplete_lowering", "Lower your heels all the way down"))
         diff = m.get("left_right_difference_pct")
         if diff is not None and self.view.view == "front" and diff > 100 * c.max_side_difference:
-            low = "left" if m["left_height_cm"] < m["right_height_cm"] else "right"
+            side_h = self._lift_h[rep.index][1]
+            low = "left" if side_h["left"] < side_h["right"] else "right"
             out.append(Fault("asymmetry", f"Even out: {low} heel {diff:.0f} % lower"))
         return out
 
@@ -460,12 +503,14 @@ class CalfRaiseChecker(Checker):
 
     def _refresh_relative(self) -> None:
         """Re-rate every rep against the best so far (an early low rep is only known later)."""
-        best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps])
+        best = self._best_height([self._lift_h[r.index][0] for r in self.reps])
+        best_cm = self._best_height([r.metrics["peak_height_cm"] for r in self.reps])
         for r in self.reps:
-            h = r.metrics["peak_height_cm"]
+            h = self._lift_h[r.index][0]
             r.metrics["pct_of_best"] = round(100 * h / best, 1) if best > 0 else 0.0
             others = [f for f in r.faults if f.code != "low_rise"]
-            r.faults = ([_low_rise(best - h)] + others) if h < self.cfg.low_rise_fraction * best else others
+            r.faults = ([_low_rise(best_cm - r.metrics["peak_height_cm"])] + others) \
+                if h < self.cfg.low_rise_fraction * best else others
 
     # ---- outputs -----------------------------------------------------------------------
     @property

@@ -49,6 +49,9 @@ class Truth:
             self.variant: str | None = d.get("variant")
             self.reps = [TruthRep(r["index"], r["start_s"], r["peak_s"], r["end_s"]) for r in d["reps"]]
             pf = d["per_frame"]
+            cam = d["camera"]
+            self._px_per_m = float(cam["focal_px"]) / float(np.hypot(*cam["position_m"][:2]))
+            self._joints_px = {k: np.asarray(v, float) for k, v in pf["joints_px"].items()}
             self.t_s = np.asarray(pf["t_s"], float)
             self.series = {k: {sd: np.asarray(pf[k][sd], float) for sd in ("left", "right")}
                            for k in ("heel_height_cm", "knee_angle_deg", "ankle_angle_deg", "hip_abduction_deg")}
@@ -56,6 +59,15 @@ class Truth:
             raise FormcheckError(f"{path.name}: not a formcheck truth file ({exc})") from None
         self.name = path.name.removesuffix(".truth.json")
         self.ankle_neutral_deg: float | None = None  # set by `load_truth_dir` from a flat-foot clip
+
+    def true_length_cm(self, *joints: str) -> float:
+        """A body length (joint centre to joint centre along `joints`, e.g. "hip", "knee", "ankle"), cm:
+        its image length in the first frame at the camera's distance from the person, both legs
+        averaged (one is nearer than the other). Within a few % (perspective): enough to tell a
+        measuring error from a scale error."""
+        px = np.mean([sum(np.linalg.norm(self._joints_px[f"{a}_{s}"][0] - self._joints_px[f"{b}_{s}"][0])
+                          for a, b in zip(joints, joints[1:])) for s in "LR"])
+        return float(100.0 * px / self._px_per_m)
 
     def window(self, key: str, side: str, t0: float, t1: float) -> np.ndarray:
         m = (self.t_s >= t0 - 1e-6) & (self.t_s <= t1 + 1e-6)

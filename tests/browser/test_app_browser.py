@@ -5,6 +5,7 @@ Playwright drives the system Chromium). Screenshots go to artifacts/browser/ (gi
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -80,13 +81,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """`streamlit run streamlit_app.py` on a free localhost port, with its own history folder."""
-    _need_browser()
-    home = tmp_path_factory.mktemp("home")
+@contextlib.contextmanager
+def serve_app(home: Path, **env: str):
+    """`streamlit run streamlit_app.py` on a free localhost port with its history in `home`; yields the URL."""
     port = _free_port()
-    env = dict(os.environ, FORMCHECK_HOME=str(home), FORMCHECK_SAMPLE_VIDEOS=str(home / "no_samples"))
+    env = dict(os.environ, FORMCHECK_HOME=str(home), **env)
     log = open(home / "streamlit.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
                              "--server.headless", "true", "--server.address", "localhost",
@@ -105,7 +104,7 @@ def app(tmp_path_factory):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("streamlit did not start: " + (home / "streamlit.log").read_text()[-2000:])
             time.sleep(0.5)
-        yield url, home
+        yield url
     finally:
         proc.terminate()
         try:
@@ -113,6 +112,15 @@ def app(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The app with its own history folder and no sample clips."""
+    _need_browser()
+    home = tmp_path_factory.mktemp("home")
+    with serve_app(home, FORMCHECK_SAMPLE_VIDEOS=str(home / "no_samples")) as url:
+        yield url, home
 
 
 @pytest.fixture(scope="module")

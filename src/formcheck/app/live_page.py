@@ -5,6 +5,8 @@ import streamlit as st
 
 from formcheck.checkers import all_checkers
 from formcheck.sinks.history import HistoryStore
+from formcheck.app import camera_probe
+from formcheck.app.camera_source import clip_player, clips_for, history_source, source_choice, uses_sample
 from formcheck.app.ice import ice_servers
 from formcheck.app.live_bridge import LiveBridge, Snapshot
 from formcheck.app.live_view import big_count, exercise_line, status_line, stopped_line, tiles
@@ -16,6 +18,7 @@ TRANSLATIONS = {"start": "Start camera", "stop": "Stop", "select_device": "Choos
                 "device_ask_permission": "Please allow the camera",
                 "device_access_denied": "The camera is blocked: allow it in the browser's address bar",
                 "device_not_available": "No camera found"}
+SAMPLE_TRANSLATIONS = dict(TRANSLATIONS, start="Play the sample clip")
 
 
 def _secrets():
@@ -88,9 +91,9 @@ def _speak(box, bridge: LiveBridge, voice_on: bool) -> None:
             st.caption(f"Said: {clip.text}")
 
 
-def _bridge(plan, exercise, model) -> LiveBridge:
+def _bridge(plan, exercise, model, clip=None) -> LiveBridge:
     from formcheck.run.session import LiveSession
-    key = (plan.id if plan else None, exercise)
+    key = (plan.id if plan else None, exercise, clip.name if clip else None)
     bridges = st.session_state.setdefault("live_bridges", {})
     if key not in bridges:
         for old in bridges.values():  # the camera now feeds the new choice: finish the old one
@@ -98,36 +101,63 @@ def _bridge(plan, exercise, model) -> LiveBridge:
         bridges.clear()
 
         def factory():
-            return LiveSession(exercise, plan=plan, model=model, store=HistoryStore(), source="live")
+            return LiveSession(exercise, plan=plan, model=model, store=HistoryStore(), source=history_source(clip))
         from formcheck.app.speech import BrowserVoice
         bridges[key] = LiveBridge(factory, voice=BrowserVoice())
     return bridges[key]
 
 
-def _panel(box, snap: Snapshot | None, playing: bool, plan=None) -> None:
-    """Tiles, what to do now, the latest correction: redrawn a few times a second."""
-    with box.container():
+# Most tiles the panel shows at once (tiles(): the count, the set, then rest / get ready / holds / reps today).
+MAX_TILES = 3
+
+
+class _Panel:
+    """Tiles, what to do now, the latest correction: redrawn a few times a second into fixed slots, so a
+    line shown in one pass and gone in the next leaves nothing behind (no frozen second status line)."""
+
+    def __init__(self, parent) -> None:
+        with parent:
+            self.head = st.empty()
+            cols = st.columns(MAX_TILES)
+            self.tiles = [c.empty() for c in cols]
+            self.message = st.empty()
+            self.caption = st.empty()
+
+    def draw(self, snap: Snapshot | None, playing: bool, plan=None, clip=None) -> None:
+        state = snap.state if snap is not None else None
         if snap is None:
-            st.markdown("### Press **Start camera**")
-            st.write("Stand back so your whole body, feet included, is in the picture.")
+            if clip is not None:
+                intro = ("### Press **Play the sample clip**\n\nThe clip plays as if it were your camera: "
+                         "watch it counted live.")
+            else:
+                intro = ("### Press **Start camera**\n\nStand back so your whole body, feet included, "
+                         "is in the picture.")
             if plan is not None:
-                st.markdown(f"**Today: {plan.title}**")
-                st.markdown("\n".join(f"{r['#']}. {r['Exercise']}: **{r['How much']}**"
-                                       for r in plan_table(plan, all_checkers()).to_dict("records")))
-            return
-        if snap.error:
-            st.error(snap.error)
-        state = snap.state
-        if state is not None:
-            cols = st.columns(len(tiles(state)))
-            for col, (label, value) in zip(cols, tiles(state)):
-                col.metric(label, value)
-        if snap.message:
-            st.warning(snap.message)
-        if playing:
-            st.caption(f"Camera on · {snap.frames} frames checked · {snap.fps:.0f} frames a second")
-        elif snap.summary is not None:
-            st.success(stopped_line(snap.summary, snap.reps, state))
+                intro += f"\n\n**Today: {plan.title}**\n\n" + "\n".join(
+                    f"{r['#']}. {r['Exercise']}: **{r['How much']}**"
+                    for r in plan_table(plan, all_checkers()).to_dict("records"))
+            self.head.markdown(intro)
+        elif snap.error:
+            self.head.error(snap.error)
+        elif not playing and snap.summary is not None:
+            self.head.success(stopped_line(snap.summary, snap.reps, state))
+        else:
+            self.head.empty()
+        shown = tiles(state)[:MAX_TILES] if state is not None else []
+        for i, slot in enumerate(self.tiles):
+            if i < len(shown):
+                slot.metric(*shown[i])
+            else:
+                slot.empty()
+        if snap is not None and snap.message:
+            self.message.warning(snap.message)
+        else:
+            self.message.empty()
+        if playing and snap is not None:
+            where = "Sample clip playing" if clip is not None else "Camera on"
+            self.caption.caption(f"{where} · {snap.frames} frames checked · {snap.fps:.0f} frames a second")
+        else:
+            self.caption.empty()
 
 
 def _rep_table(box, snap: Snapshot | None) -> int:
@@ -138,6 +168,24 @@ def _rep_table(box, snap: Snapshot | None) -> int:
     else:
         box.empty()
     return len(reps)
+
+
+def _source(plan, exercise):
+    """The sample clip to play as the camera, None for the browser's camera, False for neither."""
+    from formcheck.app.samples import list_samples
+    first = exercise or (next((it.exercise for it in plan.items if it.exercise), None) if plan else None)
+    clips = clips_for(first, list_samples(sorted(all_checkers())))
+    cameras = camera_probe.camera_count()
+    choice = source_choice(cameras, clips)
+    if choice.message:
+        st.info(choice.message)
+    picked = st.radio("Pictures from", choice.options, horizontal=True, key="live_source") \
+        if choice.options else None
+    if not uses_sample(cameras, picked, clips):
+        return False if choice.message else None
+    if len(clips) == 1:
+        return clips[0]
+    return st.selectbox("Sample clip", clips, format_func=lambda c: c.label, key=f"live_clip_{first}")
 
 
 def render() -> None:
@@ -160,32 +208,43 @@ def render() -> None:
         except Exception as exc:
             st.error(one_line(exc))
             return
-        bridge = _bridge(plan, exercise, model=None)
+        clip = _source(plan, exercise)
+        if clip is False:  # no camera and no sample clip: the message said what to do
+            return
+        bridge = _bridge(plan, exercise, model=None, clip=clip)
+        panel, table = _Panel(right.container()), right.empty()
+        panel.draw(bridge.last, False, plan, clip)  # what to press, before the camera component loads
         try:
-            ctx = webrtc_streamer(
-                key="live", mode=WebRtcMode.SENDRECV, rtc_configuration={"iceServers": servers},
-                media_stream_constraints={"video": True, "audio": False},
-                video_frame_callback=bridge.callback, on_video_ended=bridge.end,
-                async_processing=True, translations=TRANSLATIONS)
+            if clip is None:
+                ctx = webrtc_streamer(
+                    key="live", mode=WebRtcMode.SENDRECV, rtc_configuration={"iceServers": servers},
+                    media_stream_constraints={"video": True, "audio": False},
+                    video_frame_callback=bridge.callback, on_video_ended=bridge.end,
+                    async_processing=True, translations=TRANSLATIONS)
+            else:  # the clip plays on the server and comes back processed, as a camera's pictures do
+                ctx = webrtc_streamer(
+                    key="live_sample", mode=WebRtcMode.RECVONLY, rtc_configuration={"iceServers": servers},
+                    media_stream_constraints={"video": True, "audio": False},
+                    player_factory=clip_player(clip.path),
+                    video_frame_callback=bridge.callback, on_video_ended=bridge.end,
+                    async_processing=True, translations=SAMPLE_TRANSLATIONS)
         except Exception as exc:  # e.g. no browser session behind this script run
             st.error(f"The camera cannot start here: {one_line(exc)}")
             return
-        if not ctx.state.playing:
-            st.caption("No camera, or it says \"device not found\"? Plug one in or allow it in the browser's "
-                       "address bar, then press Start camera again. To see how it works first, use "
-                       "`formcheck live --source` with one of the sample videos.")
-    box, table = right.empty(), right.empty()
+        if not ctx.state.playing and clip is None:
+            st.caption("Camera not starting? Allow it in the browser's address bar, then press Start camera "
+                       "again.")
     sound = left.empty()
     snap = bridge.latest()
     _top(top, snap if ctx.state.playing else None)
-    _panel(box, snap, ctx.state.playing, plan)
+    panel.draw(snap, ctx.state.playing, plan, clip)
     shown = _rep_table(table, snap)
     # Frames are checked on streamlit-webrtc's thread; this loop only shows the newest result
     # and plays the voice. Each pass touches the page, so a Stop click (a rerun) is answered at once.
     while ctx.state.playing:
         snap = bridge.latest(timeout_s=PAGE_POLL_S)
         _top(top, snap)
-        _panel(box, snap, True)
+        panel.draw(snap, True, clip=clip)
         _speak(sound, bridge, voice_on)
         if snap is not None and len(snap.reps) != shown:
             shown = _rep_table(table, snap)

@@ -8,7 +8,7 @@ from typing import Any
 
 from formcheck.checkers.base import CheckResult
 from formcheck.sinks.history import HistoryStore
-from formcheck.run.review import Analysis, ProgressFn, analyze_clip
+from formcheck.run.review import AUTO, Analysis, ProgressFn, analyze_clip
 from formcheck.sinks.report import report_from_analysis, reps_csv
 from formcheck.app.uploads import safe_name
 
@@ -43,7 +43,21 @@ def review_clip(video: Path, exercise: str, out_dir: Path, *, display_name: str 
     name = display_name or video.name
     out_video = out_dir / f"{Path(safe_name(name)).stem}-checked.mp4"  # a long name must not exceed 255 bytes
     analysis = analyze_clip(video, exercise, model=model, out_video=out_video, progress=progress)
-    report = report_from_analysis(analysis)
+    report = report_from_analysis(analysis, recognised=analysis.recognised)
     report["source"] = name
     session_id = save_result(store, analysis.result, f"clip:{name}") if store is not None else None
     return Review(analysis, report, reps_csv(report), analysis.video_path, session_id)
+
+
+RECOGNISE = AUTO  # the exercise choice "Recognise it for me"
+RECOGNISE_LABEL = "Recognise it for me"
+
+
+def recognised_line(report: dict[str, Any]) -> str | None:
+    """'This looks like: Floor calf raise' when the exercise was recognised from the clip, else None."""
+    return f"This looks like: {report['title']}" if report.get("recognised") else None
+
+
+def in_app_words(message: str) -> str:
+    """A pipeline message in the app's words: the page has an Exercise box, not a --exercise option."""
+    return message.replace("; pass --exercise", ". Choose the exercise above and check again")

@@ -11,7 +11,7 @@ from formcheck.sinks.history import HistoryStore
 from formcheck.app.charts import signal_chart
 from formcheck.app.exercise_view import describe
 from formcheck.app.messages import one_line
-from formcheck.app.review import Review, review_clip
+from formcheck.app.review import RECOGNISE, RECOGNISE_LABEL, Review, in_app_words, recognised_line, review_clip
 from formcheck.app.samples import list_samples
 from formcheck.app.tables import metric_display, rep_table
 from formcheck.app.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, Workdir, save_upload
@@ -56,7 +56,7 @@ def _run(source, name: str, size: int | None, exercise: str) -> None:
             review = review_clip(clip, exercise, work, display_name=name, store=store, progress=progress)
         st.session_state["review"] = review
     except Exception as exc:  # one plain line, never a traceback
-        st.session_state["review_error"] = one_line(exc)
+        st.session_state["review_error"] = in_app_words(one_line(exc))
     finally:
         bar.empty()
         if size is not None and clip is not None:
@@ -72,6 +72,9 @@ def _show(review: Review) -> None:
     report, result = review.report, review.analysis.result
     mode = _mode(report["exercise"])
     view = describe(report, mode)
+    recognised = recognised_line(report)
+    if recognised:
+        st.success(recognised)
     st.header(view.headline)
     if report["status"] == "partial":
         st.warning(f"Only part of the video could be read: {report['problem']}")
@@ -134,7 +137,7 @@ def render() -> None:
     mode = st.radio("Which video?", [UPLOAD, SAMPLE], horizontal=True) if samples else UPLOAD
     if not samples:
         st.caption("No sample videos yet: upload one of your own.")
-    source, name, size, default_ex = None, "", None, "calf_raise"
+    source, name, size, default_ex = None, "", None, RECOGNISE
     if mode == UPLOAD:
         up = st.file_uploader(f"Your video (up to {MAX_UPLOAD_MB} MB)", type=list(VIDEO_TYPES))
         if up is not None:
@@ -145,8 +148,9 @@ def render() -> None:
         source, name = pick.path, pick.name
         default_ex = pick.exercise or default_ex
         key = f"exercise_{pick.name}"
-    exercise = st.selectbox("Exercise", ids, index=ids.index(default_ex) if default_ex in ids else 0,
-                            format_func=lambda e: checkers[e].title, key=key)
+    choices = [RECOGNISE, *ids]  # your own video: recognised unless you say which exercise it is
+    exercise = st.selectbox("Exercise", choices, index=choices.index(default_ex) if default_ex in choices else 0,
+                            format_func=lambda e: RECOGNISE_LABEL if e == RECOGNISE else checkers[e].title, key=key)
 
     if st.button("Check my form", type="primary", disabled=source is None):
         st.session_state.pop("review_error", None)

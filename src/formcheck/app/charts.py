@@ -21,8 +21,9 @@ def signal_frames(result: CheckResult) -> tuple[pd.DataFrame, pd.DataFrame]:
     return sig, pd.DataFrame(rows, columns=["Rep", "start", "end", "Time (s)", "Value", "Fix", "Needs a fix"])
 
 
-def signal_chart(result: CheckResult) -> alt.Chart | None:
-    """None when the checker gave no signal to draw."""
+def signal_chart(result: CheckResult, select_param: str | None = None) -> alt.Chart | None:
+    """None when the checker gave no signal to draw. `select_param`: name a click-to-pick-a-rep selection
+    on the rep dots (read back by jump.rep_from_chart)."""
     sig, reps = signal_frames(result)
     if sig.empty:
         return None
@@ -38,6 +39,8 @@ def signal_chart(result: CheckResult) -> alt.Chart | None:
             color=alt.Color("Needs a fix:N", scale=alt.Scale(domain=[False, True], range=["#16a34a", "#f59e0b"]),
                             legend=alt.Legend(title=None, labelExpr="datum.value ? 'Needs a fix' : 'Good rep'")),
             tooltip=["Rep", "Fix"])
+        if select_param:
+            dots = dots.add_params(alt.selection_point(name=select_param, fields=["Rep"], on="click"))
         numbers = alt.Chart(reps).mark_text(dy=-16, fontSize=16, fontWeight="bold").encode(
             x=alt.X("Time (s):Q", title=x_title), y=y, text="Rep:Q")
         layers = [band, line, dots, numbers]

@@ -10,6 +10,7 @@ from formcheck.checkers import all_checkers
 from formcheck.sinks.history import HistoryStore
 from formcheck.app.charts import signal_chart
 from formcheck.app.exercise_view import describe
+from formcheck.app.jump import CHART_PARAM, rep_from_chart, rep_from_table, rep_start_s
 from formcheck.app.messages import one_line
 from formcheck.app.review import RECOGNISE, RECOGNISE_LABEL, Review, in_app_words, recognised_line, review_clip
 from formcheck.app.samples import list_samples
@@ -45,6 +46,7 @@ def _progress_bar():
 def _run(source, name: str, size: int | None, exercise: str) -> None:
     work = _workdir().fresh("review")
     st.session_state.pop("review", None)
+    st.session_state.pop(JUMP, None)
     clip = None
     bar, progress = _progress_bar()
     try:
@@ -61,6 +63,21 @@ def _run(source, name: str, size: int | None, exercise: str) -> None:
         bar.empty()
         if size is not None and clip is not None:
             clip.unlink(missing_ok=True)  # the upload itself is never kept
+
+
+JUMP = "review_jump_rep"  # the rep the video starts at, from the last click on the chart or the table
+
+
+def _jump_from_table(table) -> None:
+    rep = rep_from_table(st.session_state.get("review_table"), table)
+    if rep is not None:
+        st.session_state[JUMP] = rep
+
+
+def _jump_from_chart() -> None:
+    rep = rep_from_chart(st.session_state.get("review_chart"))
+    if rep is not None:
+        st.session_state[JUMP] = rep
 
 
 def _mode(exercise: str) -> str:
@@ -102,17 +119,26 @@ def _show(review: Review) -> None:
         if w != view.nothing_found:
             st.info(w)
 
+    jump = st.session_state.get(JUMP)
     if review.video_path and review.video_path.is_file():
         st.subheader("Your video, checked")
-        st.video(str(review.video_path))
-    chart = signal_chart(result)
+        if jump is not None:
+            st.caption(f"From {'hold' if mode == 'hold' else 'rep'} {jump}")
+        st.video(str(review.video_path), start_time=rep_start_s(report["reps"], jump), autoplay=jump is not None,
+                 muted=True)
+    chart = signal_chart(result, select_param=CHART_PARAM if report["reps"] else None)
     if chart is not None:
         st.subheader(result.signal_label or "Movement")
-        st.caption(view.chart_caption)
-        st.altair_chart(chart, width="stretch")
+        st.caption(view.chart_caption + (" Click one to watch it in the video." if report["reps"] else ""))
+        picks = dict(key="review_chart", on_select=_jump_from_chart, selection_mode=CHART_PARAM) if report["reps"] \
+            else {}
+        st.altair_chart(chart, width="stretch", **picks)
     if report["reps"]:
         st.subheader("Hold by hold" if mode == "hold" else "Rep by rep")
-        st.dataframe(rep_table(report["reps"]), hide_index=True, width="stretch")
+        table = rep_table(report["reps"])
+        st.dataframe(table, hide_index=True, width="stretch", key="review_table", selection_mode="single-row",
+                     on_select=lambda: _jump_from_table(table))
+        st.caption("Pick a row to watch that one in the video.")
 
     stem = review.video_path.stem if review.video_path else "formcheck"
     c1, c2, c3 = st.columns(3)

@@ -45,3 +45,40 @@ def signal_chart(result: CheckResult, select_param: str | None = None) -> alt.Ch
             x=alt.X("Time (s):Q", title=x_title), y=y, text="Rep:Q")
         layers = [band, line, dots, numbers]
     return alt.layer(*layers).properties(height=280)
+
+
+# A foot shown in the toe-path chart and the letter sizes only after this much tracing: a moment's
+# "tracing" of the resting foot (0.3 s on the rendered alphabet clip, a 1 cm path) is the other
+# foot's jitter, not letters.
+MIN_TRACED_S = 1.0
+
+
+def traced_feet(summary: dict) -> list[str]:
+    """The feet that traced letters for at least MIN_TRACED_S, from an ankle-alphabet summary."""
+    by_foot = summary.get("active_s_by_foot") or {}
+    return sorted(str(getattr(f, "value", f)) for f, s in by_foot.items() if (s or 0) >= MIN_TRACED_S)
+
+
+def path_frame(result: CheckResult) -> pd.DataFrame:
+    """The toe's path (Across, Up in cm; Foot; Order) of the feet that traced letters; empty when none."""
+    sig = result.signal
+    cols = ["Across (cm)", "Up (cm)", "Foot", "Order"]
+    if not sig.get("path_x_cm"):
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame({"Across (cm)": sig["path_x_cm"], "Up (cm)": sig["path_y_cm"],
+                       "Foot": [f"{f} foot" for f in sig["path_foot"]], "Order": range(len(sig["path_x_cm"]))})
+    keep = {f"{f} foot" for f in traced_feet(result.summary)}
+    return df[df["Foot"].isin(keep)].reset_index(drop=True)
+
+
+def path_chart(result: CheckResult) -> alt.Chart | None:
+    """The toe's path while tracing letters, in cm on equal axes (a letter keeps its shape); None if none."""
+    df = path_frame(result)
+    if df.empty:
+        return None
+    half = max(5.0, float(df[["Across (cm)", "Up (cm)"]].abs().max().max()) * 1.1)
+    scale = alt.Scale(domain=[-half, half])
+    return alt.Chart(df).mark_line(strokeWidth=2, opacity=0.8).encode(
+        x=alt.X("Across (cm):Q", scale=scale), y=alt.Y("Up (cm):Q", scale=scale),
+        color=alt.Color("Foot:N", legend=alt.Legend(title=None)), order="Order:Q",
+    ).properties(width=360, height=360)

@@ -8,6 +8,7 @@ from typing import Any
 
 
 from formcheck.checkers.kit.timed import fmt_duration as fmt_seconds
+from formcheck.app.charts import traced_feet
 
 SIDE_KEYS = ("active_s_by_foot", "active_s_by_side")
 
@@ -48,8 +49,10 @@ def describe(report: dict[str, Any], mode: str) -> ExerciseView:
         for side, secs in sorted(by_side.items()):
             tiles.append((f"{side.capitalize()}", fmt_seconds(secs)))
         lines = []
+        traced = traced_feet(summary)
         for side, r in sorted((summary.get("range_by_foot") or {}).items()):
-            if r.get("width_cm") or r.get("height_cm"):
+            side = str(getattr(side, "value", side))
+            if side in traced and (r.get("width_cm") or r.get("height_cm")):
                 lines.append(f"Letters traced with the {side} foot: about {r['width_cm']:.0f} cm wide and "
                              f"{r['height_cm']:.0f} cm tall")
         head = f"{title}: {fmt_seconds(active)} of movement" if active else f"{title}: nothing timed"

@@ -8,7 +8,7 @@ import streamlit as st
 
 from formcheck.checkers import all_checkers
 from formcheck.sinks.history import HistoryStore
-from formcheck.app.charts import signal_chart
+from formcheck.app.charts import path_chart, signal_chart
 from formcheck.app.exercise_view import describe
 from formcheck.app.jump import CHART_PARAM, rep_from_chart, rep_from_table, rep_start_s
 from formcheck.app.messages import one_line
@@ -126,6 +126,12 @@ def _show(review: Review) -> None:
             st.caption(f"From {'hold' if mode == 'hold' else 'rep'} {jump}")
         st.video(str(review.video_path), start_time=rep_start_s(report["reps"], jump), autoplay=jump is not None,
                  muted=True)
+    path = path_chart(result)
+    if path is not None:
+        st.subheader("Your toe's path")
+        st.caption("Where each foot's toe went while it traced letters, as the camera saw it, in cm on equal "
+                   "scales. The app cannot read which letters you drew, only how big they were.")
+        st.altair_chart(path, width="content")
     chart = signal_chart(result, select_param=CHART_PARAM if report["reps"] else None)
     if chart is not None:
         st.subheader(result.signal_label or "Movement")

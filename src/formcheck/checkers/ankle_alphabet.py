@@ -103,6 +103,7 @@ class AnkleAlphabetChecker(TimedChecker):
         self._foot = Debounce(self.cfg.switch_s)
         self._trace: deque[tuple[float, tuple[float, float]]] = deque()
         self._paths: dict[str, list[np.ndarray]] = {sd: [] for sd in SIDES}  # toe - knee, shank units
+        self._path_feet: list[str] = []  # the tracing foot of each signal sample
         self.switches = 0
 
     def measure(self, t_s: float, s: PoseSample | None) -> tuple[str | None, list[Fault]]:
@@ -138,6 +139,7 @@ class AnkleAlphabetChecker(TimedChecker):
             self.pending_events.append(Event(EventKind.CUE, t_s, self.switch_text(side)))
         if side is not None and side in rel:
             self._paths[side].append(rel[side])
+            self._path_feet.append(side)
             self.signal_t.append(t_s)
             self.signal_v.append(round(-100 * float(rel[side][1]), 1))
         tracing = self._foot.value
@@ -174,6 +176,21 @@ class AnkleAlphabetChecker(TimedChecker):
     def status_text(self) -> str:
         side = self._foot.value
         return f"Tracing: {side} foot" if side else self.active_status
+
+    def extra_signal(self) -> dict[str, list]:
+        """The toe's path while tracing, in cm from the middle of that foot's path: x to the right in the
+        picture, y up (path_x_cm, path_y_cm, path_foot; one per signal sample)."""
+        cm = self.shank_cm
+        centre = {sd: np.median(np.array(self._paths[sd]), axis=0) for sd in SIDES if self._paths[sd]}
+        seen = {sd: 0 for sd in SIDES}
+        xs: list[float] = []
+        ys: list[float] = []
+        for sd in self._path_feet:
+            x, y = self._paths[sd][seen[sd]] - centre[sd]
+            seen[sd] += 1
+            xs.append(round(float(x) * cm, 1))
+            ys.append(round(-float(y) * cm, 1))
+        return {"path_x_cm": xs, "path_y_cm": ys, "path_foot": [str(getattr(f, "value", f)) for f in self._path_feet]}
 
     def extra_summary(self) -> dict:
         return {"active_s_by_foot": {k: round(v, 2) for k, v in self.timer.totals_s.items()},

@@ -186,4 +186,9 @@ class TimedChecker(Checker):
         warnings = [] if t.bouts else [f"Never saw the exercise, so nothing was timed: {self.waiting_status.lower()}"]
         return CheckResult(self.exercise, len(self.reps), list(self.reps), self.view.view, summary,
                            self.corrections(), self.set_start_s, self.set_end_s,
-                           {"t_s": self.signal_t, "value": self.signal_v}, self.signal_label, warnings)
+                           {"t_s": self.signal_t, "value": self.signal_v, **self.extra_signal()},
+                           self.signal_label, warnings)
+
+    def extra_signal(self) -> dict[str, list]:
+        """More per-sample series for the charts, aligned with `signal_t` (e.g. the toe's path)."""
+        return {}

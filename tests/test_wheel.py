@@ -22,6 +22,7 @@ def test_wheel_carries_the_pose_models(tmp_path):
         assert f"formcheck/pose_models/{DEFAULT_MODEL}" in names
         assert "formcheck/pose_models/NOTICE.md" in names
         assert "formcheck/data/plans.json" in names
+        assert "formcheck/data/setup/calf_raise.png" in names  # the camera-setup pictures
 
 
 def test_models_resolve_from_inside_the_package():

@@ -250,10 +250,14 @@ def cmd_analyze_batch(a: argparse.Namespace) -> int:
 
 def cmd_exercises(a: argparse.Namespace) -> int:
     from formcheck.checkers import all_checkers
+    from formcheck.setup.picture import picture_path
     for ex, cls in sorted(all_checkers().items()):
         print(f"{ex:<26} {cls.title}  [{cls.mode.value}; best filmed from: {', '.join(cls.best_views)}]")
         for c in cls.checks:
             print(f"{'':<28}- {c}")
+        picture = picture_path(ex)
+        if picture.is_file():
+            print(f"{'':<28}camera setup picture: {picture}")
     return 0
 
 

@@ -188,6 +188,20 @@ def _source(plan, exercise):
     return st.selectbox("Sample clip", clips, format_func=lambda c: c.label, key=f"live_clip_{first}")
 
 
+def _setup_picture(plan, exercise) -> None:
+    """Where the phone goes and what it must see, for the exercise about to start (folded away once read)."""
+    from formcheck.setup.picture import picture_path
+    first = exercise or (next((it.exercise for it in plan.items if it.exercise), None) if plan else None)
+    path = picture_path(first) if first else None
+    if path is None or not path.is_file():
+        return
+    title = all_checkers()[first].title if first in all_checkers() else first
+    running = any(b.running for b in st.session_state.get("live_bridges", {}).values())
+    with st.expander(f"Where to put the camera: {title}", expanded=not running):
+        st.image(str(path), caption="Drawn from our sample clip of it: the phone's view, and its place seen from "
+                 "above.", width="stretch")
+
+
 def render() -> None:
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
     st.title("Work out")
@@ -208,6 +222,7 @@ def render() -> None:
         except Exception as exc:
             st.error(one_line(exc))
             return
+        _setup_picture(plan, exercise)
         clip = _source(plan, exercise)
         if clip is False:  # no camera and no sample clip: the message said what to do
             return

@@ -122,9 +122,11 @@ class FakeEngine:
     """Stands in for LiveSession: counts a rep every third frame, shows a cue on the fifth."""
 
     made = 0
+    latest: "FakeEngine | None" = None  # the engine made last (the bridge keeps its own private)
 
     def __init__(self):
         FakeEngine.made += 1
+        FakeEngine.latest = self
         self.times: list[float] = []
         self._state = LiveState("calf_raise", "Floor calf raise")
         self.closed = False
@@ -162,7 +164,7 @@ def test_bridge_runs_one_engine_per_camera_session():
     snap = bridge.latest()
     assert snap.frames == 7 and snap.state.rep_count == 2 and [r["index"] for r in snap.reps] == [1, 2]
     assert snap.cues == ["Rise higher"]
-    engine_times = bridge._engine.times
+    engine_times = FakeEngine.latest.times
     assert all(b > a for a, b in zip(engine_times, engine_times[1:]))
     assert bridge.end() == {"reps": 2} and not bridge.running
     assert bridge.latest().summary == {"reps": 2}

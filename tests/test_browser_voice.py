@@ -9,8 +9,7 @@ import pytest
 
 from formcheck.app.live_view import big_count
 from formcheck.app.speech import BrowserVoice, espeak_wav, wav_duration_s
-from formcheck.checkers.base import Event, EventKind
-from formcheck.run.flow import FlowEvent, FlowKind
+from formcheck.events import Event, EventKind
 
 
 def _wav(seconds: float, rate: int = 22050) -> bytes:
@@ -28,7 +27,7 @@ def _voice() -> BrowserVoice:
 def test_the_count_then_its_correction_each_when_the_last_has_played():
     v = _voice()
     v.hear([Event(EventKind.REP, 1.0, "1"), Event(EventKind.CUE, 1.0, "Rise higher: 2 cm below your best"),
-            FlowEvent(FlowKind.COUNT, 1.0, "1")])
+            Event(EventKind.COUNT, 1.0, "1")])
     first = v.due(1.0)
     assert first.text == "1" and first.duration_s == pytest.approx(0.2)
     assert v.due(1.1) is None  # "1" still playing
@@ -39,7 +38,7 @@ def test_the_count_then_its_correction_each_when_the_last_has_played():
 
 def test_a_new_camera_session_forgets_what_was_waiting():
     v = _voice()
-    v.hear([FlowEvent(FlowKind.GET_READY, 0.0, "Floor calf raise. Get in position")])
+    v.hear([Event(EventKind.GET_READY, 0.0, "Floor calf raise. Get in position")])
     v.reset()
     assert v.due(0.1) is None
 

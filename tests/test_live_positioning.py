@@ -6,8 +6,8 @@ import dataclasses
 from builders import STANDING, animate, series_from_poses
 
 from formcheck.checkers import get_checker_class
+from formcheck.events import EventKind
 from formcheck.run.session import LiveSession
-from formcheck.run.flow import FlowKind
 from formcheck.setup.placement import STEP_IN, PositionCheck
 
 
@@ -42,10 +42,10 @@ def test_session_says_the_hint_once_and_waits_until_it_is_fixed():
     events = []
     for t_ms, s in still(90.0, seconds=5.0).samples():
         events += session.process_pose(t_ms, s)[1]
-    hints = [e.text for e in events if e.kind == FlowKind.HINT]
+    hints = [e.text for e in events if e.kind == EventKind.HINT]
     assert len(hints) == 1 and hints[0].startswith("Face the camera")
     assert session.state.phase == "waiting" and session.state.hint == hints[0]
     for t_ms, s in still(0.0, seconds=6.0).samples():  # turns to face the camera
         events += session.process_pose(5100.0 + t_ms, dataclasses.replace(s, t_ms=5100.0 + t_ms))[1]
     assert session.state.phase == "active"  # settled, counted down, started
-    assert [e.text for e in events if e.kind == FlowKind.GO] == ["Go"]
+    assert [e.text for e in events if e.kind == EventKind.GO] == ["Go"]

@@ -7,10 +7,10 @@ from builders import STANDING, animate, rep_keys, series_from_poses
 from conftest import SAMPLE_VIDEOS
 
 from formcheck.checkers import make_checker
-from formcheck.checkers.base import EventKind, run_on_series
+from formcheck.checkers.base import run_on_series
+from formcheck.events import WORKOUT_KINDS, EventKind
 from formcheck.sinks.history import HistoryStore
 from formcheck.run.session import LiveSession
-from formcheck.run.flow import FlowKind
 from formcheck.run.plans import Plan, PlanItem
 from formcheck.pose.types import PoseSeries
 
@@ -42,7 +42,7 @@ def feed(session: LiveSession, series: PoseSeries, t0_ms: float = 0.0):
 
 
 def spoken(events):
-    return [(e.kind.value, e.text) for e in events if e.kind in set(FlowKind)]
+    return [(e.kind.value, e.text) for e in events if e.kind in WORKOUT_KINDS]
 
 
 def test_counts_equal_the_clip_checker_and_every_rep_is_saved_at_once(tmp_path):
@@ -111,7 +111,7 @@ def test_walking_away_stops_and_saves(tmp_path):
         if session.done:
             break
     assert session.done
-    stop = [e for e in events if e.kind == FlowKind.STOPPED]
+    stop = [e for e in events if e.kind == EventKind.STOPPED]
     # 5 s after the last sighting (the 2 s rest after the set ended is over by then)
     assert len(stop) == 1 and 5.0 <= stop[0].t_s - t_end / 1000 <= 5.5
     summary = session.close()
@@ -125,7 +125,7 @@ def test_nobody_in_view_gets_a_spoken_hint_and_an_annotated_frame():
     hints = []
     for k in range(40):
         out, ev = session.process_pose(k * 33.3, None, frame)
-        hints += [e.text for e in ev if e.kind == FlowKind.HINT]
+        hints += [e.text for e in ev if e.kind == EventKind.HINT]
     assert out.shape == frame.shape and out.any()  # text drawn
     assert hints == ["Step into the picture"]  # said once, not every frame
     assert session.state.hint == "Step into the picture" and session.state.phase == "waiting"

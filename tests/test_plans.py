@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from formcheck.checkers.base import Event, EventKind
+from formcheck.events import Event, EventKind
 from formcheck.errors import FormcheckError
-from formcheck.run.flow import FlowKind, Phase, WorkoutFlow
+from formcheck.run.flow import Phase, WorkoutFlow
 from formcheck.run.plans import Plan, PlanItem, get_plan, load_plans, plan_from_dict
 
 SEED_EXERCISES = {"calf_raise", "seated_calf_raise", "leg_extension", "hip_width_leg_extension",
@@ -107,23 +107,23 @@ def test_countdown_then_reps_then_rest_then_next_set_when_back_in_position():
 def test_long_rest_warns_ten_seconds_before_the_end():
     flow = WorkoutFlow(Plan("p", "P", (PlanItem("calf_raise", "Calf raise", sets=2, reps=1, rest_s=30.0),)))
     out = run(flow, 45.0, reps_at=[5.0])
-    assert [(t, x) for t, k, x in out if k == FlowKind.REST] == [(5.0, "Rest 30 seconds"), (25.0, "10 seconds")]
+    assert [(t, x) for t, k, x in out if k == EventKind.REST] == [(5.0, "Rest 30 seconds"), (25.0, "10 seconds")]
 
 
 def test_reps_during_the_countdown_are_never_lost():
     flow = WorkoutFlow(Plan("p", "P", (PlanItem("calf_raise", "Calf raise", sets=1, reps=2),)))
     out = run(flow, 10.0, reps_at=[1.0, 2.0])
     kinds = [k for _, k, _ in out]
-    assert FlowKind.GO not in kinds  # started moving before "go": went straight to counting
-    assert [x for _, k, x in out if k == FlowKind.COUNT] == ["1", "2"]
-    assert kinds[-1] == FlowKind.DONE
+    assert EventKind.GO not in kinds  # started moving before "go": went straight to counting
+    assert [x for _, k, x in out if k == EventKind.COUNT] == ["1", "2"]
+    assert kinds[-1] == EventKind.DONE
 
 
 def test_sides_switch_after_every_set_of_the_first_side():
     item = PlanItem("hip_abduction", "Hip abduction", sets=2, reps=1, sides=("left", "right"), rest_s=1.0)
     flow = WorkoutFlow(Plan("p", "P", (item,)))
     out = run(flow, 60.0, reps_at=[5.0, 12.0, 19.0, 26.0])
-    ready = [x for _, k, x in out if k == FlowKind.GET_READY]
+    ready = [x for _, k, x in out if k == EventKind.GET_READY]
     assert ready == ["Hip abduction, left side first. Get in position", "Set 2 of 2. Get in position",
                      "Switch to your right side. Get in position", "Set 2 of 2. Get in position"]
     assert [(r.side, r.set_no) for r in flow.results] == [("left", 1), ("left", 2), ("right", 1), ("right", 2)]
@@ -140,8 +140,8 @@ def test_timed_bout_and_hold_and_next_exercise():
     assert done1 and done1[0] == pytest.approx(3.5 + 20.0, abs=0.15)
     assert any(x == "10 seconds left" for _, _, x in said)
     assert ("Next: Big-toe lifts. Get in position" in [x for _, _, x in said])
-    end = [t for t, k, x in said if k == FlowKind.DONE][0]
-    start2 = [t for t, k, x in said if k == FlowKind.GO][1]
+    end = [t for t, k, x in said if k == EventKind.DONE][0]
+    start2 = [t for t, k, x in said if k == EventKind.GO][1]
     assert end - start2 == pytest.approx(12.0 + 3.0, abs=0.2)  # 3 s out of position not counted
     assert [r.work_s for r in flow.results] == [pytest.approx(20.0, abs=0.15), pytest.approx(12.0, abs=0.15)]
 
@@ -153,8 +153,8 @@ def test_a_hold_counts_the_checkers_hold_time_not_just_standing_there():
     for k in range(0, 300):
         t = k / FPS
         hold = (min(t, 8.0) - 5.0) if 5.0 <= t < 9.0 else (t - 9.0) if 9.0 <= t < 12.0 else 0.0
-        out += [(t, e.kind, e.text) for e in flow.update(t, [], True, hold_s=hold)]
-    done = [t for t, k, x in out if k == FlowKind.SET_DONE]
+        out += [(t, e.kind, e.text) for e in flow.update(t, [], True, timed_s=hold)]
+    done = [t for t, k, x in out if k == EventKind.SET_DONE]
     assert done[0] == pytest.approx(11.0, abs=0.15)  # 3 s of the first hold + 2 s of the second
     assert flow.results[0].work_s == pytest.approx(5.0, abs=0.15)
 
@@ -163,7 +163,7 @@ def test_walking_away_mid_set_keeps_the_set_and_stops():
     flow = WorkoutFlow(Plan("p", "P", (PlanItem("calf_raise", "Calf raise", sets=3, reps=20),)),
                        {"away_s": 4.0})
     out = run(flow, 40.0, reps_at=[5.0, 6.0], seen=lambda t: t < 8.0, in_position=lambda t: t < 8.0)
-    assert out[-1][1] == FlowKind.STOPPED and out[-1][0] == pytest.approx(12.0, abs=0.11)
+    assert out[-1][1] == EventKind.STOPPED and out[-1][0] == pytest.approx(12.0, abs=0.11)
     assert flow.stopped and not flow.completed
     assert [(r.reps, r.stopped_early) for r in flow.results] == [(2, True)]
 
@@ -172,8 +172,8 @@ def test_open_ended_set_ends_when_the_checker_says_the_person_stepped_away():
     flow = WorkoutFlow(Plan("free", "Calf raise", (PlanItem("calf_raise", "Calf raise", sets=None, rest_s=3.0),)))
     out = run(flow, 30.0, reps_at=[5.0, 6.0, 7.0, 15.0], set_end_at=[9.0])
     said = [(k, x) for _, k, x in out]
-    assert (FlowKind.SET_DONE, "Set done: 3 reps") in said
-    assert (FlowKind.GET_READY, "Set 2. Get in position") in said
+    assert (EventKind.SET_DONE, "Set done: 3 reps") in said
+    assert (EventKind.GET_READY, "Set 2. Get in position") in said
     assert [r.reps for r in flow.results] == [3] and flow.set_reps == 1 and flow.phase == Phase.ACTIVE
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.checkers.base import Event, EventKind
-from formcheck.run.flow import FlowEvent, FlowKind
+from formcheck.events import Event, EventKind
 from formcheck.sinks.voice import (CUE_REPEAT_S, EspeakSpeaker, Metronome, Priority, RecordingSpeaker,
                              estimate_speech_s, speak_events, spoken_text)
 
@@ -87,25 +86,25 @@ def test_metronome_ticks_are_skipped_when_a_count_is_playing():
 # What `formcheck live --source sample_videos/calf_raise_oblique_faults.mp4` produced (issue 11):
 # the corrections came in the same frame as their rep's count, checker events first.
 CAPTURED = [
-    (0.0, FlowKind.GET_READY, "Floor calf raise. Get in position"),
+    (0.0, EventKind.GET_READY, "Floor calf raise. Get in position"),
     (0.3, EventKind.READY, "Ready: rise onto your toes (both legs)"),
-    (0.5, FlowKind.COUNTDOWN, "3"), (1.5, FlowKind.COUNTDOWN, "2"), (2.5, FlowKind.COUNTDOWN, "1"),
-    (3.5, FlowKind.GO, "Go"),
-    (4.93, EventKind.REP, "1"), (4.93, FlowKind.COUNT, "1"),
+    (0.5, EventKind.COUNTDOWN, "3"), (1.5, EventKind.COUNTDOWN, "2"), (2.5, EventKind.COUNTDOWN, "1"),
+    (3.5, EventKind.GO, "Go"),
+    (4.93, EventKind.REP, "1"), (4.93, EventKind.COUNT, "1"),
     (7.47, EventKind.REP, "2"), (7.47, EventKind.CUE, "Rise higher: 1 cm below your best"),
-    (7.47, FlowKind.COUNT, "2"),
-    (10.47, EventKind.REP, "3"), (10.47, EventKind.CUE, "Keep your knees straight"), (10.47, FlowKind.COUNT, "3"),
+    (7.47, EventKind.COUNT, "2"),
+    (10.47, EventKind.REP, "3"), (10.47, EventKind.CUE, "Keep your knees straight"), (10.47, EventKind.COUNT, "3"),
     (11.77, EventKind.REP, "4"), (11.77, EventKind.CUE, "Slow down: 0.2 s up - take about 1 s up and 1 s down"),
-    (11.77, FlowKind.COUNT, "4"),
+    (11.77, EventKind.COUNT, "4"),
     (15.67, EventKind.REP, "5"), (15.67, EventKind.CUE, "Lower your heels all the way down"),
-    (15.67, FlowKind.COUNT, "5"),
+    (15.67, EventKind.COUNT, "5"),
 ]
 
 
 def _frames(captured):
     by_t: dict[float, list] = {}
     for t, kind, text in captured:
-        ev = FlowEvent(kind, t, text) if isinstance(kind, FlowKind) else Event(kind, t, text)
+        ev = Event(kind, t, text)
         by_t.setdefault(t, []).append(ev)
     return list(by_t.values())
 
@@ -127,12 +126,12 @@ def test_speak_events_maps_flow_and_checker_events():
     sp = RecordingSpeaker()
     events = [
         Event(EventKind.READY, 0.0, "Ready: rise onto your toes"),
-        FlowEvent(FlowKind.COUNTDOWN, 2.0, "3"),  # after "Ready" is over: on time
-        FlowEvent(FlowKind.COUNT, 4.0, "1"),
+        Event(EventKind.COUNTDOWN, 2.0, "3"),  # after "Ready" is over: on time
+        Event(EventKind.COUNT, 4.0, "1"),
         Event(EventKind.REP, 4.0, "1"),
         Event(EventKind.CUE, 4.0, "Keep your knees straight"),  # after the count, not dropped
-        FlowEvent(FlowKind.SET_DONE, 9.0, "Set done: 1 reps"),
-        FlowEvent(FlowKind.HINT, 20.0, "Step back so your feet are in the picture"),
+        Event(EventKind.SET_DONE, 9.0, "Set done: 1 reps"),
+        Event(EventKind.HINT, 20.0, "Step back so your feet are in the picture"),
     ]
     for frame in _frames([(e.t_s, e.kind, e.text) for e in events]):
         speak_events(sp, frame)
@@ -193,7 +192,7 @@ def test_worker_says_the_count_before_the_correction_and_cuts_nothing(tmp_path):
     warnings = []
     sp = EspeakSpeaker(program=prog, on_warning=warnings.append)
     speak_events(sp, [Event(EventKind.REP, 0.0, "1"), Event(EventKind.CUE, 0.0, "Keep your knees straight"),
-                      FlowEvent(FlowKind.COUNT, 0.0, "1")])
+                      Event(EventKind.COUNT, 0.0, "1")])
     time.sleep(0.2)
     sp.say("2", Priority.COUNT, 0.2)
     sp.say("Keep your knees straight", Priority.CUE, 0.2)  # a repeat within CUE_REPEAT_S: not said

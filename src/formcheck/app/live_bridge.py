@@ -18,18 +18,19 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
-from formcheck.checkers.base import EventKind
+from formcheck.events import Event, EventKind
 
 log = logging.getLogger("formcheck.app.live")
 
 # Events whose words the page shows as "the latest thing said": corrections (checker CUE) and the
 # workout flow's hints, set-done, rest and done lines (not the counting itself, which has its tile).
-SHOWN_KINDS = {EventKind.CUE.value, "hint", "get_ready", "set_done", "rest", "done", "stopped"}
+SHOWN_KINDS = frozenset({EventKind.CUE, EventKind.HINT, EventKind.GET_READY, EventKind.SET_DONE, EventKind.REST,
+                         EventKind.DONE, EventKind.STOPPED})
 MESSAGE_SHOW_S = 6.0  # a line stays on the page this long after it was said
 
 
 class Engine(Protocol):  # formcheck.run.session.LiveSession
-    def process(self, image_rgb: np.ndarray, t_ms: float) -> tuple[np.ndarray, list]: ...
+    def process(self, image_rgb: np.ndarray, t_ms: float) -> tuple[np.ndarray, list[Event]]: ...
 
     @property
     def state(self) -> Any: ...
@@ -95,16 +96,15 @@ class LiveBridge:
             now = self._clock()
             self._rate_t = [t for t in self._rate_t if now - t < 2.0] + [now]
             for ev in events:
-                kind = getattr(ev.kind, "value", ev.kind)
-                if kind == EventKind.REP.value and getattr(ev, "rep", None) is not None:
+                if ev.kind == EventKind.REP and ev.rep is not None:
                     self._reps.append(ev.rep.to_dict())
                     continue
-                if getattr(ev, "rep", None) is not None:  # a fault found later: that rep's row gets it
+                if ev.rep is not None:  # a fault found later: that rep's row gets it
                     row = next((i for i in range(len(self._reps) - 1, -1, -1)
                                 if self._reps[i]["index"] == ev.rep.index), None)
                     if row is not None:
                         self._reps[row] = ev.rep.to_dict()
-                if kind in SHOWN_KINDS and ev.text:
+                if ev.kind in SHOWN_KINDS and ev.text:
                     self._cues.append(ev.text)
                     self._message = (t_ms, ev.text)
             fps = (len(self._rate_t) - 1) / max(1e-6, self._rate_t[-1] - self._rate_t[0]) if len(self._rate_t) > 1 else 0.0

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from formcheck.events import Event, EventKind, Fault, Rep
 from formcheck.pose.types import PoseSample, PoseSeries
+
+# The event vocabulary lives in `formcheck.events`; re-exported here so a checker imports its
+# whole interface from one module.
+__all__ = ["Checker", "CheckResult", "Event", "EventKind", "Fault", "LiveState", "Mode", "Rep",
+           "distinct_corrections", "nanmedian_or_none", "run_on_series"]
 
 if TYPE_CHECKING:
     from formcheck.setup.features import Features
@@ -24,49 +30,6 @@ class Mode(str, Enum):
     REPS = "reps"  # counts repetitions
     HOLD = "hold"  # times how long a position is held
     TIMER = "timer"  # times active movement (rolling, tracing)
-
-
-@dataclass(frozen=True)
-class Fault:
-    code: str  # stable id, e.g. "low_rise"; the same codes are used by the sample-clip ground truth
-    message: str  # a correction in plain words, e.g. "Rise higher: 2 cm below your best"
-
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
-
-
-@dataclass
-class Rep:
-    index: int  # 1-based
-    start_s: float
-    peak_s: float
-    end_s: float
-    metrics: dict[str, float] = field(default_factory=dict)  # units in the keys: peak_height_cm, rise_s
-    faults: list[Fault] = field(default_factory=list)
-    side: str | None = None  # "left"/"right" for one-sided exercises
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "start_s": round(self.start_s, 3), "peak_s": round(self.peak_s, 3),
-                "end_s": round(self.end_s, 3), "side": self.side,
-                "metrics": {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.metrics.items()},
-                "faults": [f.to_dict() for f in self.faults]}
-
-
-class EventKind(str, Enum):
-    READY = "ready"  # in position, baseline taken: counting starts
-    REP = "rep"  # a rep was completed (event.rep set)
-    CUE = "cue"  # a correction or instruction to show / speak
-    SET_END = "set_end"  # the person left the position / stopped
-    HOLD = "hold"  # hold-timer milestone
-
-
-@dataclass(frozen=True)
-class Event:
-    kind: EventKind
-    t_s: float
-    text: str  # what to show or say, in plain words
-    rep: Rep | None = None
-    code: str | None = None  # fault code for CUE events that come from a fault
 
 
 @dataclass
@@ -136,6 +99,12 @@ class Checker(ABC):
     @abstractmethod
     def state(self) -> LiveState:
         """What to draw now."""
+
+    @property
+    def timed_s(self) -> float | None:
+        """Seconds timed so far (holds held, movement seen), never decreasing; None for a checker
+        that times nothing (it counts reps). The workout flow times a timed set by what this gains."""
+        return None
 
     @abstractmethod
     def result(self) -> CheckResult:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable
 
-from formcheck.checkers.base import Event, EventKind
+from formcheck.events import Event, EventKind
 from formcheck.config import coerce_config
 from formcheck.run.plans import Plan, PlanItem
 
@@ -28,26 +28,6 @@ class Phase(str, Enum):
     ACTIVE = "active"  # counting / timing a set
     REST = "rest"  # rest timer between sets
     DONE = "done"
-
-
-class FlowKind(str, Enum):
-    GET_READY = "get_ready"  # "Floor calf raise: get in position"
-    COUNTDOWN = "countdown"  # "3", "2", "1"
-    GO = "go"
-    COUNT = "count"  # a rep in this set: "7"
-    TIME = "time"  # timed/hold call-outs: "10 seconds left"
-    SET_DONE = "set_done"
-    REST = "rest"  # "Rest 60 seconds", "10 seconds"
-    DONE = "done"  # the plan is finished
-    STOPPED = "stopped"  # nobody seen for a while: the session ends
-    HINT = "hint"  # what to change to get in position (made by the live session, not the flow)
-
-
-@dataclass(frozen=True)
-class FlowEvent:
-    kind: FlowKind
-    t_s: float
-    text: str  # what to say and show, plain words
 
 
 @dataclass(frozen=True)
@@ -101,7 +81,7 @@ class WorkoutFlow:
         self._last_t: float | None = None
         self._said: set[str] = set()  # once-per-phase call-outs already made
         self._announced_step = -1
-        self._last_hold_s: float | None = None  # the checker's hold timer at the previous frame
+        self._last_timed_s: float | None = None  # the checker's timer at the previous frame
 
     # ---- where we are ------------------------------------------------------------------
     def _steps(self) -> Iterable[Step]:
@@ -156,10 +136,10 @@ class WorkoutFlow:
 
     # ---- the machine -------------------------------------------------------------------
     def update(self, t_s: float, checker_events: Iterable[Event], in_position: bool, *,
-               person_seen: bool = True, hold_s: float | None = None) -> list[FlowEvent]:
-        """One frame. `hold_s`: the timer of a checker that times holds or movement (None: it has none,
-        then time in position counts for a hold, and time seen for a timed bout)."""
-        out: list[FlowEvent] = []
+               person_seen: bool = True, timed_s: float | None = None) -> list[Event]:
+        """One frame. `timed_s`: the timer of a checker that times holds or movement (`Checker.timed_s`;
+        None: it has none, then time in position counts for a hold, and time seen for a timed bout)."""
+        out: list[Event] = []
         if self.phase == Phase.DONE:
             return out
         dt = 0.0 if self._last_t is None else max(0.0, t_s - self._last_t)
@@ -183,7 +163,7 @@ class WorkoutFlow:
                 self._in_pos_since = t_s if self._in_pos_since is None else self._in_pos_since
                 if t_s - self._in_pos_since >= self.cfg.settle_s:
                     self._set_phase(Phase.COUNTDOWN, t_s)
-                    out.append(FlowEvent(FlowKind.COUNTDOWN, t_s, str(self.cfg.countdown_s)))
+                    out.append(Event(EventKind.COUNTDOWN, t_s, str(self.cfg.countdown_s)))
                     self._said.add(f"cd{self.cfg.countdown_s}")
             else:
                 self._in_pos_since = None
@@ -194,20 +174,20 @@ class WorkoutFlow:
             else:
                 n = self.cfg.countdown_s - int(t_s - self._phase_t)
                 if n <= 0:
-                    out.append(FlowEvent(FlowKind.GO, t_s, "Go"))
+                    out.append(Event(EventKind.GO, t_s, "Go"))
                     self._start_active(t_s)
                 elif f"cd{n}" not in self._said:
                     self._said.add(f"cd{n}")
-                    out.append(FlowEvent(FlowKind.COUNTDOWN, t_s, str(n)))
+                    out.append(Event(EventKind.COUNTDOWN, t_s, str(n)))
 
         if self.phase == Phase.ACTIVE:
-            out += self._active(t_s, dt, reps, set_end, in_position, person_seen, hold_s)
+            out += self._active(t_s, dt, reps, set_end, in_position, person_seen, timed_s)
         elif self.phase == Phase.REST:
             left = self.rest_left_s(t_s)
             if left is not None and 0 < left <= self.cfg.rest_warning_s < self._rest_s() \
                     and "rest_warn" not in self._said:
                 self._said.add("rest_warn")
-                out.append(FlowEvent(FlowKind.REST, t_s, f"{math.ceil(left)} seconds"))
+                out.append(Event(EventKind.REST, t_s, f"{math.ceil(left)} seconds"))
             if left is not None and left <= 0:
                 self._advance(t_s)
                 self._announce_step(t_s, out)
@@ -219,7 +199,7 @@ class WorkoutFlow:
                 out += self._end_set(t_s, early=True, announce=False)
             self._set_phase(Phase.DONE, t_s)
             self.stopped = True
-            out.append(FlowEvent(FlowKind.STOPPED, t_s, "Nobody in view: stopping and saving. Well done"))
+            out.append(Event(EventKind.STOPPED, t_s, "Nobody in view: stopping and saving. Well done"))
         return out
 
     def mark_step_announced(self) -> None:
@@ -227,25 +207,25 @@ class WorkoutFlow:
         flow's own "get in position" line for this step is not said again."""
         self._announced_step = self.step_index
 
-    def _announce_step(self, t_s: float, out: list[FlowEvent]) -> None:
+    def _announce_step(self, t_s: float, out: list[Event]) -> None:
         if self._announced_step != self.step_index and self.phase == Phase.WAITING:
             self._announced_step = self.step_index
-            out.append(FlowEvent(FlowKind.GET_READY, t_s, self._get_ready_text()))
+            out.append(Event(EventKind.GET_READY, t_s, self._get_ready_text()))
 
-    def _active(self, t_s, dt, reps, set_end, in_position, person_seen, hold_s) -> list[FlowEvent]:
+    def _active(self, t_s, dt, reps, set_end, in_position, person_seen, timed_s) -> list[Event]:
         item, out = self.item, []
         for _ in range(reps):
             self.set_reps += 1
-            out.append(FlowEvent(FlowKind.COUNT, t_s, str(self.set_reps)))
+            out.append(Event(EventKind.COUNT, t_s, str(self.set_reps)))
         timed = item.duration_s or item.hold_s
         if timed:
-            if hold_s is not None:
+            if timed_s is not None:
                 # the checker knows when a hold is a hold: count what its timer gained this frame
                 # (works whether it times each hold or the whole session; a reset adds nothing)
-                prev = self._last_hold_s
-                self._last_hold_s = hold_s
-                if prev is not None and hold_s > prev:
-                    self.work_s += hold_s - prev
+                prev = self._last_timed_s
+                self._last_timed_s = timed_s
+                if prev is not None and timed_s > prev:
+                    self.work_s += timed_s - prev
             elif (in_position if item.hold_s else person_seen):
                 self.work_s += dt
             step = self.cfg.time_callout_s
@@ -254,7 +234,7 @@ class WorkoutFlow:
             if 0 < mark and left > step / 2 and f"t{mark}" not in self._said:
                 self._said.add(f"t{mark}")
                 text = f"{math.ceil(left)} seconds left" if item.duration_s else f"{mark * step:g} seconds"
-                out.append(FlowEvent(FlowKind.TIME, t_s, text))
+                out.append(Event(EventKind.TIME, t_s, text))
             if self.work_s >= timed:
                 return out + self._end_set(t_s, early=False)
         if item.reps and self.set_reps >= item.reps:
@@ -269,8 +249,9 @@ class WorkoutFlow:
     def _start_active(self, t_s: float) -> None:
         self._set_phase(Phase.ACTIVE, t_s)
         self.set_reps, self.work_s = 0, 0.0
+        self._last_timed_s = None  # what the checker timed before the set began is not the set's
 
-    def _end_set(self, t_s: float, *, early: bool, announce: bool = True) -> list[FlowEvent]:
+    def _end_set(self, t_s: float, *, early: bool, announce: bool = True) -> list[Event]:
         st = self.step()
         item = self.item
         self.results.append(SetResult(st.item_index, item.exercise, st.side, st.set_no, self.set_reps,
@@ -281,14 +262,14 @@ class WorkoutFlow:
         if last:
             self.completed = True
             self._set_phase(Phase.DONE, t_s)
-            return [FlowEvent(FlowKind.SET_DONE, t_s, f"Set done: {what}"),
-                    FlowEvent(FlowKind.DONE, t_s, "Workout done. Great job")] if announce else []
+            return [Event(EventKind.SET_DONE, t_s, f"Set done: {what}"),
+                    Event(EventKind.DONE, t_s, "Workout done. Great job")] if announce else []
         self._set_phase(Phase.REST, t_s)
         if not announce:
             return []
         rest = self._rest_s()
-        return [FlowEvent(FlowKind.SET_DONE, t_s, f"Set done: {what}"),
-                FlowEvent(FlowKind.REST, t_s, f"Rest {rest:.0f} seconds")]
+        return [Event(EventKind.SET_DONE, t_s, f"Set done: {what}"),
+                Event(EventKind.REST, t_s, f"Rest {rest:.0f} seconds")]
 
     def _next_is_same_exercise(self) -> bool:
         nxt = self.step(self.step_index + 1)
@@ -320,7 +301,7 @@ class WorkoutFlow:
         total = f" of {item.sets}" if item.sets else ""
         return f"Set {st.set_no}{total}. Get in position"
 
-    def finish(self, t_s: float) -> list[FlowEvent]:
+    def finish(self, t_s: float) -> list[Event]:
         """The stream ended (camera closed, Ctrl-C): keep the set in progress if anything was done."""
         if self.phase == Phase.ACTIVE and (self.set_reps or self.work_s >= 1.0):
             self._end_set(t_s, early=True, announce=False)

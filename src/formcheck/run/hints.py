@@ -2,7 +2,7 @@
 only after a while if nothing changes."""
 from __future__ import annotations
 
-from formcheck.run.flow import FlowEvent, FlowKind
+from formcheck.events import Event, EventKind
 
 # A placement hint must hold this long before it is given (MediaPipe's view of a person
 # turning flickers for a few frames), and is given again this often while nothing changes.
@@ -19,12 +19,12 @@ class HintGate:
         self._since_s = 0.0
         self._said: tuple[str | None, float] = (None, -1e9)
 
-    def update(self, t_s: float, hint: str | None) -> list[FlowEvent]:
+    def update(self, t_s: float, hint: str | None) -> list[Event]:
         if hint != self.current:
             self.current, self._since_s = hint, t_s
             return []
         said, said_t = self._said
         if hint and t_s - self._since_s >= self.stable_s and (hint != said or t_s - said_t >= self.repeat_s):
             self._said = (hint, t_s)
-            return [FlowEvent(FlowKind.HINT, t_s, hint)]
+            return [Event(EventKind.HINT, t_s, hint)]
         return []

@@ -25,6 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 from formcheck.errors import FormcheckError
+from formcheck.events import Event, EventKind
 from formcheck.sinks.history import LIVE, LIVE_FROM_VIDEO, HistoryStore
 from formcheck.run.session import LiveSession
 from formcheck.run.plans import get_plan
@@ -118,15 +119,13 @@ def _close_source(source: LiveSource, outcome: LiveOutcome) -> None:
         source.close()
 
 
-def _event_line(e) -> str | None:
-    from formcheck.checkers.base import EventKind
-    from formcheck.run.flow import FlowKind
+def _event_line(e: Event) -> str | None:
     kind = e.kind
-    if kind in (FlowKind.COUNTDOWN, FlowKind.GO):
+    if kind in (EventKind.COUNTDOWN, EventKind.GO):
         return None  # said aloud and on screen; not worth a log line each
     if kind == EventKind.REP:
         return None  # the flow's COUNT line says it (per set)
-    if kind == FlowKind.COUNT:
+    if kind == EventKind.COUNT:
         return f"  rep {e.text}"
     return f"[{e.t_s:6.1f} s] {e.text}"
 

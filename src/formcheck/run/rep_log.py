@@ -8,7 +8,8 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable
 
-from formcheck.checkers.base import Checker, Event, EventKind
+from formcheck.checkers.base import Checker
+from formcheck.events import Event, EventKind
 from formcheck.sinks.history import HistoryStore
 
 

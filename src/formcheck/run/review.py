@@ -20,7 +20,8 @@ from typing import Callable
 import numpy as np
 
 from formcheck.checkers import make_checker
-from formcheck.checkers.base import CheckResult, Event
+from formcheck.checkers.base import CheckResult
+from formcheck.events import Event
 from formcheck.errors import FormcheckError, StoppedError
 from formcheck.sinks.overlay import annotate
 from formcheck.pose.types import PoseSample, PoseSeries

@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
 from formcheck.checkers import get_checker_class, make_checker
-from formcheck.checkers.base import Checker, Event, Mode
+from formcheck.checkers.base import Checker
 from formcheck.errors import FormcheckError
+from formcheck.events import Event, EventKind
 from formcheck.pose.types import PoseSample
 from formcheck.run.display import SessionState, overlay_lines, session_state
-from formcheck.run.flow import FlowConfig, FlowEvent, FlowKind, Phase, WorkoutFlow
+from formcheck.run.flow import FlowConfig, Phase, WorkoutFlow
 from formcheck.run.hints import HintGate
 from formcheck.run.plans import Plan, PlanItem, free_plan
 from formcheck.run.recognition import LiveRecogniser
@@ -41,11 +42,9 @@ from formcheck.setup.placement import PositionCheck
 from formcheck.sinks.history import HistoryStore
 from formcheck.sinks.overlay import annotate
 
-SessionEvent = Union[Event, FlowEvent]
-
 AUTO = "auto"  # exercise="auto": recognise it from the first reps
 
-__all__ = ["AUTO", "LiveSession", "SessionEvent", "SessionState"]
+__all__ = ["AUTO", "LiveSession", "SessionState"]
 
 
 def _session_plan(exercise: str | None, plan: Plan | None) -> Plan:
@@ -91,28 +90,28 @@ class LiveSession:
         self._t_first_s: float | None = None
         self._t_last_s = 0.0
         self._closed = False
-        self.final_events: list[SessionEvent] = []  # what close() found (a last rep): say it, show it
+        self.final_events: list[Event] = []  # what close() found (a last rep): say it, show it
         self._summary: dict[str, Any] | None = None
         self._switch_checker()
         self._state = self._make_state(0.0)
 
     # ---- per frame -----------------------------------------------------------------------
     def process(self, image_rgb: np.ndarray, t_ms: float, extra_lines: tuple[str, ...] = ()
-                ) -> tuple[np.ndarray, list[SessionEvent]]:
+                ) -> tuple[np.ndarray, list[Event]]:
         """Pose on this frame, then everything else. Returns the annotated frame and what happened."""
         self.prepare()
         sample = self._estimator.detect(image_rgb, t_ms)
         return self.process_pose(t_ms, sample, image_rgb, extra_lines)
 
     def process_pose(self, t_ms: float, sample: PoseSample | None, image_rgb: np.ndarray | None = None,
-                     extra_lines: tuple[str, ...] = ()) -> tuple[np.ndarray | None, list[SessionEvent]]:
+                     extra_lines: tuple[str, ...] = ()) -> tuple[np.ndarray | None, list[Event]]:
         """The same without the model: landmarks already found (a recorded series, or tests)."""
         if self._closed:
             raise FormcheckError("this live session has ended")
         t_s = t_ms / 1000.0
         self._t_first_s = t_s if self._t_first_s is None else self._t_first_s
         self._t_last_s = t_s
-        events: list[SessionEvent] = []
+        events: list[Event] = []
         if self._recogniser is not None:
             exercise = self._recogniser.update(t_ms, sample)
             if exercise is not None:
@@ -121,11 +120,9 @@ class LiveSession:
         self._record(checker_events)
         events += checker_events
         placement = self._position.update(sample)
-        hold = None  # only checkers that time something have a timer the flow should follow
-        if self._checker is not None and self._checker.mode != Mode.REPS:
-            hold = self._checker.state.hold_s or 0.0
+        timed_s = self._checker.timed_s if self._checker is not None else None  # None: it counts reps
         flow_events = self.flow.update(t_s, checker_events, placement.ok, person_seen=placement.person_seen,
-                                       hold_s=hold)
+                                       timed_s=timed_s)
         events += flow_events
         if self.flow.phase == Phase.WAITING and self.flow.item_index != self._checker_item:
             self._switch_checker(t_ms)
@@ -199,7 +196,7 @@ class LiveSession:
         if self._checker is not None:
             self._log.record(self._checker.exercise, events)
 
-    def _start_recognised(self, exercise: str, t_s: float) -> list[SessionEvent]:
+    def _start_recognised(self, exercise: str, t_s: float) -> list[Event]:
         """--exercise auto named it: a free plan for it, counting from the frames it was named from."""
         frames, self._recogniser = self._recogniser.frames, None
         title = get_checker_class(exercise).title
@@ -213,7 +210,7 @@ class LiveSession:
             replayed += self._checker.update(t_ms, s)
             self._position.update(s)
         self._record(replayed)
-        said: list[SessionEvent] = [FlowEvent(FlowKind.GET_READY, t_s, f"That looks like {title}")]
+        said: list[Event] = [Event(EventKind.GET_READY, t_s, f"That looks like {title}")]
         self.flow.mark_step_announced()  # the line above replaces "get in position"
         return said + replayed + self.flow.update(t_s, replayed, True)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formcheck.checkers.base import Rep
+from formcheck.events import Rep
 from formcheck.errors import FormcheckError
 
 SCHEMA = """

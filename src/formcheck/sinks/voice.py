@@ -30,8 +30,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Callable, Iterable, Protocol
 
-from formcheck.checkers.base import Event, EventKind
-from formcheck.run.flow import FlowEvent, FlowKind
+from formcheck.events import Event, EventKind
 
 log = logging.getLogger("formcheck.sinks.voice")
 
@@ -324,29 +323,27 @@ class SilentSpeaker:
         pass
 
 
-_FLOW_PRIORITY = {FlowKind.COUNT: Priority.COUNT, FlowKind.COUNTDOWN: Priority.COUNTDOWN, FlowKind.GO: Priority.COUNT,
-                  FlowKind.HINT: Priority.CUE}
+# How each kind of event is said; kinds not here are not said (a checker's REP and SET_END: the flow
+# turns them into the per-set count and the set lines). Counts and countdown digits are said on time.
+_PRIORITY = {EventKind.COUNT: Priority.COUNT, EventKind.GO: Priority.COUNT, EventKind.COUNTDOWN: Priority.COUNTDOWN,
+             EventKind.CUE: Priority.CUE, EventKind.HINT: Priority.CUE,
+             EventKind.READY: Priority.ANNOUNCE, EventKind.GET_READY: Priority.ANNOUNCE,
+             EventKind.TIME: Priority.ANNOUNCE, EventKind.SET_DONE: Priority.ANNOUNCE, EventKind.REST: Priority.ANNOUNCE,
+             EventKind.DONE: Priority.ANNOUNCE, EventKind.STOPPED: Priority.ANNOUNCE}
 
 
-def speech_of(events: Iterable[Event | FlowEvent]) -> list[tuple[str, Priority, float]]:
+def speech_of(events: Iterable[Event]) -> list[tuple[str, Priority, float]]:
     """What a frame's events say, in the order to hand them to a speaker: counts first.
 
     Checker REP and SET_END events are not said themselves (the flow turns them into the
     per-set count and the set lines); the checker's "Ready: ..." is. Within one frame a count
     goes before the rep's correction, so a player that starts at once starts with the count.
     """
-    out = []
-    for e in events:
-        if isinstance(e, FlowEvent):
-            out.append((e.text, _FLOW_PRIORITY.get(e.kind, Priority.ANNOUNCE), e.t_s))
-        elif e.kind == EventKind.CUE:
-            out.append((e.text, Priority.CUE, e.t_s))
-        elif e.kind == EventKind.READY:
-            out.append((e.text, Priority.ANNOUNCE, e.t_s))
+    out = [(e.text, _PRIORITY[e.kind], e.t_s) for e in events if e.kind in _PRIORITY]
     return sorted(out, key=lambda x: -int(x[1]))
 
 
-def speak_events(speaker: Speaker, events: Iterable[Event | FlowEvent]) -> None:
+def speak_events(speaker: Speaker, events: Iterable[Event]) -> None:
     """Say what a live session produced: counts, flow announcements, corrections."""
     for text, priority, t_s in speech_of(events):
         speaker.say(text, priority, t_s)

@@ -167,6 +167,10 @@ class TimedChecker(Checker):
     def state(self) -> LiveState:
         return self._state
 
+    @property
+    def timed_s(self) -> float:
+        return self.timer.total_s()
+
     def corrections(self) -> list[str]:
         return [self.fault_messages[c] for c in sorted(self.fault_counts, key=lambda c: -self.fault_counts[c])]
 

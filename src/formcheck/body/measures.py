@@ -14,6 +14,7 @@ from collections import deque
 
 import numpy as np
 
+from formcheck.body.scale import MIN_SHANK_PX
 from formcheck.pose.landmarks import LEG
 from formcheck.pose.landmarks import PoseLandmark as L
 from formcheck.pose.types import MIN_VISIBILITY, PoseSample
@@ -31,7 +32,7 @@ def heel_lift_shank(s: PoseSample, side: str, min_visibility: float = MIN_VISIBI
            s.visibility[leg["knee"]]) < min_visibility:
         return None
     shank_px = float(np.linalg.norm(s.px(leg["knee"]) - s.px(leg["ankle"])))
-    if shank_px < 5:
+    if shank_px < MIN_SHANK_PX:
         return None
     return (s.px(leg["toe"])[1] - s.px(leg["heel"])[1]) / shank_px, shank_px
 

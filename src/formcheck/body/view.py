@@ -69,5 +69,5 @@ class ViewEstimator:
         return float(np.median(self._yaws)) if self._yaws else math.nan
 
     @property
-    def view(self) -> str:
+    def view(self) -> View:
         return classify_view(self.yaw_deg)

@@ -18,11 +18,11 @@ from formcheck.config import coerce_config
 from formcheck.signals.counting import Ema
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
-from formcheck.body.posture import shank_m, shank_px
+from formcheck.body.scale import ShankScale
 from formcheck.signals.timing import Debounce, RecentRange, moving_side
 from formcheck.checkers import register
 from formcheck.checkers.kit.timed import TimedChecker
-from formcheck.checkers.base import Event, EventKind, Fault, Mode
+from formcheck.checkers.base import CheckerConfig, Event, EventKind, Fault, Mode
 from formcheck.body.posture import LYING, SEATED
 from formcheck.setup.features import FOOT_MOVE_SHANK, LEGS_LIFTED_DEG, Features
 
@@ -51,8 +51,7 @@ CIRCLE_ONE_WAY_SHARE = 0.6
 
 
 @dataclass(frozen=True)
-class AnkleAlphabetConfig:
-    min_visibility: float = 0.5  # MediaPipe's usual in-view cut
+class AnkleAlphabetConfig(CheckerConfig):
     # Tracing = the (lightly smoothed) toe moved at least this many shank lengths relative to the
     # knee within the window: ~2 cm for a 40 cm shank, 5x the ~0.01 jitter; a letter is 10-20 cm.
     active_shank: float = 0.05
@@ -96,8 +95,7 @@ class AnkleAlphabetChecker(TimedChecker):
     def __init__(self, config: dict | AnkleAlphabetConfig | None = None) -> None:
         super().__init__()
         self.cfg = coerce_config(AnkleAlphabetConfig, config)
-        self._shank_px: deque[float] = deque(maxlen=300)
-        self._shank_m: deque[float] = deque(maxlen=300)
+        self.scale = ShankScale(longest=True)  # toe paths in shank lengths, then cm
         self._moved = {sd: RecentRange(self.cfg.active_window_s) for sd in SIDES}
         self._ema = {sd: (Ema(self.cfg.smoothing_tau_s), Ema(self.cfg.smoothing_tau_s)) for sd in SIDES}
         self._foot = Debounce(self.cfg.switch_s)
@@ -112,16 +110,13 @@ class AnkleAlphabetChecker(TimedChecker):
         rel: dict[str, np.ndarray] = {}
         toe_px: dict[str, np.ndarray] = {}
         if s is not None:  # the longer shin in the picture is the scale: a lifted leg often points at the camera
-            lengths = [v for v in (shank_px(s, x) for x in SIDES) if v > 5]
-            if lengths:
-                self._shank_px.append(max(lengths))
-                self._shank_m.append(np.nanmax([shank_m(s, x) for x in SIDES]))
+            self.scale.update(s)
         for sd in SIDES:
             leg = LEG[sd]
             if s is None or not s.seen(leg["knee"], leg["ankle"], leg["toe"], min_visibility=c.min_visibility):
                 ranges[sd] = self._moved[sd].update(t_s, None)
                 continue
-            if not self._shank_px:
+            if not self.scale.measured:
                 ranges[sd] = None
                 continue
             d_px = s.px(leg["toe"]) - s.px(leg["knee"])
@@ -152,12 +147,11 @@ class AnkleAlphabetChecker(TimedChecker):
 
     @property
     def shank_px(self) -> float:
-        return float(np.median(self._shank_px)) if self._shank_px else 100.0
+        return self.scale.px
 
     @property
     def shank_cm(self) -> float:
-        vals = [v for v in self._shank_m if np.isfinite(v)]
-        return 100.0 * (float(np.median(vals)) if vals else 0.40)  # adult average until measured
+        return self.scale.cm
 
     def foot_range(self, side: str) -> dict[str, float] | None:
         pts = np.array(self._paths[side])

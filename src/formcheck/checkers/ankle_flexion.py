@@ -25,7 +25,7 @@ from formcheck.signals.counting import RepSegment
 from formcheck.body.geometry import angle_deg
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
-from formcheck.body.view import classify_view
+from formcheck.body.view import View
 from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
@@ -97,7 +97,7 @@ class AnkleFlexionChecker(SideRepChecker):
         values, extra = {}, {}
         if not self.ready:
             yaw = self.view.yaw_deg
-            side_on = classify_view(yaw) in ("side", "oblique")
+            side_on = self.view.view in (View.SIDE, View.OBLIQUE)
             self._stretch = 1.0 / math.sin(math.radians(min(yaw, 90.0))) if side_on else None
         for sd in SIDES:
             leg = LEG[sd]

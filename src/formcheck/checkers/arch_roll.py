@@ -8,7 +8,6 @@ shifting the chair) is not rolling.
 """
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,18 +16,17 @@ from formcheck.config import coerce_config
 from formcheck.signals.counting import Ema
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
-from formcheck.body.posture import shank_px
+from formcheck.body.scale import ShankScale
 from formcheck.signals.timing import Debounce, RecentRange, moving_side
 from formcheck.checkers import register
 from formcheck.checkers.kit.timed import TimedChecker
-from formcheck.checkers.base import Event, EventKind, Fault, Mode
+from formcheck.checkers.base import CheckerConfig, Event, EventKind, Fault, Mode
 from formcheck.body.posture import STANDING
 from formcheck.setup.features import FOOT_MOVE_SHANK, Features
 
 
 @dataclass(frozen=True)
-class ArchRollConfig:
-    min_visibility: float = 0.5  # MediaPipe's usual in-view cut
+class ArchRollConfig(CheckerConfig):
     # Rolling = the (lightly smoothed) foot moved at least this many shank lengths within the
     # window (~2 cm for a 40 cm shank: 5x the ~0.01 jitter; a roll along the arch is 10-15 cm).
     active_shank: float = 0.05
@@ -67,7 +65,7 @@ class ArchRollChecker(TimedChecker):
     def __init__(self, config: dict | ArchRollConfig | None = None) -> None:
         super().__init__()
         self.cfg = coerce_config(ArchRollConfig, config)
-        self._shank_px: deque[float] = deque(maxlen=300)
+        self.scale = ShankScale()  # foot travel in shank lengths
         self._moved = {sd: RecentRange(self.cfg.active_window_s) for sd in SIDES}
         self._ema = {sd: (Ema(self.cfg.smoothing_tau_s), Ema(self.cfg.smoothing_tau_s)) for sd in SIDES}
         self._foot = Debounce(self.cfg.switch_s)
@@ -81,20 +79,18 @@ class ArchRollChecker(TimedChecker):
             if s is None or not s.seen(leg["heel"], leg["toe"], leg["ankle"], min_visibility=c.min_visibility):
                 ranges[sd] = self._moved[sd].update(t_s, None)
                 continue
-            length = shank_px(s, sd)
-            if np.isfinite(length) and length > 5:
-                self._shank_px.append(length)
-            if not self._shank_px:
+            self.scale.update(s, (sd,))
+            if not self.scale.measured:
                 ranges[sd] = None
                 continue
             foot_px = (s.px(leg["heel"]) + s.px(leg["toe"])) / 2
             ex, ey = self._ema[sd]
             smooth = np.array([ex.update(t_s, float(foot_px[0])), ey.update(t_s, float(foot_px[1]))])
             moved_px = self._moved[sd].update(t_s, smooth)
-            ranges[sd] = None if moved_px is None else moved_px / float(np.median(self._shank_px))
+            ranges[sd] = None if moved_px is None else moved_px / self.scale.px
             if sd == self._foot.value or self._foot.value is None:
                 self.signal_t.append(t_s)
-                self.signal_v.append(round(100 * float(foot_px[0]) / float(np.median(self._shank_px)), 1))
+                self.signal_v.append(round(100 * float(foot_px[0]) / self.scale.px, 1))
         side = moving_side(ranges, c.active_shank, c.dominance)
         before = self._foot.value
         if self._foot.update(t_s, side) and before is not None:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from formcheck.events import Event, EventKind, Fault, Rep
-from formcheck.pose.types import PoseSample, PoseSeries
+from formcheck.pose.types import MIN_VISIBILITY, PoseSample, PoseSeries
 
 # The event vocabulary lives in `formcheck.events`; re-exported here so a checker imports its
 # whole interface from one module.
-__all__ = ["Checker", "CheckResult", "Event", "EventKind", "Fault", "LiveState", "Mode", "Rep",
+__all__ = ["Checker", "CheckerConfig", "CheckResult", "Event", "EventKind", "Fault", "LiveState", "Mode", "Rep",
            "distinct_corrections", "nanmedian_or_none", "run_on_series"]
 
 if TYPE_CHECKING:
@@ -30,6 +30,15 @@ class Mode(str, Enum):
     REPS = "reps"  # counts repetitions
     HOLD = "hold"  # times how long a position is held
     TIMER = "timer"  # times active movement (rolling, tracing)
+
+
+@dataclass(frozen=True)
+class CheckerConfig:
+    """What every checker's config holds (each checker's config subclasses it)."""
+
+    # A landmark seen less surely than this is not measured from (pose.types.MIN_VISIBILITY:
+    # MediaPipe's usual cut between "in view" and "guessed").
+    min_visibility: float = MIN_VISIBILITY
 
 
 @dataclass

@@ -6,27 +6,24 @@ long you sit or lie still with your feet in view while you do the lifts, and say
 """
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
-
-import numpy as np
 
 from formcheck.config import coerce_config
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
-from formcheck.body.posture import LYING, SEATED, classify_posture, shank_px
+from formcheck.body.posture import LYING, SEATED, classify_posture
+from formcheck.body.scale import ShankScale
 from formcheck.signals.timing import RecentRange
 from formcheck.checkers import register
 from formcheck.checkers.kit.timed import TimedChecker
-from formcheck.checkers.base import Fault, Mode
+from formcheck.checkers.base import CheckerConfig, Fault, Mode
 
 NOTE = ("The camera cannot see your toes (the body model has no toe joints), so this does not "
         "check the lift: it only times how long you hold, sitting or lying still with your feet in view.")
 
 
 @dataclass(frozen=True)
-class BigToeLiftConfig:
-    min_visibility: float = 0.5  # MediaPipe's usual in-view cut
+class BigToeLiftConfig(CheckerConfig):
     # Still = heels and ankles moved less than this many shank lengths within the window
     # (~4 cm: above the ~0.01 jitter, well below getting up or shifting the feet).
     still_shank: float = 0.1
@@ -49,7 +46,7 @@ class BigToeLiftChecker(TimedChecker):
         super().__init__()
         self.cfg = coerce_config(BigToeLiftConfig, config)
         self._still = RecentRange(self.cfg.still_window_s)
-        self._shank_px: deque[float] = deque(maxlen=300)
+        self.scale = ShankScale(longest=True)  # foot stillness in shank lengths
 
     def measure(self, t_s: float, s: PoseSample | None) -> tuple[str | None, list[Fault]]:
         c = self.cfg
@@ -58,13 +55,11 @@ class BigToeLiftChecker(TimedChecker):
                 not s.seen(*feet, min_visibility=c.min_visibility):
             self._still.clear()
             return None, []
-        lengths = [v for v in (shank_px(s, sd) for sd in SIDES) if v > 5]
-        if lengths:
-            self._shank_px.append(max(lengths))
-        if not self._shank_px:
+        self.scale.update(s)
+        if not self.scale.measured:
             return None, []
         moved = self._still.update(t_s, s.xy_px[feet].reshape(-1))
-        still = moved is not None and moved / float(np.median(self._shank_px)) < c.still_shank
+        still = moved is not None and moved / self.scale.px < c.still_shank
         return ("holding" if still else None), []
 
     def extra_summary(self) -> dict:

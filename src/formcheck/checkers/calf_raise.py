@@ -32,6 +32,7 @@ from formcheck.body.view import ViewEstimator
 from formcheck.checkers import register
 from formcheck.body.measures import body_anchor_px, heel_lift_shank
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
+from formcheck.body.scale import ShankScale
 from formcheck.checkers.base import (Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                                      distinct_corrections)
 from formcheck.body.posture import STANDING
@@ -154,8 +155,7 @@ class CalfRaiseChecker(Checker):
         self.ready = False
         self.legs: tuple[str, ...] = ()
         self._leg_base: dict[str, float] = {}
-        self._shank_m: deque[float] = deque(maxlen=300)
-        self._shank_px: deque[float] = deque(maxlen=300)  # for scale-free toe travel
+        self.scale = ShankScale(min_visibility=self.cfg.min_visibility)  # toe travel in shanks, heights in cm
         # heights in cm (body.heel_rise): the hips' image height per leg, the leg's image and metric length
         self._hip_y: deque[tuple[float, dict]] = deque(maxlen=1200)
         self._hip_base: dict[str, float] = {}
@@ -192,8 +192,6 @@ class CalfRaiseChecker(Checker):
             # ball lifts the ankle, and the straight leg above it, by ~3/4 of the heel's rise
             toe[side] = s.px(leg["toe"]) - anchor + np.array([0.0, -BODY_RISE_PER_HEEL_RISE * lift[side] * shank_px]) \
                 if anchor.any() else s.px(leg["toe"]).copy()
-
-            self._shank_px.append(shank_px)
             knee[side] = self._knee_angle(s, side)
         return lift, toe, knee, footvis
 
@@ -226,9 +224,7 @@ class CalfRaiseChecker(Checker):
         if not lift:
             return self._on_missing(t_s)
         self._last_seen_t = t_s
-        shank_m = [float(np.linalg.norm(sample.world(LEG[sd]["knee"]) - sample.world(LEG[sd]["ankle"])))
-                   for sd in lift]
-        self._shank_m.extend(shank_m)
+        self.scale.update(sample, lift)
         self._hip_y.append((t_s, {sd: body_height_px(sample, sd, False, self.cfg.min_visibility) for sd in SIDES}))
         for sd in lift:
             n_px = leg_px(sample, sd, self.cfg.min_visibility)
@@ -392,7 +388,7 @@ class CalfRaiseChecker(Checker):
 
     @property
     def shank_px(self) -> float:
-        return float(np.median(self._shank_px)) if self._shank_px else 100.0
+        return self.scale.px
 
     def _hip_at(self, t_s: float) -> dict:
         for t, h in reversed(self._hip_y):
@@ -408,8 +404,7 @@ class CalfRaiseChecker(Checker):
 
     @property
     def shank_cm(self) -> float:
-        # median metric shank length; 40 cm (adult average) until the model has given one
-        return 100.0 * (float(np.median(self._shank_m)) if self._shank_m else 0.40)
+        return self.scale.cm
 
     # ---- one rep -----------------------------------------------------------------------
     def _on_rep(self, seg: RepSegment, at_end: bool = False) -> list[Event]:

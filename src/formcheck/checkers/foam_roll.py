@@ -10,6 +10,7 @@ started and back) is counted by the shared swing counter. The side rolled is the
 """
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 
@@ -20,10 +21,11 @@ from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSeg
 from formcheck.pose.landmarks import PoseLandmark as L
 from formcheck.pose.types import PoseSample
 from formcheck.body.posture import STANDING, classify_posture, hip_centre_px, torso_px
+from formcheck.body.scale import DEFAULT_TRUNK_M, RunningLength
 from formcheck.signals.timing import Debounce, RecentRange
 from formcheck.checkers import register
 from formcheck.checkers.kit.timed import TimedChecker
-from formcheck.checkers.base import Event, EventKind, Fault, Mode, Rep
+from formcheck.checkers.base import CheckerConfig, Event, EventKind, Fault, Mode, Rep
 from formcheck.body.posture import LYING
 from formcheck.setup.features import Features
 
@@ -33,8 +35,7 @@ ROLL_TRAVEL_TRUNK = 0.2
 
 
 @dataclass(frozen=True)
-class FoamRollConfig:
-    min_visibility: float = 0.5  # hips and shoulders must be seen (MediaPipe's in-view cut)
+class FoamRollConfig(CheckerConfig):
     # Rolling = the (lightly smoothed) hips travelled at least this many trunk lengths within the
     # last window: 5x the ~0.01 trunk a still body's hip centre jitters, while a pass along the
     # thigh moves 0.4-0.6 trunk in ~1.5 s (real clips). The pause where a pass turns round
@@ -80,8 +81,8 @@ class FoamRollChecker(TimedChecker):
         self.cfg = coerce_config(FoamRollConfig, config)
         self.counter = RepCounter(RepCounterConfig(min_swing=self.cfg.min_pass_trunk))
         self._axis: deque[np.ndarray] = deque(maxlen=300)
-        self._torso_px: deque[float] = deque(maxlen=300)
-        self._torso_m: deque[float] = deque(maxlen=300)
+        self._torso_px = RunningLength(math.nan)  # travel in trunk lengths (always read before use)
+        self._torso_m = RunningLength(DEFAULT_TRUNK_M)  # ... and in cm
         self._moved = RecentRange(self.cfg.active_window_s)
         self._ema = Ema(self.cfg.smoothing_tau_s)
         self._side = Debounce(self.cfg.switch_s)
@@ -115,8 +116,8 @@ class FoamRollChecker(TimedChecker):
         length = torso_px(s)
         if hip is None or not length > 1:
             return None, []
-        self._torso_m.append(float(np.linalg.norm((s.world(L.LEFT_SHOULDER) + s.world(L.RIGHT_SHOULDER)) / 2
-                                                  - (s.world(L.LEFT_HIP) + s.world(L.RIGHT_HIP)) / 2)))
+        self._torso_m.add(float(np.linalg.norm((s.world(L.LEFT_SHOULDER) + s.world(L.RIGHT_SHOULDER)) / 2
+                                               - (s.world(L.LEFT_HIP) + s.world(L.RIGHT_HIP)) / 2)))
         frame = (t_s, hip, (sh - hip) / length, length)
         self._history.append(frame)
         while self._history and t_s - self._history[0][0] > self.cfg.switch_s + 1.0:
@@ -150,13 +151,13 @@ class FoamRollChecker(TimedChecker):
     def _travel(self, hip: np.ndarray, axis_vec: np.ndarray, length: float) -> float:
         """Hip displacement along the body's running-median axis, in running-median trunk lengths."""
         self._axis.append(axis_vec)
-        self._torso_px.append(length)
+        self._torso_px.add(length)
         axis = np.median(np.array(self._axis), axis=0)
         axis /= max(1e-9, float(np.linalg.norm(axis)))
         if self._ref_px is None:
             self._ref_px = hip.copy()
         # displacement from a fixed point, so a small turn of the running axis barely changes it
-        self._travel_now = float((hip - self._ref_px) @ axis) / float(np.median(self._torso_px))
+        self._travel_now = float((hip - self._ref_px) @ axis) / self._torso_px.value
         return self._travel_now
 
     def _reset_passes(self) -> None:
@@ -186,7 +187,7 @@ class FoamRollChecker(TimedChecker):
         if seg is None:
             return
         side = self._side.value or "both"
-        trunk_cm = 100 * float(np.median(self._torso_m)) if self._torso_m else 50.0
+        trunk_cm = 100 * self._torso_m.value
         rep = Rep(len(self.reps) + 1, seg.start_t_s, seg.peak_t_s, seg.end_t_s,
                   {"travel_cm": round(seg.amplitude * trunk_cm, 1),
                    "travel_pct_of_trunk": round(100 * seg.amplitude, 1),

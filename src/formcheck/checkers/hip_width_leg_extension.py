@@ -22,13 +22,12 @@ from formcheck.body.measures import leg_lift_deg
 from formcheck.body.posture import LYING, classify_posture
 from formcheck.checkers import register
 from formcheck.checkers.kit.timed import TimedChecker
-from formcheck.checkers.base import Fault, Mode
+from formcheck.checkers.base import CheckerConfig, Fault, Mode
 from formcheck.setup.features import LEGS_LIFTED_DEG, Features
 
 
 @dataclass(frozen=True)
-class HipWidthLegExtensionConfig:
-    min_visibility: float = 0.5  # MediaPipe's usual in-view cut
+class HipWidthLegExtensionConfig(CheckerConfig):
     # Legs lifted: hip->ankle line at least this far above the floor line. A leg resting on the
     # floor reads 0 +- 5° of pose jitter; 15° is a clear lift (feet ~25 cm up for an 85 cm leg).
     min_lift_deg: float = 15.0

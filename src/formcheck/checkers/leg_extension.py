@@ -89,7 +89,7 @@ class LegExtensionChecker(SideRepChecker):
             if not leg_seen(s, sd, "hip", "knee", "ankle", min_visibility=self.cfg.min_visibility):
                 extra[f"thigh_deg.{sd}"] = math.nan
                 continue
-            values[sd] = extra[f"knee.{sd}"] = knee_deg(s, sd, self.bones)
+            values[sd] = extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
             extra[f"thigh_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["knee"], self.bones.get(f"thigh.{sd}"))
             if leg_seen(s, sd, "shoulder", min_visibility=self.cfg.min_visibility):
                 hips.append(angle_deg(s.world(leg["shoulder"]), s.world(leg["hip"]), s.world(leg["knee"])))
@@ -104,7 +104,7 @@ class LegExtensionChecker(SideRepChecker):
         thighs = finite(extra.get(f"thigh_deg.{sd}") for sd in SIDES)
         if not thighs or max(thighs) < self.cfg.seated_thigh_deg:
             return "Sit down on the machine to start"
-        knees = finite(extra.get(f"knee.{sd}") for sd in SIDES)
+        knees = finite(extra.get(f"knee_deg.{sd}") for sd in SIDES)
         if knees and max(knees) > self.cfg.start_knee_deg:
             return "Start with your knees bent, feet under the pad"
         return None

@@ -101,18 +101,18 @@ class LegPressChecker(SideRepChecker):
         values, extra = {}, {}
         for sd in SIDES:
             leg = LEG[sd]
-            extra[f"knee.{sd}"] = extra[f"thigh_deg.{sd}"] = math.nan
+            extra[f"knee_deg.{sd}"] = extra[f"thigh_deg.{sd}"] = math.nan
             if not leg_seen(s, sd, "hip", "knee", "ankle", min_visibility=self.cfg.min_visibility):
                 continue
             if self.view.view == "side":
                 # side-on the leg moves in the picture's plane, so the plain image angle is true;
                 # the depth-free elevation rule misreads a press, whose bent thigh and shank lie on
                 # opposite sides of vertical (a 90° bottom read 122° on the rendered side clip)
-                extra[f"knee.{sd}"] = angle_deg(s.px(leg["hip"]), s.px(leg["knee"]), s.px(leg["ankle"]))
+                extra[f"knee_deg.{sd}"] = angle_deg(s.px(leg["hip"]), s.px(leg["knee"]), s.px(leg["ankle"]))
                 knee_deg(s, sd, self.bones)  # keeps the bone lengths the thigh elevation uses
             else:
-                extra[f"knee.{sd}"] = knee_deg(s, sd, self.bones)
-            values[sd] = 180.0 - extra[f"knee.{sd}"]
+                extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
+            values[sd] = 180.0 - extra[f"knee_deg.{sd}"]
             extra[f"thigh_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["knee"], self.bones.get(f"thigh.{sd}"))
         extra["knee_ankle_ratio"] = math.nan
         if all(leg_seen(s, sd, "knee", "ankle", min_visibility=self.cfg.min_visibility) for sd in SIDES):
@@ -130,7 +130,7 @@ class LegPressChecker(SideRepChecker):
         thighs = finite(extra.get(f"thigh_deg.{sd}") for sd in SIDES)
         if not thighs or max(thighs) < self.cfg.seated_thigh_deg:
             return "Sit in the machine to start"
-        knees = finite(extra.get(f"knee.{sd}") for sd in SIDES)
+        knees = finite(extra.get(f"knee_deg.{sd}") for sd in SIDES)
         if not knees or min(knees) < self.cfg.start_knee_deg:
             return "Start with your legs pressed out"
         return None
@@ -143,7 +143,7 @@ class LegPressChecker(SideRepChecker):
         if self.reps:  # no next rep shows where the last press ended: read it after the rep
             last = self.reps[-1]
             frames = self.frames_between(last.peak_s, last.end_s + LAST_TOP_WINDOW_S)
-            tops = finite(max((f.extra.get(f"knee.{sd}", math.nan) for sd in SIDES), key=_nan_low)
+            tops = finite(max((f.extra.get(f"knee_deg.{sd}", math.nan) for sd in SIDES), key=_nan_low)
                           for f in frames)
             if tops:
                 last.metrics["top_knee_deg"] = round(float(np.percentile(tops, 90)), 1)
@@ -170,7 +170,7 @@ class LegPressChecker(SideRepChecker):
         side = max(segs, key=lambda sd: segs[sd].amplitude)
         seg = segs[side]
         down_s, bottom_s, up_s = self.phase_times(side, seg, frames)
-        knees = {sd: finite(f.extra.get(f"knee.{sd}") for f in frames) for sd in segs}
+        knees = {sd: finite(f.extra.get(f"knee_deg.{sd}") for f in frames) for sd in segs}
         bottom = [f for f in frames if abs(f.t_s - seg.peak_t_s) <= 0.25]
         ratios = finite(f.extra.get("knee_ankle_ratio") for f in bottom)
         return {"bottom_knee_deg": round(max(min(k) for k in knees.values() if k), 1),  # the shallower leg

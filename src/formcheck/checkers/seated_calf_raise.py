@@ -9,7 +9,6 @@ knees) and knees bent near a right angle, as the exercise is set up.
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,7 @@ from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, heel_lift_shank, knee_deg, leg_seen
+from formcheck.body.scale import ShankScale
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep
 from formcheck.body.posture import SEATED
@@ -81,12 +81,11 @@ class SeatedCalfRaiseChecker(SideRepChecker):
     def __init__(self, config: dict | SeatedCalfRaiseConfig | None = None) -> None:
         super().__init__(config)
         self.bones = BoneLengths()
-        self._shank_m: deque[float] = deque(maxlen=300)
+        self.scale = ShankScale(min_visibility=self.cfg.min_visibility)  # heights in cm
 
     @property
     def shank_cm(self) -> float:
-        # median metric shank length; 40 cm (adult average) until the model has given one
-        return 100.0 * (float(np.median(self._shank_m)) if self._shank_m else 0.40)
+        return self.scale.cm
 
     def measure(self, s: PoseSample) -> tuple[dict[str, float], dict[str, float]]:
         values, extra = {}, {}
@@ -97,7 +96,7 @@ class SeatedCalfRaiseChecker(SideRepChecker):
             if got is None:
                 continue
             values[sd] = 100.0 * got[0]
-            self._shank_m.append(float(np.linalg.norm(s.world(leg["knee"]) - s.world(leg["ankle"]))))
+            self.scale.update(s, (sd,))
             if leg_seen(s, sd, "hip", min_visibility=self.cfg.min_visibility):
                 extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
                 extra[f"thigh_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["knee"], self.bones.get(f"thigh.{sd}"))

@@ -31,15 +31,14 @@ from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSeg
 from formcheck.pose.landmarks import SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.body.view import ViewEstimator
-from formcheck.checkers.base import Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep, distinct_corrections
+from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode,
+                                     Rep, distinct_corrections)
 
 
 @dataclass(frozen=True)
-class SideRepConfig:
+class SideRepConfig(CheckerConfig):
     """Settings every side-rep checker has; exercises subclass it and add their own rules."""
 
-    # Landmarks under this visibility are not measured (MediaPipe's usual in-view cut).
-    min_visibility: float = 0.5
     # Smallest swing that can be a rep, in the signal's unit (set per exercise, above jitter).
     min_swing: float = 15.0
     # Thresholds follow the person's own typical rep (fraction of the median rep range).
@@ -87,7 +86,7 @@ class RepFrame:
     t_s: float
     value: dict  # side -> raw signal (nan where unseen)
     smooth: dict  # side -> smoothed signal (nan where unseen)
-    extra: dict  # name -> float (nan where unseen)
+    extra: dict  # name -> float (nan where unseen); per leg "<quantity>_<unit>.<side>": knee_deg.left
 
 
 class SideRepChecker(Checker):

@@ -97,17 +97,3 @@ def hip_centre_px(s: PoseSample) -> np.ndarray | None:
     if not s.seen(L.LEFT_HIP, L.RIGHT_HIP):
         return None
     return (s.px(L.LEFT_HIP) + s.px(L.RIGHT_HIP)) / 2
-
-
-def shank_px(s: PoseSample, side: str) -> float:
-    leg = LEG[side]
-    if not s.seen(leg["knee"], leg["ankle"]):
-        return math.nan
-    return float(np.linalg.norm(s.px(leg["knee"]) - s.px(leg["ankle"])))
-
-
-def shank_m(s: PoseSample, side: str) -> float:
-    leg = LEG[side]
-    if not s.seen(leg["knee"], leg["ankle"]):
-        return math.nan
-    return float(np.linalg.norm(s.world(leg["knee"]) - s.world(leg["ankle"])))

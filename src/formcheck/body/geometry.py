@@ -19,9 +19,3 @@ def angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
 
 def distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(np.asarray(a, float) - np.asarray(b, float)))
-
-
-def angle_from_vertical_deg(top: np.ndarray, bottom: np.ndarray) -> float:
-    """Lean of the segment bottom->top from straight up, degrees (image or world y points down)."""
-    d = np.asarray(top, float) - np.asarray(bottom, float)
-    return math.degrees(math.atan2(abs(d[0]), -d[1])) if d.shape[0] >= 2 else math.nan

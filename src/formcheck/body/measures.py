@@ -105,15 +105,22 @@ def leg_seen(s: PoseSample, side: str, *parts: str, min_visibility: float = MIN_
     return s.seen(*(LEG[side][p] for p in parts), min_visibility=min_visibility)
 
 
+def _trunk_up_m(s: PoseSample) -> np.ndarray | None:
+    """Hip midpoint -> shoulder midpoint in world metres (y down), None when either is unseen."""
+    if not s.seen(L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER):
+        return None
+    hip = (s.world(L.LEFT_HIP) + s.world(L.RIGHT_HIP)) / 2
+    return (s.world(L.LEFT_SHOULDER) + s.world(L.RIGHT_SHOULDER)) / 2 - hip
+
+
 def trunk_lean_deg(s: PoseSample) -> tuple[float, float]:
     """(forward/back, sideways) lean of the hip->shoulder line from vertical, degrees.
 
     Sideways is in the hip line's direction, + toward the person's left; forward is the rest.
     NaN when the hips or shoulders are unseen."""
-    if not s.seen(L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER):
+    up = _trunk_up_m(s)
+    if up is None:
         return math.nan, math.nan
-    hip = (s.world(L.LEFT_HIP) + s.world(L.RIGHT_HIP)) / 2
-    up = (s.world(L.LEFT_SHOULDER) + s.world(L.RIGHT_SHOULDER)) / 2 - hip
     across = s.world(L.LEFT_HIP) - s.world(L.RIGHT_HIP)
     across = across / max(float(np.linalg.norm(across)), 1e-9)
     side = float(np.dot(up, across))
@@ -122,6 +129,14 @@ def trunk_lean_deg(s: PoseSample) -> tuple[float, float]:
     side_deg = math.degrees(math.atan2(side, max(height, 1e-9)))
     fwd_deg = math.degrees(math.atan2(float(np.hypot(rest[0], rest[2])), max(height, 1e-9)))
     return fwd_deg, side_deg
+
+
+def trunk_tilt_deg(s: PoseSample) -> float:
+    """How far the hip->shoulder line leans from vertical in any direction, degrees (NaN if unseen)."""
+    up = _trunk_up_m(s)
+    if up is None:
+        return math.nan
+    return math.degrees(math.atan2(float(np.hypot(up[0], up[2])), max(-float(up[1]), 1e-9)))
 
 
 def pelvis_tilt_deg(s: PoseSample) -> float:

@@ -24,16 +24,15 @@ import numpy as np
 
 from formcheck.config import coerce_config
 from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
-from formcheck.body.geometry import angle_deg, angle_from_vertical_deg
+from formcheck.body.geometry import angle_deg
 from formcheck.pose.landmarks import LEG, SIDES
-from formcheck.pose.landmarks import PoseLandmark as L
 from formcheck.pose.types import PoseSample
 from formcheck.body.view import ViewEstimator
 from formcheck.checkers import register
-from formcheck.body.measures import body_anchor_px, heel_lift_shank
+from formcheck.body.measures import body_anchor_px, heel_lift_shank, trunk_tilt_deg
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
-from formcheck.body.scale import ShankScale
-from formcheck.checkers.base import (Checker, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
+from formcheck.body.scale import RunningLength, ShankScale
+from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                                      distinct_corrections)
 from formcheck.body.posture import STANDING
 from formcheck.setup.features import Features
@@ -52,9 +51,7 @@ RISE_RANGE_TRUNK = 0.06
 
 
 @dataclass(frozen=True)
-class CalfRaiseConfig:
-    # Landmarks under this visibility are not measured (MediaPipe's usual in-view cut).
-    min_visibility: float = 0.5
+class CalfRaiseConfig(CheckerConfig):
     # A leg is used for the set only if its foot is this well seen on average while getting ready;
     # the far leg in a side view (~0.55) is a guess and would add jitter.
     leg_visibility: float = 0.7
@@ -159,8 +156,8 @@ class CalfRaiseChecker(Checker):
         # heights in cm (body.heel_rise): the hips' image height per leg, the leg's image and metric length
         self._hip_y: deque[tuple[float, dict]] = deque(maxlen=1200)
         self._hip_base: dict[str, float] = {}
-        self._leg_px: deque[float] = deque(maxlen=300)
-        self._leg_m: deque[float] = deque(maxlen=300)
+        self._leg_px = RunningLength(math.nan)  # thigh + shank in the picture
+        self._leg_m = RunningLength(math.nan)  # and in the world
         self._lift_h: dict[int, tuple[float, dict]] = {}  # rep -> lift-based height (faults), per side
         self._ready_toes: dict[str, np.ndarray] = {}
         self._pre: deque = deque()  # frames since the person stood in place, before getting ready
@@ -229,8 +226,8 @@ class CalfRaiseChecker(Checker):
         for sd in lift:
             n_px = leg_px(sample, sd, self.cfg.min_visibility)
             if math.isfinite(n_px):
-                self._leg_px.append(n_px)
-                self._leg_m.append(leg_m(sample, sd))
+                self._leg_px.add(n_px)
+                self._leg_m.add(leg_m(sample, sd))
         if not self.ready:
             self._pre.append((t_s, sample, lift, toe, knee, footvis))
             while self._pre and t_s - self._pre[0][0] > self.cfg.replay_s:
@@ -251,7 +248,7 @@ class CalfRaiseChecker(Checker):
         if any(np.linalg.norm(toe[sd] - self._ready_toes[sd]) > 2 * self.cfg.max_toe_travel_shank * self.shank_px
                for sd in self.legs if sd in toe):
             return events + self._end_set(t_s, "You stepped away: stand still to start again")
-        lean = self._trunk_lean(sample)
+        lean = trunk_tilt_deg(sample)
         hip = self._hip_at(t_s)
         rise = {sd: hip.get(sd, math.nan) - self._hip_base.get(sd, math.nan) for sd in SIDES}
         self._frames.append(_Frame(t_s, {sd: rel.get(sd, math.nan) for sd in SIDES},
@@ -378,14 +375,6 @@ class CalfRaiseChecker(Checker):
             self.set_end_s = self._frames[-1].t_s if self._frames else t_ms / 1000.0
         return events
 
-    @staticmethod
-    def _trunk_lean(s: PoseSample) -> float:
-        if not s.seen(L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, min_visibility=0.5):
-            return math.nan
-        hip = (s.world(L.LEFT_HIP) + s.world(L.RIGHT_HIP)) / 2
-        sh = (s.world(L.LEFT_SHOULDER) + s.world(L.RIGHT_SHOULDER)) / 2
-        return angle_from_vertical_deg(sh[:2], hip[:2])
-
     @property
     def shank_px(self) -> float:
         return self.scale.px
@@ -398,9 +387,9 @@ class CalfRaiseChecker(Checker):
 
     def _height_cm(self, rise_px: float) -> float:
         """Heel height (cm) for a rise of the hips (pixels) on the foot lever (body.heel_rise)."""
-        if not self._leg_px:
+        if not self._leg_px.measured:
             return math.nan
-        return heel_rise_cm(rise_px, float(np.median(self._leg_px)), 100.0 * float(np.median(self._leg_m)))
+        return heel_rise_cm(rise_px, self._leg_px.value, 100.0 * self._leg_m.value)
 
     @property
     def shank_cm(self) -> float:

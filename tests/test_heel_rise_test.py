@@ -88,9 +88,10 @@ def test_body_mass_missing_or_out_of_range_is_one_line(mass):
     assert "body mass" in str(exc.value) and "\n" not in str(exc.value)
 
 
-def test_both_leg_reps_are_refused():
-    with pytest.raises(FormcheckError, match="one leg at a time"):
-        heel_rise_test(reps(None, [5.0] * 3), 70)
+def test_both_leg_reps_are_left_out_and_said():
+    result = heel_rise_test(reps(None, [5.0] * 3) + reps("right", [6.0] * 3, t0=10.0), 70)
+    assert list(result.legs) == ["right"] and result.legs["right"].reps == 3
+    assert result.flags[0] == "3 reps on both legs left out: the test is done on one leg at a time"
 
 
 def test_fatigue_needs_three_reps():

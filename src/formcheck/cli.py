@@ -177,8 +177,42 @@ def _write_outputs(a: argparse.Namespace, report: dict, analysis) -> list[str]:
     return failed
 
 
+def _check_heel_rise_args(a: argparse.Namespace, batch: bool) -> None:
+    """--heel-rise-test and --body-mass-kg: refused with one line before any work."""
+    if not a.heel_rise_test:
+        if a.body_mass_kg is not None:
+            raise FormcheckError("--body-mass-kg is for the heel-rise test: add --heel-rise-test")
+        return
+    from formcheck.run.heel_rise_test import check_body_mass
+    if a.exercise != "calf_raise":
+        raise FormcheckError("the heel-rise test is single-leg calf raises: add --exercise calf_raise")
+    if batch:
+        raise FormcheckError("the heel-rise test reviews one clip at a time")
+    check_body_mass(a.body_mass_kg)
+
+
+def _heel_rise_test(a: argparse.Namespace, analysis, report: dict):
+    """The heel-rise test from the clip's reps, into the report (key `heel_rise_test`) and the history."""
+    from formcheck.run.heel_rise_test import heel_rise_test
+    from formcheck.sinks.history import CHECKED_VIDEO, HistoryStore
+    result = heel_rise_test(analysis.result.reps, a.body_mass_kg)
+    report["heel_rise_test"] = result.to_dict()
+    if analysis.complete and result.legs:
+        source = f"{CHECKED_VIDEO}{analysis.info.path.name}"
+        with HistoryStore() as store:
+            session_id = store.start_session(analysis.result.exercise, source)
+            for rep in analysis.result.reps:
+                store.add_rep(session_id, rep)
+            store.end_session(session_id, dict(analysis.result.summary, view=analysis.result.view,
+                                               corrections=list(analysis.result.corrections)))
+            store.add_heel_rise_test(report["heel_rise_test"], source, session_id=session_id)
+    return result
+
+
 def cmd_analyze(a: argparse.Namespace) -> int:
-    if len(a.videos) > 1 or os.path.isdir(a.videos[0]) or a.summary_csv:
+    batch = len(a.videos) > 1 or os.path.isdir(a.videos[0]) or bool(a.summary_csv)
+    _check_heel_rise_args(a, batch)
+    if batch:
         return cmd_analyze_batch(a)
     a.video = a.videos[0]
     from formcheck.run.review import analyze_clip
@@ -199,9 +233,15 @@ def cmd_analyze(a: argparse.Namespace) -> int:
             if progress:
                 sys.stderr.write("\n")
         report = report_from_analysis(analysis, recognised=analysis.recognised)
+        test = _heel_rise_test(a, analysis, report) if a.heel_rise_test else None
         failed = _write_outputs(a, report, analysis)
         if not a.quiet or analysis.stopped_by:  # stopped: the count so far is always printed
             print(_fmt_summary(report))
+            if test is not None:
+                from formcheck.run.heel_rise_test import result_words
+                print(result_words(test))
+                if test.legs and analysis.complete:
+                    print("Heel-rise test saved to your history.")
             for label, path in (("Annotated video", analysis.video_path), ("Report", a.report),
                                 ("Rep table", a.csv)):
                 if path and not any(str(path) in f for f in failed):
@@ -313,6 +353,11 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--model", help="pose model: a .task path, 'lite' or 'full' (default: full, or $FORMCHECK_MODEL)")
     an.add_argument("--jobs", "-j", type=int, help="several clips: how many to review at once (default: the cores present)")
     an.add_argument("--summary-csv", help="several clips: write one row per clip here")
+    an.add_argument("--heel-rise-test", action="store_true",
+                    help="score the clip as the heel-rise test (single-leg calf raises at 30 a minute to "
+                    "fatigue): reps, heights, work and symmetry per leg; needs --exercise calf_raise "
+                    "and --body-mass-kg")
+    an.add_argument("--body-mass-kg", type=float, metavar="KG", help="your body mass in kg (heel-rise test work)")
     an.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     an.set_defaults(func=cmd_analyze)
 

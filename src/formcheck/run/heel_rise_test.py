@@ -194,12 +194,13 @@ def heel_rise_test(reps: Iterable[Rep], body_mass_kg: float,
     cfg = coerce_config(HeelRiseTestConfig, config)
     mass = check_body_mass(body_mass_kg)
     reps = list(reps)
-    if any(r.side not in SIDES for r in reps):
-        raise FormcheckError("the heel-rise test is done on one leg at a time: these reps were on both legs")
+    both = sum(1 for r in reps if r.side not in SIDES)
     legs = {str(sd): judge_leg(str(sd), [r for r in reps if r.side == sd], mass, cfg)
             for sd in SIDES if any(r.side == sd for r in reps)}
     reps_lsi = work_lsi = None
     flags: list[str] = []
+    if both:  # the test is one leg at a time: raises on both legs are not part of it
+        flags.append(f"{both} reps on both legs left out: the test is done on one leg at a time")
     if len(legs) == 2:
         left, right = legs["left"], legs["right"]
         reps_lsi = symmetry_pct(left.reps, right.reps)
@@ -232,7 +233,8 @@ def result_words(result: HeelRiseTestResult) -> str:
         return lines[0] + ": no single-leg rep was counted."
     for leg in result.legs.values():
         heights = " ".join(f"{h:.1f}" for h in leg.heights_cm) or "-"
-        fat = f", height dropped {leg.fatigue_pct:.0f} % over the set" if leg.fatigue_pct is not None else ""
+        fat = "" if leg.fatigue_pct is None else (f", height dropped {leg.fatigue_pct:.0f} % over the set"
+                                                  if leg.fatigue_pct >= 0.5 else ", no height lost over the set")
         where = f" at {leg.ended_s:.1f} s" if leg.ended_s is not None else ""
         lines.append(f"  {leg.side.upper():>5} leg: {leg.reps} REPS   {leg.work_j:.0f} J of work{fat}")
         lines.append(f"         heights (cm): {heights}")

@@ -35,6 +35,16 @@ CREATE TABLE IF NOT EXISTS reps (
     faults_json TEXT NOT NULL,
     PRIMARY KEY (session_id, idx)
 );
+-- Added with the heel-rise test. CREATE IF NOT EXISTS on every opening is its migration: a history
+-- written before it simply gains the (empty) table, and nothing else changes.
+CREATE TABLE IF NOT EXISTS heel_rise_tests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,  -- the session holding its reps
+    taken_at REAL NOT NULL,            -- unix seconds
+    source TEXT NOT NULL,              -- as sessions.source
+    body_mass_kg REAL NOT NULL,
+    result_json TEXT NOT NULL          -- run.heel_rise_test.HeelRiseTestResult.to_dict()
+);
 """
 
 
@@ -58,6 +68,16 @@ class SessionRow:
     source: str
     rep_count: int
     summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class HeelRiseTestRow:
+    id: int
+    session_id: int | None
+    taken_at: float
+    source: str
+    body_mass_kg: float
+    result: dict[str, Any]  # HeelRiseTestResult.to_dict()
 
 
 # The history is private: only its owner may read it (folder rwx------, files rw-------).
@@ -163,6 +183,21 @@ class HistoryStore:
                                 "WHERE session_id = ? ORDER BY idx", (session_id,)).fetchall()
         return [{"index": r[0], "start_s": r[1], "peak_s": r[2], "end_s": r[3], "side": r[4],
                  "metrics": json.loads(r[5]), "faults": json.loads(r[6])} for r in rows]
+
+    def add_heel_rise_test(self, result: dict[str, Any], source: str, *, session_id: int | None = None,
+                           taken_at: float | None = None) -> int:
+        """Keep a heel-rise test's result (`HeelRiseTestResult.to_dict()`); its id."""
+        cur = self._db.execute(
+            "INSERT INTO heel_rise_tests (session_id, taken_at, source, body_mass_kg, result_json) "
+            "VALUES (?, ?, ?, ?, ?)", (session_id, taken_at or time.time(), source, float(result["body_mass_kg"]),
+                                       json.dumps(result)))
+        return int(cur.lastrowid)
+
+    def heel_rise_tests(self, limit: int = 500) -> list[HeelRiseTestRow]:
+        """The heel-rise tests taken, newest first (for My progress)."""
+        rows = self._db.execute("SELECT id, session_id, taken_at, source, body_mass_kg, result_json "
+                                "FROM heel_rise_tests ORDER BY taken_at DESC, id DESC LIMIT ?", (limit,)).fetchall()
+        return [HeelRiseTestRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
 
     def close(self) -> None:
         self._db.close()

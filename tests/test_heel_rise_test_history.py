@@ -1,0 +1,85 @@
+"""The heel-rise test in the history and the CLI: an old history file gains the table and keeps its
+sessions; `analyze --heel-rise-test` refuses bad input with one line before any work."""
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from formcheck.events import Rep
+from formcheck.run.heel_rise_test import heel_rise_test
+from formcheck.sinks.history import HistoryStore
+
+# The history's tables as they were before the heel-rise test (sinks/history.py at main ab269f4).
+OLD_SCHEMA = """
+CREATE TABLE sessions (id INTEGER PRIMARY KEY AUTOINCREMENT, started_at REAL NOT NULL, ended_at REAL,
+    exercise TEXT NOT NULL, source TEXT NOT NULL, rep_count INTEGER NOT NULL DEFAULT 0,
+    summary_json TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE reps (session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL, start_s REAL, peak_s REAL, end_s REAL, side TEXT, metrics_json TEXT NOT NULL,
+    faults_json TEXT NOT NULL, PRIMARY KEY (session_id, idx));
+INSERT INTO sessions VALUES (1, 1700000000.0, 1700000100.0, 'calf_raise', 'live', 1, '{"best_height_cm": 7.5}');
+INSERT INTO reps VALUES (1, 1, 0.5, 1.0, 1.5, NULL, '{"peak_height_cm": 7.5}', '[]');
+"""
+
+
+def test_an_old_history_keeps_its_sessions_and_stores_heel_rise_tests(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(OLD_SCHEMA)
+    old.commit()
+    old.close()
+    result = heel_rise_test([Rep(i + 1, 2.0 * i, 2.0 * i + 0.8, 2.0 * i + 1.6, {"peak_height_cm": 6.0}, side="left")
+                             for i in range(4)], 70).to_dict()
+    with HistoryStore(path) as store:
+        [s] = store.sessions()
+        assert (s.id, s.exercise, s.rep_count, s.summary) == (1, "calf_raise", 1, {"best_height_cm": 7.5})
+        assert store.reps(1)[0]["metrics"] == {"peak_height_cm": 7.5}
+        assert store.heel_rise_tests() == []
+        sid = store.start_session("calf_raise", "clip:test.mp4")
+        store.add_heel_rise_test(result, "clip:test.mp4", session_id=sid, taken_at=1700000200.0)
+    with HistoryStore(path) as store:  # opened again: kept, and the table is not made twice
+        [row] = store.heel_rise_tests()
+        assert (row.session_id, row.source, row.body_mass_kg) == (sid, "clip:test.mp4", 70.0)
+        assert row.result["legs"]["left"]["reps"] == 4
+        assert row.result["legs"]["left"]["work_j"] == pytest.approx(round(70 * 9.81 * 0.24, 1))
+        assert len(store.sessions()) == 2
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "formcheck.cli", *map(str, args)], capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--exercise", "calf_raise", "--heel-rise-test"], "needs your body mass: add --body-mass-kg"),
+    (["--exercise", "calf_raise", "--heel-rise-test", "--body-mass-kg", "12"], "out of range"),
+    (["--exercise", "calf_raise", "--heel-rise-test", "--body-mass-kg", "400"], "out of range"),
+    (["--exercise", "leg_press", "--heel-rise-test", "--body-mass-kg", "70"], "add --exercise calf_raise"),
+    (["--exercise", "calf_raise", "--body-mass-kg", "70"], "add --heel-rise-test"),
+])
+def test_bad_heel_rise_test_options_are_one_line_before_any_work(tmp_path, args, says):
+    clip = tmp_path / "never_read.mp4"  # not even there: the options are refused first
+    out = run_cli("analyze", clip, *args)
+    assert out.returncode == 1
+    assert out.stderr.count("\n") == 1 and says in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+@pytest.mark.slow
+def test_analyze_heel_rise_test_on_a_real_single_leg_clip(tmp_path):
+    from conftest import shared_clip
+    clip = shared_clip("single_leg_calf_raise_fitbod_side.mp4")
+    report = tmp_path / "report.json"
+    out = run_cli("analyze", clip, "--exercise", "calf_raise", "--heel-rise-test", "--body-mass-kg", "70",
+                  "--report", report)
+    assert out.returncode == 0, out.stderr
+    assert "RIGHT leg: 3 REPS" in out.stdout and "Heel-rise test saved to your history." in out.stdout
+    data = json.loads(report.read_text())
+    assert data["schema_version"] == 1 and data["rep_count"] == 3  # the rest of the report as before
+    test = data["heel_rise_test"]
+    assert test["legs"]["right"]["reps"] == 3 and test["legs"]["right"]["work_j"] > 0
+    with HistoryStore() as store:  # FORMCHECK_HOME: the test's own (conftest)
+        [row] = store.heel_rise_tests()
+        assert row.result == test and len(store.reps(row.session_id)) == 3

@@ -67,6 +67,11 @@ def test_bad_heel_rise_test_options_are_one_line_before_any_work(tmp_path, args,
     assert "Traceback" not in out.stderr
 
 
+def test_live_plan_heel_rise_test_without_the_body_mass_is_one_line():
+    out = run_cli("live", "--plan", "heel_rise_test", "--no-window", "--quiet")
+    assert out.returncode == 1 and out.stderr.count("\n") == 1 and "add --body-mass-kg" in out.stderr
+
+
 @pytest.mark.slow
 def test_analyze_heel_rise_test_on_a_real_single_leg_clip(tmp_path):
     from conftest import shared_clip

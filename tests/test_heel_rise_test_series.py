@@ -29,15 +29,17 @@ def one_leg(stance: str, tops_deg, t0_s: float, tempo=None):
     return [(t + t0_s, p) for t, p in keys]
 
 
-def both_legs_tested():
+def both_legs_tested(first: str = "right"):
     """Right leg: 6 reps, then the heel gives out (two reps under half the start height).
-    Foot down, stand, then left leg: 5 reps on the beat, then two that miss it."""
-    right_deg = [30, 30, 30, 27, 24, 21, 12, 11]
+    Left leg: 5 reps on the beat, then two that miss it. The first leg, foot down, stand, the other."""
+    right_deg = [30, 30, 30, 27, 24, 21, 10, 10]
     left_deg = [20] * 7
-    keys = one_leg("right", right_deg, 0.0)
+    legs = {"right": (right_deg, None), "left": (left_deg, [None] * 5 + [(2.0, 2.0)] * 2)}
+    second = "left" if first == "right" else "right"
+    keys = one_leg(first, legs[first][0], 0.0, tempo=legs[first][1])
     t = keys[-1][0]
     keys += [(t + 1.0, STANDING), (t + 3.0, STANDING)]
-    keys += one_leg("left", left_deg, t + 4.0, tempo=[None] * 5 + [(2.0, 2.0)] * 2)
+    keys += one_leg(second, legs[second][0], t + 4.0, tempo=legs[second][1])
     return animate(keys), right_deg, left_deg
 
 
@@ -73,6 +75,40 @@ def test_side_view_heights_work_fatigue_and_work_symmetry_against_the_truth():
     assert abs(left.fatigue_pct) < 10  # every left rep the same height
     true_lsi = 100 * 5 * true_cm(20) / sum(true_cm(d) for d in right_deg[:6])
     assert test.work_symmetry_pct == pytest.approx(true_lsi, abs=10)
+
+
+def test_live_plan_heel_rise_test_scores_both_legs_and_saves_the_result(tmp_path):
+    from formcheck.run.plans import get_plan
+    from formcheck.run.session import LiveSession
+    from formcheck.sinks.history import HistoryStore
+    plan = get_plan("heel_rise_test")
+    assert [(it.exercise, it.sides, it.metronome, it.heel_rise_test) for it in plan.items] == \
+        [("calf_raise", ("left", "right"), True, True)]
+    frames, _, _ = both_legs_tested(first="left")  # the plan's order: left, then right
+    series = jitter(series_from_poses(frames, yaw_deg=90), seed=5)
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    session = LiveSession(None, plan=plan, store=store, body_mass_kg=BODY_MASS_KG)
+    for t_ms, sample in series.samples():
+        session.process_pose(t_ms, sample)
+    summary = session.close()
+    assert [(x["side"], x["reps"]) for x in summary["sets"]][:1] == [("left", 7)]  # the left set, then rest
+    test = summary["heel_rise_test"]
+    assert (test["legs"]["left"]["reps"], test["legs"]["left"]["end_reason"]) == (5, END_PACE)
+    assert (test["legs"]["right"]["reps"], test["legs"]["right"]["end_reason"]) == (6, END_HEIGHT)
+    assert test["reps_symmetry_pct"] == pytest.approx(round(100 * 5 / 6, 1))
+    [row] = store.heel_rise_tests()
+    assert row.result == test and row.session_id == store.sessions()[0].id
+    assert len(store.reps(row.session_id)) == 15
+
+
+def test_live_heel_rise_test_body_mass_out_of_range_is_refused_and_missing_leaves_it_unscored():
+    from formcheck.errors import FormcheckError
+    from formcheck.run.plans import get_plan
+    from formcheck.run.session import LiveSession
+    with pytest.raises(FormcheckError, match="out of range"):
+        LiveSession(None, plan=get_plan("heel_rise_test"), body_mass_kg=500)
+    session = LiveSession(None, plan=get_plan("heel_rise_test"))  # the app's plan list: runs, unscored
+    assert "heel_rise_test" not in session.close() and session.heel_rise_result is None
 
 
 # ---- the real single-leg dev clips (../shared/videos; the pose model, or the landmark cache) ----

@@ -318,9 +318,16 @@ def cmd_live(a: argparse.Namespace) -> int:
     from formcheck.run.live import LiveOptions, format_outcome, run_live
     if a.source and a.camera is not None:
         raise FormcheckError("use either --camera or --source, not both")
+    if a.body_mass_kg is not None or a.plan:
+        from formcheck.run.heel_rise_test import check_body_mass
+        from formcheck.run.plans import get_plan
+        if a.plan and get_plan(a.plan).heel_rise_test:
+            check_body_mass(a.body_mass_kg)
+        elif a.body_mass_kg is not None:
+            raise FormcheckError("--body-mass-kg is for the heel-rise test: use --plan heel_rise_test")
     opts = LiveOptions(exercise=a.exercise, plan=a.plan, camera=a.camera or 0, source=a.source,
                        window=not a.no_window, quiet=a.quiet, stats=a.stats, metronome=a.metronome,
-                       model=a.model)
+                       model=a.model, body_mass_kg=a.body_mass_kg)
     with GracefulStop() as stop:
         outcome = run_live(opts, stop_requested=stop.reason)
         print(format_outcome(outcome))
@@ -386,7 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--camera", type=int, help="camera number (default 0)")
     lv.add_argument("--source", help="play this clip as if it were the camera")
     lv.add_argument("--exercise", "-e", help="exercise id (see 'formcheck exercises') or 'auto' (recognised as you start)")
-    lv.add_argument("--plan", help="a workout plan: high_heels_8 or high_heel_rescue")
+    lv.add_argument("--plan", help="a workout plan: high_heels_8, high_heel_rescue or heel_rise_test")
+    lv.add_argument("--body-mass-kg", type=float, metavar="KG",
+                    help="your body mass in kg (needed by --plan heel_rise_test for the work done)")
     lv.add_argument("--no-window", action="store_true", help="no picture: speak and log only")
     lv.add_argument("--quiet", "-q", action="store_true", help="do not speak")
     lv.add_argument("--stats", action="store_true", help="show the camera-to-screen delay")

@@ -56,7 +56,8 @@ class LiveOptions:
     window: bool = True
     quiet: bool = False  # no speech
     stats: bool = False  # latency figures on screen
-    metronome: bool = False
+    metronome: bool = False  # on for every set (a plan item can also ask for it: the heel-rise test)
+    body_mass_kg: float | None = None  # the heel-rise test's work (plan heel_rise_test)
     model: str | None = None  # None: LIVE_DEFAULT_MODEL (or $FORMCHECK_MODEL)
     realtime: bool = True  # a clip is served at its own speed (frames dropped if too slow)
     size_wh: tuple[int, int] | None = (640, 480)  # a clip is scaled down to fit; None: as recorded
@@ -75,6 +76,7 @@ class LiveOutcome:
     stopped_by_user: bool = False
     stopped_by: str | None = None  # the signal that stopped it ("SIGINT", "SIGTERM", ...), if one did
     warnings: list[str] = field(default_factory=list)  # e.g. a damaged stretch of a clip that was skipped
+    heel_rise_words: str | None = None  # the heel-rise test's result in plain words (plan heel_rise_test)
 
     def latency_p(self, q: float) -> float | None:
         return float(np.percentile(self.latency_ms, q)) if self.latency_ms else None
@@ -155,11 +157,11 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
     own_speaker = speaker is None
     if speaker is None:
         speaker = SilentSpeaker() if opts.quiet else EspeakSpeaker(on_warning=warn)
-    metronome = Metronome() if opts.metronome else None
+    metronome = Metronome() if opts.metronome or (plan and any(it.metronome for it in plan.items)) else None
     model = opts.model or os.environ.get("FORMCHECK_MODEL") or LIVE_DEFAULT_MODEL
     src_name = f"{LIVE_FROM_VIDEO}{os.path.basename(str(opts.source))}" if opts.source else LIVE
     session = LiveSession(exercise, plan=plan, model=model, store=store, source=src_name,
-                          flow_config=flow_config)
+                          flow_config=flow_config, body_mass_kg=opts.body_mass_kg)
     outcome = LiveOutcome(0, {})
     grabber: LatestFrame | None = None
     source: LiveSource | None = None
@@ -209,7 +211,8 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
             outcome.frames += 1
             speak_events(speaker, events)
             if metronome is not None:
-                for word in metronome.update(t_ms / 1000.0, session.state.phase == "active"):
+                paced = opts.metronome or session.flow.item.metronome
+                for word in metronome.update(t_ms / 1000.0, paced and session.state.phase == "active"):
                     speaker.say(word, Priority.TICK, t_ms / 1000.0)
             for e in events:
                 line = _event_line(e)
@@ -235,6 +238,9 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
         if source is not None:
             _close_source(source, outcome)
         outcome.summary = session.close()
+        if session.heel_rise_result is not None:
+            from formcheck.run.heel_rise_test import result_words
+            outcome.heel_rise_words = result_words(session.heel_rise_result)
         speak_events(speaker, session.final_events)  # a rep completed by the end of the stream
         for e in session.final_events:
             line = _event_line(e)
@@ -279,6 +285,8 @@ def format_outcome(outcome: LiveOutcome) -> str:
         p50, p95 = outcome.latency_p(50), outcome.latency_p(95)
         lines.append(f"Delay from camera to screen: typical {p50:.0f} ms, slowest 5% {p95:.0f} ms "
                      f"({outcome.frames} frames shown, {outcome.dropped} skipped to keep up)")
+    if outcome.heel_rise_words:
+        lines.append(outcome.heel_rise_words)
     if s.get("total_reps") or timed:
         lines.append("Saved to your history.")
     lines.extend(f"Note: {w}" for w in outcome.warnings)

@@ -28,6 +28,8 @@ class PlanItem:
     sides: tuple[str, ...] = ()  # ("left", "right"): every set on each side, left first
     rest_s: float = 60.0  # rest after each set
     note: str = ""  # one plain-words instruction, said when the exercise starts
+    metronome: bool = False  # "up" / "down" once a second while a set is on (the heel-rise test's pace)
+    heel_rise_test: bool = False  # its reps are scored as the heel-rise test (run.heel_rise_test)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sides", tuple(self.sides))
@@ -40,6 +42,8 @@ class PlanItem:
             raise FormcheckError(f"plan item '{self.title}': sides must be 'left' and/or 'right'")
         if self.exercise is None and self.reps is not None:
             raise FormcheckError(f"plan item '{self.title}': reps need an exercise to count them")
+        if self.heel_rise_test and self.exercise != "calf_raise":
+            raise FormcheckError(f"plan item '{self.title}': the heel-rise test is a calf raise")
 
     @property
     def target_text(self) -> str:
@@ -72,6 +76,11 @@ class Plan:
     @property
     def exercises(self) -> list[str]:
         return [it.exercise for it in self.items if it.exercise]
+
+    @property
+    def heel_rise_test(self) -> bool:
+        """Some of its reps are the heel-rise test (it then needs the body mass)."""
+        return any(it.heel_rise_test for it in self.items)
 
 
 def plan_from_dict(data: dict[str, Any]) -> Plan:

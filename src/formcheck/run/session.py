@@ -30,10 +30,11 @@ import numpy as np
 from formcheck.checkers import get_checker_class, make_checker
 from formcheck.checkers.base import Checker
 from formcheck.errors import FormcheckError
-from formcheck.events import Event, EventKind
+from formcheck.events import Event, EventKind, Rep
 from formcheck.pose.types import PoseSample
 from formcheck.run.display import SessionState, overlay_lines, session_state
 from formcheck.run.flow import FlowConfig, Phase, WorkoutFlow
+from formcheck.run.heel_rise_test import HeelRiseTestResult, check_body_mass, heel_rise_test
 from formcheck.run.hints import HintGate
 from formcheck.run.plans import Plan, PlanItem, free_plan
 from formcheck.run.recognition import LiveRecogniser
@@ -73,7 +74,8 @@ class LiveSession:
 
     def __init__(self, exercise: str | None, *, plan: Plan | None = None, model: str | os.PathLike | None = None,
                  store: HistoryStore | None = None, source: str = "live",
-                 flow_config: dict | FlowConfig | None = None, draw: bool = True) -> None:
+                 flow_config: dict | FlowConfig | None = None, draw: bool = True,
+                 body_mass_kg: float | None = None) -> None:
         self._recogniser = LiveRecogniser() if plan is None and exercise == AUTO else None
         self.plan = _session_plan(exercise, plan)
         self.model = model
@@ -92,6 +94,11 @@ class LiveSession:
         self._closed = False
         self.final_events: list[Event] = []  # what close() found (a last rep): say it, show it
         self._summary: dict[str, Any] | None = None
+        # the heel-rise test (a plan item marked heel_rise_test): its reps, scored on close() when the
+        # body mass is known (the CLI asks for it; without it the sets run and are saved, unscored)
+        self.body_mass_kg = None if body_mass_kg is None else check_body_mass(body_mass_kg)
+        self._test_reps: list[Rep] = []
+        self.heel_rise_result: HeelRiseTestResult | None = None
         self._switch_checker()
         self._state = self._make_state(0.0)
 
@@ -171,8 +178,20 @@ class LiveSession:
             "duration_s": round(self._t_last_s - (self._t_first_s if self._t_first_s is not None else 0.0), 1),
             "source": self.source,
         }
+        if self.plan.heel_rise_test and self.body_mass_kg is not None:
+            self._score_heel_rise_test()
         self._state = self._make_state(self._t_last_s)
         return self._summary
+
+    def _score_heel_rise_test(self) -> None:
+        """The heel-rise test from its reps: into the summary and, with a rep counted, the history."""
+        result = heel_rise_test(self._test_reps, self.body_mass_kg)
+        self.heel_rise_result = result
+        self._summary["heel_rise_test"] = result.to_dict()
+        if self.store is not None and result.legs:
+            ids = [x["history_session_id"] for x in self._log.exercises
+                   if x["exercise"] == "calf_raise" and x.get("history_session_id") is not None]
+            self.store.add_heel_rise_test(result.to_dict(), self.source, session_id=ids[-1] if ids else None)
 
     # ---- which checker --------------------------------------------------------------------
     def _switch_checker(self, t_ms: float = 0.0) -> None:
@@ -195,6 +214,8 @@ class LiveSession:
     def _record(self, events: list[Event]) -> None:
         if self._checker is not None:
             self._log.record(self._checker.exercise, events)
+            if 0 <= self._checker_item < len(self.plan.items) and self.plan.items[self._checker_item].heel_rise_test:
+                self._test_reps += [e.rep for e in events if e.kind == EventKind.REP and e.rep is not None]
 
     def _start_recognised(self, exercise: str, t_s: float) -> list[Event]:
         """--exercise auto named it: a free plan for it, counting from the frames it was named from."""

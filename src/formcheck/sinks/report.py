@@ -5,7 +5,8 @@ JSON (schema_version 1), documented in README "Report format":
   "partial"), problem, fps, frames, duration_s, resolution [w, h], pose_found_ratio, view,
   rep_count, reps [{index, start_s, peak_s, end_s, side, metrics{...}, faults[{code, message}]}],
   summary{...}, corrections [...], set {start_s, end_s}, warnings [...], recognised (true when the
-  exercise was recognised from the clip rather than named)
+  exercise was recognised from the clip rather than named), heel_rise_test (only with
+  `analyze --heel-rise-test`: run.heel_rise_test.HeelRiseTestResult.to_dict())
 Keys are only ever added, never renamed or removed, within a schema version.
 """
 from __future__ import annotations

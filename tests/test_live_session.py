@@ -10,6 +10,7 @@ from formcheck.checkers import make_checker
 from formcheck.checkers.base import run_on_series
 from formcheck.events import WORKOUT_KINDS, EventKind
 from formcheck.sinks.history import HistoryStore
+from formcheck.sinks.voice import estimate_speech_s
 from formcheck.run.session import LiveSession
 from formcheck.run.plans import Plan, PlanItem
 from formcheck.pose.types import PoseSeries
@@ -69,10 +70,14 @@ def test_counts_equal_the_clip_checker_and_every_rep_is_saved_at_once(tmp_path):
 
 def test_free_session_flow_waits_counts_down_then_counts():
     session = LiveSession("calf_raise")
-    events = feed(session, calf_series(3))
+    events = feed(session, calf_series(3, lead_s=10.0))  # a person who waits for "Go"
     said = spoken(events)
     assert said[0] == ("get_ready", "Floor calf raise. Get in position")
     assert said[1:5] == [("countdown", "3"), ("countdown", "2"), ("countdown", "1"), ("go", "Go")]
+    # the countdown is not spoken over the lines before it (they would drop the late digits)
+    before = [e for e in events if e.kind in (EventKind.GET_READY, EventKind.READY)]
+    quiet = max(e.t_s + estimate_speech_s(e.text) for e in before)
+    assert min(e.t_s for e in events if e.kind == EventKind.COUNTDOWN) >= quiet - 1e-6
     assert [t for k, t in said if k == "count"] == ["1", "2", "3"]
     assert session.state.phase == "active" and session.state.set_reps == 3
 

@@ -20,6 +20,13 @@ from typing import Any, Iterable
 from formcheck.events import Event, EventKind
 from formcheck.config import coerce_config
 from formcheck.run.plans import Plan, PlanItem
+from formcheck.sinks.voice import estimate_speech_s
+
+
+# Lines said before a set (the flow's "get in position", the checker's "Ready: ...", a position
+# hint or correction): the countdown waits until they are over, so "3, 2, 1" is heard, not spoken
+# over (a digit said late is dropped by the voice: sinks.voice.ON_TIME_S).
+SAID_BEFORE_THE_SET = frozenset({EventKind.GET_READY, EventKind.READY, EventKind.HINT, EventKind.CUE})
 
 
 class Phase(str, Enum):
@@ -82,6 +89,7 @@ class WorkoutFlow:
         self._said: set[str] = set()  # once-per-phase call-outs already made
         self._announced_step = -1
         self._last_timed_s: float | None = None  # the checker's timer at the previous frame
+        self._talk_until_s = -math.inf  # when the lines said before the set will be over
 
     # ---- where we are ------------------------------------------------------------------
     def _steps(self) -> Iterable[Step]:
@@ -153,6 +161,7 @@ class WorkoutFlow:
         set_end = any(e.kind == EventKind.SET_END for e in events)
 
         self._announce_step(t_s, out)
+        talked = self._talk(t_s, out + events)
 
         if self.phase == Phase.REST and reps and self._next_is_same_exercise():
             self._advance(t_s)  # started the next set before the rest was over: go with it
@@ -161,7 +170,7 @@ class WorkoutFlow:
         if self.phase == Phase.WAITING:
             if in_position:
                 self._in_pos_since = t_s if self._in_pos_since is None else self._in_pos_since
-                if t_s - self._in_pos_since >= self.cfg.settle_s:
+                if t_s - self._in_pos_since >= self.cfg.settle_s and t_s >= self._talk_until_s:
                     self._set_phase(Phase.COUNTDOWN, t_s)
                     out.append(Event(EventKind.COUNTDOWN, t_s, str(self.cfg.countdown_s)))
                     self._said.add(f"cd{self.cfg.countdown_s}")
@@ -171,6 +180,8 @@ class WorkoutFlow:
             if not in_position and not person_seen:
                 self._set_phase(Phase.WAITING, t_s)
                 self._in_pos_since = None
+            elif talked:  # something is being said over the countdown: start it again when quiet
+                self._set_phase(Phase.WAITING, t_s)
             else:
                 n = self.cfg.countdown_s - int(t_s - self._phase_t)
                 if n <= 0:
@@ -201,6 +212,15 @@ class WorkoutFlow:
             self.stopped = True
             out.append(Event(EventKind.STOPPED, t_s, "Nobody in view: stopping and saving. Well done"))
         return out
+
+    def _talk(self, t_s: float, events: list[Event]) -> bool:
+        """Note the lines said before a set; True when this frame has one."""
+        if self.phase not in (Phase.WAITING, Phase.COUNTDOWN):
+            return False
+        said = [e for e in events if e.kind in SAID_BEFORE_THE_SET and e.text]
+        for e in said:
+            self._talk_until_s = max(self._talk_until_s, e.t_s) + estimate_speech_s(e.text)
+        return bool(said)
 
     def mark_step_announced(self) -> None:
         """The caller has already said what to get ready for (e.g. "That looks like ..."): the

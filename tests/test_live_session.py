@@ -10,7 +10,7 @@ from formcheck.checkers import make_checker
 from formcheck.checkers.base import run_on_series
 from formcheck.events import WORKOUT_KINDS, EventKind
 from formcheck.sinks.history import HistoryStore
-from formcheck.sinks.voice import estimate_speech_s
+from formcheck.sinks.voice import RecordingSpeaker, estimate_speech_s, speak_events
 from formcheck.run.session import LiveSession
 from formcheck.run.plans import Plan, PlanItem
 from formcheck.pose.types import PoseSeries
@@ -170,3 +170,16 @@ def test_recorded_sample_landmarks_count_the_same_live(name):
     for t_ms, sample in series.samples():
         session.process_pose(t_ms, sample)
     assert session.close()["total_reps"] == expected.rep_count
+
+
+def test_a_person_who_waits_hears_the_whole_countdown():
+    # what the voice really says (late countdown digits are dropped), not only what the flow asks for
+    session = LiveSession("calf_raise")
+    speaker = RecordingSpeaker()
+    for t_ms, sample in calf_series(3, lead_s=10.0).samples():
+        _, events = session.process_pose(t_ms, sample)
+        speak_events(speaker, events)  # frame by frame, as live does
+    heard = speaker.texts
+    assert heard[:1] == ["Floor calf raise. Get in position"]
+    go = heard.index("Go")
+    assert heard[go - 3:go] == ["3", "2", "1"] and heard[go + 1:].count("1") >= 1

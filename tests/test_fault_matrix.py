@@ -326,6 +326,11 @@ def scene(tmp_path_factory):
         # the sample's person beside her mirror image: two people, 1280x480, the same rep at the same time
         "two_people": ("-i", OBLIQUE, "-t", ONE_REP_S, "-filter_complex", "[0:v]split[a][b];[b]hflip[c];[a][c]hstack",
                        *x264),
+        # two people 320x240 each side by side in the middle of a 640x480 picture: small against its
+        # long side, found as two in the whole picture in only half the frames (pose.estimator tiles)
+        "two_small": ("-i", SAMPLE, "-t", ONE_REP_S, "-filter_complex",
+                      f"color=c=0x808080:s=640x480:r=30:d={ONE_REP_S}[bg];[0:v]scale={SIZE},split[a][b];"
+                      "[b]hflip[c];[a][c]hstack[p];[bg][p]overlay=x=0:y=120", *x264),
         "64x64": ("-i", OBLIQUE, "-t", ONE_REP_S, "-vf", "scale=64:64,setsar=1", *x264),
         "stretched": ("-i", OBLIQUE, "-t", ONE_REP_S, "-vf", "scale=854:480,setsar=1", *x264),  # 4:3 shown as 16:9
         "4k": ("-i", OBLIQUE, "-t", 1, "-vf", "scale=3840:2160", "-c:v", "libx264", "-preset", "ultrafast"),
@@ -358,6 +363,15 @@ def test_two_people_in_view_are_named_and_counted_once(scene, tmp_path, kind):
         assert not named and TWO_PEOPLE not in r.stdout, rep["warnings"]
     else:
         assert len(named) == 1 and named[0].startswith("Camera: ") and TWO_PEOPLE in r.stdout, rep["warnings"]
+
+
+def test_two_small_people_side_by_side_are_named(scene, tmp_path):
+    r, rep = analyze(scene("two_small"), tmp_path / "o")
+    assert r.returncode == 0, r.stderr
+    assert_plain(r, max_lines=0)
+    assert rep["status"] == "complete" and rep["rep_count"] == 1
+    named = [w for w in rep["warnings"] if TWO_PEOPLE in w]
+    assert len(named) == 1 and TWO_PEOPLE in r.stdout, rep["warnings"]
 
 
 @slow

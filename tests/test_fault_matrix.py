@@ -365,6 +365,21 @@ def test_two_people_in_view_are_named_and_counted_once(scene, tmp_path, kind):
         assert len(named) == 1 and named[0].startswith("Camera: ") and TWO_PEOPLE in r.stdout, rep["warnings"]
 
 
+@pytest.mark.parametrize("kind", ["two_people", "alone"])
+def test_live_says_two_people_in_view_and_counts_once(scene, tmp_path, kind):
+    # the two-person clip served as the camera: 1280x480 fitted into 640x480, so each person is small
+    r, rows = live(scene(kind), tmp_path / "home")
+    assert r.returncode == 0, r.stderr
+    assert_plain(r)
+    assert printed_reps(r.stdout) == 1 and len(rows) == 1 and rows[0][0] == 1
+    said = [ln for ln in r.stdout.splitlines() if TWO_PEOPLE in ln]
+    if kind == "alone":
+        assert not said, r.stdout
+    else:  # said as it is seen (within the first seconds), and again in the notes at the end
+        assert len(said) == 2 and said[0].startswith("[") and said[1].startswith("Note: Two people in view"), r.stdout
+        assert float(said[0].strip("[").split(" s]")[0]) < 3.0, said
+
+
 def test_two_small_people_side_by_side_are_named(scene, tmp_path):
     r, rep = analyze(scene("two_small"), tmp_path / "o")
     assert r.returncode == 0, r.stderr

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from formcheck.run.display import people_short
+
 
 def _g(state: Any, name: str, default: Any = None) -> Any:
     return getattr(state, name, default)
@@ -63,15 +65,18 @@ def tiles(state: Any) -> list[tuple[str, str]]:
 def status_line(state: Any) -> str:
     """One short line: what to do now."""
     phase = _g(state, "phase")
+    people = _g(state, "people")
+    crowd = people_short(people) if people else None  # "Two people in view: counting the one on the left"
     if phase == "waiting":
-        return _g(state, "hint") or "Get in position: whole body in view, feet included"
+        return _g(state, "hint") or crowd or "Get in position: whole body in view, feet included"
     if phase == "countdown":
         return "Get ready..."
     if phase == "rest":
         return "Rest. Breathe, shake out your legs."
     if phase == "done":
         return "Workout done. Great job!"
-    return _g(state, "status") or "Go"
+    status = _g(state, "status") or "Go"
+    return f"{status} · {crowd}" if crowd and phase == "active" else status
 
 
 def exercise_line(state: Any) -> str:

@@ -29,11 +29,12 @@ class SessionState(LiveState):
     rest_left_s: float | None = None
     countdown: int | None = None
     hint: str | None = None  # what to change to get in position
+    people: str | None = None  # "Two people in view: counting the one on the left; ..." while it holds
     total_reps: int = 0  # every rep this session, all exercises
 
 
 def session_state(t_s: float, plan: Plan, flow: WorkoutFlow, checker: Checker | None, hint: str | None,
-                  total_reps: int) -> SessionState:
+                  total_reps: int, people: str | None = None) -> SessionState:
     """The snapshot at `t_s`."""
     item = flow.item
     if checker is not None:
@@ -46,7 +47,8 @@ def session_state(t_s: float, plan: Plan, flow: WorkoutFlow, checker: Checker | 
                       set_no=flow.set_no, sets_total=item.sets, set_reps=flow.set_reps,
                       target_reps=item.reps, target_s=timed, work_s=round(flow.work_s, 1),
                       rest_left_s=flow.rest_left_s(t_s), countdown=flow.countdown_left(t_s),
-                      hint=hint if flow.phase == Phase.WAITING else None, total_reps=total_reps)
+                      hint=hint if flow.phase == Phase.WAITING else None, total_reps=total_reps,
+                      people=people)
     if item.sides and flow.side:
         st.side = flow.side
     if timed and checker is None:
@@ -72,4 +74,12 @@ def overlay_lines(st: SessionState, *, free: bool, sided: bool) -> tuple[str, ..
         lines.append(st.hint or "Get in position")
     elif st.phase == Phase.DONE.value:
         lines.append("Done: well done!")
+    if st.people and st.phase != Phase.DONE.value:
+        lines.append(people_short(st.people))
     return tuple(lines)
+
+
+def people_short(note: str) -> str:
+    """The people line without its advice, for the overlay and a status line: "Two people in view:
+    counting the one on the left"."""
+    return note.split(";")[0]

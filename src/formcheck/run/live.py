@@ -241,6 +241,7 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
         if session.heel_rise_result is not None:
             from formcheck.run.heel_rise_test import result_words
             outcome.heel_rise_words = result_words(session.heel_rise_result)
+        outcome.warnings.extend(n for n in outcome.summary.get("camera_notes", []) if n not in outcome.warnings)
         speak_events(speaker, session.final_events)  # a rep completed by the end of the stream
         for e in session.final_events:
             line = _event_line(e)

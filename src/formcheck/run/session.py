@@ -11,6 +11,7 @@ thread-safe). It coordinates small parts, each with one job:
     run.flow.WorkoutFlow           countdown, sets, rest, next exercise
     run.hints.HintGate             when a placement hint is said
     run.rep_log.RepLog             every rep into the history store as it happens
+    run.people.PeopleWatch         now and then: is somebody else in view ("Two people in view: ...")
     run.display                    the `SessionState` snapshot and the overlay's lines
 
 `.state` is a fresh snapshot object per frame, so another thread may read it at any time.
@@ -36,6 +37,7 @@ from formcheck.run.display import SessionState, overlay_lines, session_state
 from formcheck.run.flow import FlowConfig, Phase, WorkoutFlow
 from formcheck.run.heel_rise_test import HeelRiseTestResult, check_body_mass, heel_rise_test
 from formcheck.run.hints import HintGate
+from formcheck.run.people import PeopleWatch
 from formcheck.run.plans import Plan, PlanItem, free_plan
 from formcheck.run.recognition import LiveRecogniser
 from formcheck.run.rep_log import RepLog
@@ -87,6 +89,7 @@ class LiveSession:
         self._estimator = None
         self._log = RepLog(store, source)
         self._hints = HintGate()
+        self._people = PeopleWatch(self._make_people_finder)
         self._checker: Checker | None = None
         self._checker_item = -1
         self._t_first_s: float | None = None
@@ -108,7 +111,11 @@ class LiveSession:
         """Pose on this frame, then everything else. Returns the annotated frame and what happened."""
         self.prepare()
         sample = self._estimator.detect(image_rgb, t_ms)
-        return self.process_pose(t_ms, sample, image_rgb, extra_lines)
+        crowd = self._people.update(t_ms / 1000.0, image_rgb, sample) if not self._closed else None
+        out, events = self.process_pose(t_ms, sample, image_rgb, extra_lines)
+        if crowd:
+            events.append(FlowEvent(FlowKind.HINT, t_ms / 1000.0, crowd))
+        return out, events
 
     def process_pose(self, t_ms: float, sample: PoseSample | None, image_rgb: np.ndarray | None = None,
                      extra_lines: tuple[str, ...] = ()) -> tuple[np.ndarray | None, list[Event]]:
@@ -140,11 +147,16 @@ class LiveSession:
             out = self.overlay(image_rgb, sample, extra_lines)
         return out, events
 
+    def _make_people_finder(self):
+        from formcheck.pose.estimator import PeopleFinder  # mediapipe loads only when needed
+        return PeopleFinder(self.model)
+
     def prepare(self) -> None:
         """Load the pose model now (a second or two) rather than on the first frame."""
         if self._estimator is None:
             from formcheck.pose.estimator import PoseEstimator  # imported here: mediapipe loads only when needed
             self._estimator = PoseEstimator(self.model)
+            self._people.prepare()
 
     @property
     def state(self) -> SessionState:
@@ -171,12 +183,14 @@ class LiveSession:
         self._end_checker()
         if self._estimator is not None:
             self._estimator.close()
+        self._people.close()
         self._summary = {
             **self.flow.summary(),
             "exercises": self._log.exercises,
             "total_reps": self._log.total_reps,
             "duration_s": round(self._t_last_s - (self._t_first_s if self._t_first_s is not None else 0.0), 1),
             "source": self.source,
+            "camera_notes": list(self._people.notes),  # e.g. "Two people in view: ..."
         }
         if self.plan.heel_rise_test and self.body_mass_kg is not None:
             self._score_heel_rise_test()
@@ -237,7 +251,8 @@ class LiveSession:
 
     # ---- what to show -----------------------------------------------------------------------
     def _make_state(self, t_s: float) -> SessionState:
-        return session_state(t_s, self.plan, self.flow, self._checker, self._hints.current, self._log.total_reps)
+        return session_state(t_s, self.plan, self.flow, self._checker, self._hints.current, self._log.total_reps,
+                             people=self._people.note)
 
     def overlay(self, image_rgb: np.ndarray, sample: PoseSample | None = None,
                 extra_lines: tuple[str, ...] = ()) -> np.ndarray:

@@ -333,6 +333,9 @@ def scene(tmp_path_factory):
                       "[b]hflip[c];[a][c]hstack[p];[bg][p]overlay=x=0:y=120", *x264),
         "64x64": ("-i", OBLIQUE, "-t", ONE_REP_S, "-vf", "scale=64:64,setsar=1", *x264),
         "stretched": ("-i", OBLIQUE, "-t", ONE_REP_S, "-vf", "scale=854:480,setsar=1", *x264),  # 4:3 shown as 16:9
+        # the same 4:3 picture stored squeezed to 480x480 with 4:3 pixels declared (anamorphic formats,
+        # `ffmpeg -aspect`): a player shows it 640x480, and so must the model
+        "anamorphic": ("-i", OBLIQUE, "-t", ONE_REP_S, "-vf", "scale=480:480,setsar=4/3", *x264),
         "4k": ("-i", OBLIQUE, "-t", 1, "-vf", "scale=3840:2160", "-c:v", "libx264", "-preset", "ultrafast"),
         "leaving": ("-i", OBLIQUE, "-t", LEAVING_CLIP_S, "-filter_complex",
                     f"color=c=0x808080:s=640x480:r=30:d={LEAVING_CLIP_S}[bg];"
@@ -420,6 +423,18 @@ def test_a_stretched_picture_runs_and_never_inflates(stretched_run):
                                        "(0 of 2 in 8 s); the checker (checkers/, unchanged here) rejects the rise")
 def test_a_stretched_picture_keeps_the_count(stretched_run):
     assert stretched_run[1]["rep_count"] == 1
+
+
+@slow
+def test_declared_non_square_pixels_are_shown_at_their_display_shape(scene, tmp_path):
+    r, rep = analyze(scene("anamorphic"), tmp_path / "o")
+    assert r.returncode == 0, r.stderr
+    assert_plain(r, max_lines=0)
+    assert rep["status"] == "complete" and rep["resolution"] == [640, 480]  # stored 480x480
+    assert rep["rep_count"] == 1 and rep["reps"][0]["faults"] == []  # as the unsqueezed clip
+    with av.open(str(tmp_path / "o" / "annotated.mp4")) as c:
+        cc = c.streams.video[0].codec_context
+        assert (cc.width, cc.height) == (640, 480)
 
 
 @slow

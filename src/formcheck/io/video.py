@@ -38,6 +38,8 @@ BIG_PICTURE_DECODE_THREADS = 2
 # Downscaling filter for swscale: area averaging keeps thin limbs (no aliasing) and, measured
 # on a 1080p clip, scaled-and-converted in one step it costs no more than the full-size conversion.
 SCALE_INTERPOLATION = "AREA"
+# A declared pixel aspect this close to 1 is square (rounding in the container).
+SQUARE_PIXEL_TOLERANCE = 0.01
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic"}
 
 
@@ -123,7 +125,15 @@ class VideoSource:
         else:
             duration = 0.0
         rotation = self._probe_rotation()
-        w, h = (cc.height, cc.width) if rotation % 180 else (cc.width, cc.height)
+        # A file that declares non-square pixels (anamorphic camera formats, `ffmpeg -aspect`) is shown
+        # at its display aspect: the model, the report and the annotated video get that picture, the
+        # shape a player shows (stored pixels would squeeze or stretch the person).
+        sar = self._stream.sample_aspect_ratio or cc.sample_aspect_ratio
+        display_w = cc.width
+        if sar and sar > 0 and abs(float(sar) - 1.0) > SQUARE_PIXEL_TOLERANCE:
+            display_w = 2 * max(1, round(cc.width * float(sar) / 2))  # even, as video encoders want
+        self._stored_wh = (cc.height, cc.width) if rotation % 180 else (cc.width, cc.height)
+        w, h = (cc.height, display_w) if rotation % 180 else (display_w, cc.height)
         frames = _presented_frames(int(self._stream.frames or 0), duration, fps)
         self.info = VideoInfo(self.path, w, h, fps, frames, duration, rotation)
         self.damaged_packets = 0  # packets that would not decode and were skipped
@@ -218,7 +228,8 @@ class VideoSource:
     def _picture(self, frame: av.VideoFrame, size_wh: tuple[int, int] | None) -> np.ndarray:
         """RGB, rotated, contiguous; scaled by swscale during the conversion when size_wh asks."""
         rotation = self.info.rotation_deg
-        if size_wh is None or tuple(size_wh) == self.info.wh:
+        size_wh = tuple(size_wh or self.info.wh)
+        if size_wh == self._stored_wh:
             img = frame.to_ndarray(format="rgb24")
         else:
             w, h = (size_wh[1], size_wh[0]) if rotation % 180 else size_wh  # the coded picture's sides

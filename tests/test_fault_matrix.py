@@ -169,6 +169,7 @@ def clips(tmp_path_factory):
     c["bframes"] = d / "bframes.mp4"
     ffmpeg("-i", one, "-c:v", "libx264", "-preset", "medium", "-bf", "3", c["bframes"])
     c["rotated"] = _rotated(one, d / "rotated.mp4", 90)
+    c["rotated270"] = _rotated(one, d / "rotated270.mp4", 270)  # the phone held the other way
     c["vfr"], c["vfr_times_ms"] = _vfr(one, d / "vfr.mp4")
     c["trim"] = d / "trim.mp4"  # an edit list: packets before 2.5 s kept but not shown
     ffmpeg("-ss", 2.5, "-i", two, "-c", "copy", c["trim"])
@@ -207,7 +208,7 @@ def frame_times_ms(path: Path) -> list[float]:
 
 # ---- formats: each reads whole, counts the one rep, times from 0 -------------------------------
 @pytest.mark.parametrize("kind", ["mp4", "mov", "mkv", "ts", "offset", "avi", "webm", "hevc10", "bframes",
-                                  "rotated", "vfr"])
+                                  "rotated", "rotated270", "vfr"])
 @slow
 def test_every_container_and_codec_counts_the_rep_at_its_time(clips, tmp_path, kind):
     r, rep = analyze(clips[kind], tmp_path / "o")
@@ -621,7 +622,7 @@ FRAMES_BEFORE_STOP = 60  # 2 s of the clip checked: midway, with plenty left
 
 
 @slow
-@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_analyze_stopped_midway_saves_a_partial_report_and_a_playable_video(clips, tmp_path, sig, code):
     out = tmp_path / "o"
     out.mkdir()
@@ -657,7 +658,7 @@ def test_kill_9_then_rerun_leaves_a_clean_result(clips, tmp_path):
 
 
 @slow
-@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 0), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 0), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_live_stopped_midway_saves_and_prints_what_was_counted(clips, tmp_path, sig, code):
     home = tmp_path / "home"
     p = _start(["live", "--source", clips["long"], "-e", "calf_raise", "--no-window", "--quiet"], home)
@@ -675,6 +676,18 @@ def test_live_stopped_midway_saves_and_prints_what_was_counted(clips, tmp_path, 
     n = printed_reps(r.stdout)
     rows = sqlite3.connect(home / "history.sqlite3").execute("SELECT rep_count, ended_at FROM sessions").fetchall()
     assert 1 <= n < 5 and rows == [(n, rows[0][1])] and rows[0][1] is not None
+
+
+# ---- the app's uploads ---------------------------------------------------------------------------
+def test_a_long_japanese_upload_name_is_saved(tmp_path):
+    """89 characters, mostly Japanese, are 257 bytes in UTF-8: over a file system's 255 ("File name too long")."""
+    import io
+    from formcheck.app.uploads import save_upload
+    name = "ふくらはぎのトレーニング" * 7 + "2.mp4"
+    assert len(name) == 89 and len(name.encode("utf-8")) > 255
+    dest = save_upload(io.BytesIO(b"clip" * 100), name, 400, tmp_path)
+    assert dest.parent == tmp_path and dest.suffix == ".mp4" and dest.read_bytes() == b"clip" * 100
+    assert len(dest.name.encode("utf-8")) <= 255 and dest.name.startswith("ふくらはぎ")
 
 
 # ---- the history ---------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ class LiveSession:
         crowd = self._people.update(t_ms / 1000.0, image_rgb, sample) if not self._closed else None
         out, events = self.process_pose(t_ms, sample, image_rgb, extra_lines)
         if crowd:
-            events.append(FlowEvent(FlowKind.HINT, t_ms / 1000.0, crowd))
+            events.append(Event(EventKind.HINT, t_ms / 1000.0, crowd))
         return out, events
 
     def process_pose(self, t_ms: float, sample: PoseSample | None, image_rgb: np.ndarray | None = None,

@@ -1,5 +1,4 @@
 """Ankle point and flex on a synthetic seated figure: cycles per foot, angles, holds, faults."""
-from pathlib import Path
 
 import pytest
 
@@ -74,14 +73,8 @@ def test_squat_is_not_an_ankle_cycle():
     assert run_on_series(make_checker("ankle_flexion"), series)[0].rep_count == 0
 
 
-VIDEOS = Path(__file__).resolve().parents[1] / ".." / "shared" / "videos"
-
-
 @pytest.mark.slow
-def test_real_seated_ankle_clip_smoke():
-    clip = VIDEOS / "ankle_rotation_seated_partial.mp4"
-    if not clip.exists():
-        pytest.skip(f"real clips not here ({VIDEOS}); they are evaluation-only, never shipped")
-    from formcheck.run.review import analyze_clip
-    result = analyze_clip(clip, "ankle_flexion").result
+def test_real_seated_ankle_clip_smoke(real_series):
+    from formcheck.run.review import analyze_series
+    result, _ = analyze_series(real_series("ankle_rotation_seated_partial.mp4"), "ankle_flexion")
     assert result.rep_count <= 7  # small circles, not point-and-flex: a handful at most, never dozens

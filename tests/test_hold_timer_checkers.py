@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from builders import LYING_BACK, LYING_SIDE, SEATED, STANDING, animate, drop, hide, jitter, series_from_poses
-from conftest import shared_clip
 from formcheck.checkers import make_checker
 from formcheck.checkers.base import EventKind, run_on_series
 from formcheck.pose.landmarks import PoseLandmark as L
@@ -154,10 +153,9 @@ def test_foam_roll_on_back_counts_both_legs():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("clip", ["foam_roll_hip_abductors_fitbod_A.mp4", "foam_roll_hip_abductors_fitbod_B.mp4"])
-def test_foam_roll_real_clips_count_three_passes(clip):
-    from formcheck.run.review import analyze_series, extract_series
-    series = extract_series(shared_clip(clip))
-    result, _ = analyze_series(series, "foam_roll")
+def test_foam_roll_real_clips_count_three_passes(real_series, clip):
+    from formcheck.run.review import analyze_series
+    result, _ = analyze_series(real_series(clip), "foam_roll")
     assert result.rep_count == 3
     assert 8.0 < result.summary["active_s"] < 11.5  # rolling is seen from ~0.5 s to ~10.5 s
     assert result.summary["switches"] == 0

@@ -74,6 +74,20 @@ def sample_clip(name: str) -> Path:
     return path
 
 
+def use_sample_folder(tmp_path: Path, monkeypatch, name: str = "calf_raise_oblique_clean", *,
+                      clip_only: bool = False) -> Path:
+    """Point the app's sample list (FORMCHECK_SAMPLE_VIDEOS) at a folder holding one sample clip,
+    with its truth and landmarks, or the clip alone (`clip_only`: nothing names its exercise)."""
+    import shutil
+    sample_clip(f"{name}.mp4")
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    for f in SAMPLE_VIDEOS.glob(f"{name}.mp4" if clip_only else f"{name}.*"):
+        shutil.copy(f, folder / f.name)
+    monkeypatch.setenv("FORMCHECK_SAMPLE_VIDEOS", str(folder))
+    return folder
+
+
 def make_clip(path: Path, n_frames: int = 30, fps: float = 30.0, size_wh=(320, 240), seed: int = 0) -> Path:
     """A small H.264 clip of moving noise (nobody in it)."""
     from formcheck.io.video import VideoWriter

@@ -1,12 +1,11 @@
 """Work out's picture source: the browser's camera, or a sample clip played as the camera when there is none."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_VIDEOS
+from conftest import use_sample_folder
 from formcheck.app.camera_source import (CAMERA, NO_MEDIA_API, SAMPLE, clips_for, history_source, source_choice,
                                          uses_sample)
 from formcheck.app.samples import SampleClip
@@ -58,24 +57,13 @@ live_page.render()
 """
 
 
-def _samples(tmp_path: Path) -> Path:
-    clip = SAMPLE_VIDEOS / "calf_raise_oblique_clean.mp4"
-    if not clip.is_file():
-        pytest.skip("sample clip not rendered (python -m formcheck.synth)")
-    folder = tmp_path / "samples"
-    folder.mkdir()
-    for f in SAMPLE_VIDEOS.glob("calf_raise_oblique_clean.*"):
-        shutil.copy(f, folder / f.name)
-    return folder
-
-
 def _only_no_browser_errors(at) -> bool:
     """AppTest has no browser session behind it, so the camera component itself cannot start there."""
     return all(e.value.startswith("The camera cannot start here") for e in at.error)
 
 
 def test_live_page_without_a_camera_offers_the_sample_clip(tmp_path, monkeypatch):
-    monkeypatch.setenv("FORMCHECK_SAMPLE_VIDEOS", str(_samples(tmp_path)))
+    use_sample_folder(tmp_path, monkeypatch)
     at = AppTest.from_string(LIVE_WITH.format(cameras=0), default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
     [info] = at.info
@@ -85,7 +73,7 @@ def test_live_page_without_a_camera_offers_the_sample_clip(tmp_path, monkeypatch
 
 
 def test_live_page_with_a_camera_lets_one_pick_the_sample(tmp_path, monkeypatch):
-    monkeypatch.setenv("FORMCHECK_SAMPLE_VIDEOS", str(_samples(tmp_path)))
+    use_sample_folder(tmp_path, monkeypatch)
     at = AppTest.from_string(LIVE_WITH.format(cameras=1), default_timeout=60).run()
     assert not at.exception and not at.info
     assert at.radio(key="live_source").options == [CAMERA, SAMPLE]

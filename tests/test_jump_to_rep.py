@@ -1,12 +1,11 @@
 """Jump to a rep: a click on a rep in the chart or a row of the table starts the checked video there."""
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 import pytest
 
-from conftest import SAMPLE_VIDEOS
+from conftest import use_sample_folder
 from formcheck.app.jump import JUMP_LEAD_S, rep_from_chart, rep_from_table, rep_start_s
 
 pytest.importorskip("streamlit.testing.v1")
@@ -49,14 +48,7 @@ def test_the_chart_offers_a_click_on_each_rep_dot():
 
 @pytest.mark.slow
 def test_a_picked_rep_starts_the_video_there(tmp_path, monkeypatch):
-    clip = SAMPLE_VIDEOS / "calf_raise_oblique_clean.mp4"
-    if not clip.is_file():
-        pytest.skip("sample clip not rendered (python -m formcheck.synth)")
-    samples = tmp_path / "samples"
-    samples.mkdir()
-    for f in SAMPLE_VIDEOS.glob("calf_raise_oblique_clean.*"):
-        shutil.copy(f, samples / f.name)
-    monkeypatch.setenv("FORMCHECK_SAMPLE_VIDEOS", str(samples))
+    use_sample_folder(tmp_path, monkeypatch)
     at = AppTest.from_string("from formcheck.app import review_page\nreview_page.render()", default_timeout=300).run()
     at.radio[0].set_value("Use a sample video").run()
     at.button[0].click().run()

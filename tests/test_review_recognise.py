@@ -2,11 +2,10 @@
 video, and the result says plainly what it took the clip to be."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
-from conftest import SAMPLE_VIDEOS
+from conftest import use_sample_folder
 from formcheck.app.review import RECOGNISE, in_app_words, recognised_line
 
 pytest.importorskip("streamlit.testing.v1")
@@ -36,13 +35,7 @@ def test_your_own_video_is_recognised_unless_you_say(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_a_recognised_clip_says_what_it_looks_like(tmp_path, monkeypatch):
-    clip = SAMPLE_VIDEOS / "calf_raise_oblique_clean.mp4"
-    if not clip.is_file():
-        pytest.skip("sample clip not rendered (python -m formcheck.synth)")
-    samples = tmp_path / "samples"
-    samples.mkdir()
-    shutil.copy(clip, samples / clip.name)  # no truth file beside it: nothing tells the page the exercise
-    monkeypatch.setenv("FORMCHECK_SAMPLE_VIDEOS", str(samples))
+    use_sample_folder(tmp_path, monkeypatch, clip_only=True)  # no truth beside it: nothing names the exercise
     at = AppTest.from_string(REVIEW, default_timeout=300).run()
     at.radio[0].set_value("Use a sample video").run()
     box = next(b for b in at.selectbox if b.label == "Exercise")

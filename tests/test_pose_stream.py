@@ -139,13 +139,21 @@ def test_annotated_video_is_720p_unless_full_size(tmp_path, recorded_model, full
 
 
 @pytest.mark.parametrize("full_size, expected_frames", [(False, 12), (True, 24)])
-def test_video_of_a_60fps_clip_is_30fps_but_every_frame_is_analysed(tmp_path, recorded_model, full_size,
-                                                                      expected_frames):
+def test_a_60fps_clip_is_analysed_and_drawn_at_30fps_every_frame_decoded(tmp_path, recorded_model, full_size,
+                                                                         expected_frames):
     from formcheck.run.review import analyze_clip
     recorded_model.series = PoseSeries.load(sample_clip("calf_raise_oblique_clean.mp4")
                                             .with_name("calf_raise_oblique_clean.landmarks.npz"))
     clip = make_clip(tmp_path / "fast.mp4", n_frames=24, fps=60.0)
     a = analyze_clip(clip, "calf_raise", out_video=tmp_path / "o.mp4", full_size=full_size)
-    assert a.frames == 24 == len(recorded_model.calls)
+    assert a.frames == 24  # every presented frame decoded and counted
+    assert a.analysed_frames == expected_frames == len(recorded_model.calls)
+    assert a.analysis_fps == pytest.approx(60.0 * expected_frames / 24)
+    # the model sees presented frames 0, 2, 4, ... at their own media times
+    assert [t for _, t, _ in recorded_model.calls] == pytest.approx(
+        [i * 1000.0 / 60 for i in range(0, 24, 24 // expected_frames)], abs=0.5)
+    assert a.duration_s == pytest.approx(24 / 60.0, abs=0.01)
     with av.open(str(a.video_path)) as c:
-        assert sum(1 for _ in c.decode(video=0)) == expected_frames
+        times = [float(f.pts * f.time_base) for f in c.decode(video=0)]
+    assert len(times) == expected_frames  # the video shows the analysed frames, each at its own time
+    assert times == pytest.approx([t / 1000.0 for _, t, _ in recorded_model.calls], abs=0.002)

@@ -310,8 +310,10 @@ def cmd_eval(a: argparse.Namespace) -> int:
     if not a.labels:
         raise FormcheckError("eval needs a labels file (labels.tsv) or --truth DIR")
     from formcheck.evaluation.evaluate import run_eval
+    from formcheck.pose.stream import ANALYSIS_MAX_FPS
     return run_eval(a.labels, videos_dir=a.videos, model=a.model, only=a.exercise,
-                    include_unused=a.all, cache_dir=a.cache, auto=a.auto, perturb=a.perturb)
+                    include_unused=a.all, cache_dir=a.cache, auto=a.auto, perturb=a.perturb,
+                    max_fps=None if a.every_frame else ANALYSIS_MAX_FPS)
 
 
 def cmd_live(a: argparse.Namespace) -> int:
@@ -353,7 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="exercise id (see 'formcheck exercises'); default: auto, recognised from the clip")
     an.add_argument("--out", "-o", help="write the annotated video here (H.264 mp4, at most 720p); "
                     "with several clips, a folder")
-    an.add_argument("--full-size", action="store_true", help="write the annotated video at the clip's own size")
+    an.add_argument("--full-size", action="store_true",
+                    help="write the annotated video at the clip's own size and frame rate, every frame "
+                    "analysed (default: at most 720p and 30 frames a second)")
     an.add_argument("--report", help="write the JSON report here (several clips: a folder)")
     an.add_argument("--csv", help="write the per-rep table here (several clips: a folder)")
     an.add_argument("--landmarks", help="save the pose landmark series here, .npz (several clips: a folder)")
@@ -387,6 +391,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also recognise each clip's exercise (as 'analyze --exercise auto') and compare")
     ev.add_argument("--perturb", action="store_true",
                     help="the perturbation suite: every clip cut, mirrored, shaken, resampled, with gaps and rests")
+    ev.add_argument("--every-frame", action="store_true",
+                    help="analyse every frame (default: at most 30 a second, as analyze does)")
     ev.set_defaults(func=cmd_eval)
 
     lv = sub.add_parser("live", help="count and coach live from the camera, hands-free (voice, sets, rest)")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from formcheck.errors import FormcheckError
+from formcheck.pose.stream import ANALYSIS_MAX_FPS
 from formcheck.pose.types import PoseSeries
 
 
@@ -95,20 +96,31 @@ def read_labels(path: str | os.PathLike) -> list[LabelRow]:
     return rows
 
 
-def _cache_name(clip: Path, model: str | None) -> str:
+def _cache_name(clip: Path, model: str | None, max_fps: float | None = None) -> str:
+    """The cache file of a clip's series: by clip (name, size, time), model and analysis rate, so
+    series taken at different rates are never mixed (max_fps=None: every frame, the name that
+    full-rate series have always had)."""
     st = clip.stat()
     key = f"{clip.name}:{st.st_size}:{int(st.st_mtime)}:{model or 'default'}"
+    if max_fps is not None:
+        key += f":max{max_fps:g}fps"
     return f"{clip.stem}.{hashlib.sha1(key.encode()).hexdigest()[:10]}.npz"
 
 
-def clip_series(clip: Path, model: str | None, cache_dir: Path | None) -> PoseSeries:
-    """The clip's landmark series, from the cache when present."""
-    from formcheck.run.review import extract_series
+def clip_series(clip: Path, model: str | None, cache_dir: Path | None,
+                max_fps: float | None = ANALYSIS_MAX_FPS) -> PoseSeries:
+    """The clip's landmark series at the analysis rate (max_fps=None: every frame), from the cache
+    when present. With no series cached at that rate but a full-rate one, the rate's frames are
+    taken from it (`at_analysis_rate`; not stored: only the model's own output is cached)."""
+    from formcheck.pose.stream import at_analysis_rate, clip_series as model_series
     if cache_dir is not None:
-        cached = cache_dir / _cache_name(clip, model)
+        cached = cache_dir / _cache_name(clip, model, max_fps)
         if cached.is_file():
             return PoseSeries.load(cached)
-    series = extract_series(clip, model=model)
+        full = cache_dir / _cache_name(clip, model)
+        if max_fps is not None and full.is_file():
+            return at_analysis_rate(PoseSeries.load(full), max_fps)
+    series = model_series(clip, model, max_fps=max_fps)
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         series.save(cached)
@@ -117,7 +129,8 @@ def clip_series(clip: Path, model: str | None, cache_dir: Path | None) -> PoseSe
 
 def evaluate(labels: str | os.PathLike, *, videos_dir: str | os.PathLike | None = None,
              model: str | None = None, only: str | None = None, include_unused: bool = False,
-             cache_dir: str | os.PathLike | None = None, auto: bool = False) -> EvalSummary:
+             cache_dir: str | os.PathLike | None = None, auto: bool = False,
+             max_fps: float | None = ANALYSIS_MAX_FPS) -> EvalSummary:
     from formcheck.checkers import all_checkers
     from formcheck.run.review import analyze_series
     from formcheck.evaluation.naive_count import naive_count
@@ -135,7 +148,7 @@ def evaluate(labels: str | os.PathLike, *, videos_dir: str | os.PathLike | None 
             summary.scores.append(ClipScore(row, None, "not a formcheck exercise"))
             continue
         try:
-            series = clip_series(videos / row.file, model, cache)
+            series = clip_series(videos / row.file, model, cache, max_fps)
             if row.exercise in known:
                 result, _ = analyze_series(series, row.exercise)
                 unseen = [w for w in result.warnings if w.startswith(NOT_ENOUGH_SEEN)]
@@ -202,7 +215,8 @@ class PerturbResult:
 
 def perturbation_suite(labels: str | os.PathLike, *, videos_dir: str | os.PathLike | None = None,
                        model: str | None = None, cache_dir: str | os.PathLike | None = None,
-                       include_unused: bool = False) -> dict[str, PerturbResult]:
+                       include_unused: bool = False, max_fps: float | None = ANALYSIS_MAX_FPS
+                       ) -> dict[str, PerturbResult]:
     """Every labelled, countable clip under every perturbation (perturb.py): the count against the
     count derived from its labelled rep times, for formcheck and the naive peak counter."""
     from formcheck.checkers import all_checkers
@@ -219,7 +233,7 @@ def perturbation_suite(labels: str | os.PathLike, *, videos_dir: str | os.PathLi
         if row.exercise not in known or row.reps is None or len(reps) != row.reps or \
                 not (row.use or include_unused):
             continue
-        series = clip_series(videos / row.file, model, cache)
+        series = clip_series(videos / row.file, model, cache, max_fps)
         if found_while_present(series) < MIN_FOUND_TO_COUNT:
             continue  # "could not see enough to count" is the answer, whatever the perturbation
         for v in variants(series, reps):

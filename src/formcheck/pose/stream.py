@@ -4,8 +4,10 @@ Every recorded-clip path reads its poses here (analyze, auto-recognition, eval's
 series, the sample renderer's landmark recording, the benchmarks), so the model sees the same
 pictures whichever command runs it, and runs once per clip.
 
-Each frame is decoded straight to the size the model needs (scaled in the same step as the
-colour conversion), and optionally a second picture at the annotated video's size. Landmark
+A clip faster than ANALYSIS_MAX_FPS is analysed at about that rate: every frame is decoded, but
+only every `step`-th is converted and given to the model (`frame_step`). Each of those is scaled
+to the size the model needs before its colour conversion, and optionally a second picture made
+at the annotated video's size. Landmark
 pixels are always in the clip's own pixels (`info.wh`), whatever size the model saw, so a
 landmark series does not depend on these sizes. Times are media milliseconds, strictly
 increasing; pictures are contiguous HxWx3 uint8 RGB.
@@ -22,7 +24,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from formcheck.pose.types import PeopleSighting, PoseSample, PoseSeries
-from formcheck.io.video import Frame, SizedFrame, VideoInfo, fit_short_side, open_video
+from formcheck.io.video import Frame, SizedFrame, VideoInfo, fit_short_side, frame_step, open_video
 
 # The landmarker crops the person and resizes the crop to 256x256 (the detector sees the whole
 # picture at 224x224), so pixels past that are decoded, converted and copied for nothing. At a
@@ -30,6 +32,14 @@ from formcheck.io.video import Frame, SizedFrame, VideoInfo, fit_short_side, ope
 # over twice what the model reads; on every labelled clip the counts are the same as at full
 # size (README "Speed and memory").
 MODEL_MAX_SHORT_SIDE_PX = 720
+# The model sees at most about this many frames a second (60 fps clips: every other frame; 25-45
+# fps: every frame), halving the model's work on a phone's 60 fps clip. Chosen by measurement on
+# every labelled clip's full-rate landmarks taken at the stream's own step (tests/test_analysis_rate.py):
+# counts, faults at every rep and recognition are the same at 30, 24 and 20 fps; at 15 fps the quick
+# single-leg calf raise loses its "too fast" fault, at 10 fps three clips gain or lose one. Timers
+# (foam rolling) move by at most 0.1 s of ~10 s. The counting is frame-rate independent from 10 fps
+# up on the rendered clips (tests/test_frame_rate.py).
+ANALYSIS_MAX_FPS = 30.0
 
 
 # Frames decoded ahead of the model: enough to ride out a slow frame, few enough for memory
@@ -70,16 +80,18 @@ class PoseFrame:
 
 
 class PoseStream:
-    """Decode a clip and run the pose model on every frame, streaming (never the clip in memory).
+    """Decode a clip and run the pose model on its frames at the analysis rate, streaming (never
+    the clip in memory).
 
     Use as a context manager; iterate once. `out_wh` asks for each frame also at that size
-    (the annotated video's), decoded from the same frame.
+    (the annotated video's), decoded from the same frame. max_fps: the analysis rate's ceiling
+    (None: every frame); `step` and `fps` say what it came to for this clip.
     """
 
     def __init__(self, video: str | os.PathLike, model: str | os.PathLike | None = None, *,
                  max_short_side_px: int | None = MODEL_MAX_SHORT_SIDE_PX,
                  out_wh: tuple[int, int] | None = None, until_ms: float | None = None,
-                 check_people: bool = False) -> None:
+                 check_people: bool = False, max_fps: float | None = ANALYSIS_MAX_FPS) -> None:
         from formcheck.pose.estimator import PoseEstimator  # mediapipe loads only when a stream opens
         self.source = open_video(video)
         try:
@@ -90,6 +102,8 @@ class PoseStream:
         self.info: VideoInfo = self.source.info
         self.model_name = self.estimator.model_path.name
         self.model_wh = fit_short_side(self.info.wh, max_short_side_px)
+        self.step = frame_step(self.info.fps, max_fps)  # the model sees presented frames 0, step, 2 * step, ...
+        self.fps = self.info.fps / self.step  # the analysis rate
         self.out_wh = out_wh
         self.until_ms = until_ms  # stop (before the model) at the first frame later than this after the first
         self.decode_s = 0.0  # seconds spent decoding (and scaling, converting), on the decoder's thread
@@ -130,7 +144,7 @@ class PoseStream:
     def _decoded(self) -> Iterator[Frame]:
         """The source's frames, decoded on a thread of their own up to DECODE_AHEAD_FRAMES ahead
         (PyAV decodes and scales without the GIL, so decoding overlaps inference)."""
-        frames = self.source.frames(self.model_wh, also_wh=self.out_wh)
+        frames = self.source.frames(self.model_wh, also_wh=self.out_wh, step=self.step)
         ahead: queue.Queue = queue.Queue(maxsize=DECODE_AHEAD_FRAMES)
         stop = threading.Event()
 
@@ -179,18 +193,27 @@ class PoseStream:
         self.close()
 
 
-def series_of(frames: Iterator[PoseFrame], info: VideoInfo) -> PoseSeries:
-    """Collect a stream's samples into a series."""
+def series_of(stream: PoseStream) -> PoseSeries:
+    """Collect a stream's samples into a series (at the stream's analysis rate)."""
     t_ms: list[float] = []
     samples: list[PoseSample | None] = []
-    for pf in frames:
+    for pf in stream:
         t_ms.append(pf.t_ms)
         samples.append(pf.sample)
-    return PoseSeries.from_samples(t_ms, samples, info.wh, info.fps)
+    return PoseSeries.from_samples(t_ms, samples, stream.info.wh, stream.fps)
 
 
 def clip_series(video: str | os.PathLike, model: str | os.PathLike | None = None, *,
-                until_ms: float | None = None) -> PoseSeries:
-    """A clip's landmark series (the whole clip, or its first until_ms)."""
-    with PoseStream(video, model, until_ms=until_ms) as stream:
-        return series_of(iter(stream), stream.info)
+                until_ms: float | None = None, max_fps: float | None = ANALYSIS_MAX_FPS) -> PoseSeries:
+    """A clip's landmark series (the whole clip, or its first until_ms) at the analysis rate
+    (max_fps=None: every frame)."""
+    with PoseStream(video, model, until_ms=until_ms, max_fps=max_fps) as stream:
+        return series_of(stream)
+
+
+def at_analysis_rate(series: PoseSeries, max_fps: float | None = ANALYSIS_MAX_FPS) -> PoseSeries:
+    """A full-rate series (one sample per presented frame) cut to the frames a `PoseStream`
+    with this max_fps gives the model: the same step, from the first frame. Only the frames
+    are chosen: the model, run at that rate, tracks across larger steps and may place its
+    landmarks a little differently."""
+    return series.every(frame_step(series.fps, max_fps))

@@ -106,6 +106,13 @@ class PoseSeries:
         for i in range(len(self)):
             yield float(self.t_ms[i]), self.sample(i)
 
+    def every(self, step: int) -> "PoseSeries":
+        """Every step-th sample from the first (the rate divided by step)."""
+        if step <= 1:
+            return self
+        return PoseSeries(self.t_ms[::step].copy(), self.xy_px[::step].copy(), self.visibility[::step].copy(),
+                          self.world_xyz_m[::step].copy(), self.image_wh, self.fps / step)
+
     @property
     def found_ratio(self) -> float:
         return float(np.mean(~np.isnan(self.xy_px[:, 0, 0]))) if len(self) else 0.0

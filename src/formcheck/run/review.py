@@ -25,7 +25,7 @@ from formcheck.events import Event
 from formcheck.errors import FormcheckError, StoppedError
 from formcheck.sinks.overlay import annotate
 from formcheck.pose.types import PoseSample, PoseSeries
-from formcheck.pose.stream import PoseStream, series_of
+from formcheck.pose.stream import ANALYSIS_MAX_FPS, PoseStream, series_of
 from formcheck.body.view import View
 from formcheck.setup.advice import check_view, people_advice
 from formcheck.io.video import TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
@@ -44,10 +44,9 @@ VIDEO_MAX_SHORT_SIDE_PX = 720
 # ~80 MB (lookahead, B-frames). Its files are ~6x larger (~1.9 Mbit/s at 720p60), still small for
 # a review clip; the CPU and memory go to the model instead.
 VIDEO_PRESET = "ultrafast"
-# The annotated video's default frame rate: at most 30 fps (a 60 fps clip's every other frame).
-# Reviewing form needs no more, and it halves drawing and encoding, which share the cores with
-# the model; every frame is still analysed. `full_size=True` keeps every frame too.
-VIDEO_MAX_FPS = 30.0
+# The annotated video shows the analysed frames (pose.stream.ANALYSIS_MAX_FPS: at most ~30 fps, a
+# 60 fps clip's every other frame), each at its own time. `full_size=True` analyses and shows every
+# frame, at the clip's own size.
 # Annotated frames waiting for the encoder: at most this many bytes (16 frames at 720p, 2 at 4K).
 WRITER_QUEUE_BYTES = 48 * 2**20
 
@@ -58,8 +57,8 @@ class Analysis:
     info: VideoInfo
     result: CheckResult
     events: list[Event]
-    frames: int
-    pose_found_ratio: float
+    frames: int  # presented frames decoded
+    pose_found_ratio: float  # over the analysed frames
     model: str
     series: PoseSeries
     complete: bool = True
@@ -69,6 +68,12 @@ class Analysis:
     stopped_by: str | None = None  # the signal that stopped the run early, if one did
     recognised: bool = False  # the exercise was recognised from the clip, not named
     stage_s: dict[str, float] = field(default_factory=dict)  # seconds per stage (decode, pose, ...)
+    analysis_fps: float = 0.0  # frames a second given to the model (and drawn): the series' rate
+    duration_s: float = 0.0  # to the end of the last frame decoded
+
+    @property
+    def analysed_frames(self) -> int:
+        return len(self.series)
 
 
 def video_size(info: VideoInfo, full_size: bool = False) -> tuple[int, int]:
@@ -94,12 +99,11 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     from formcheck.setup.recognize import WINDOW_S, name_exercise
     recognised = exercise == AUTO
     checker = None if recognised else make_checker(exercise, checker_config)
-    stream = PoseStream(video, model, check_people=True)
+    stream = PoseStream(video, model, check_people=True, max_fps=None if full_size else ANALYSIS_MAX_FPS)
     info = stream.info
     out_wh = video_size(info, full_size)
     stream.out_wh = out_wh if out_video else None
     xy_scale = out_wh[0] / info.width
-    video_step = 1 if full_size else max(1, round(info.fps / VIDEO_MAX_FPS))  # draw every video_step-th frame
     t_list: list[float] = []
     samples: list[PoseSample | None] = []
     events: list[Event] = []
@@ -114,7 +118,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
         events.extend(checker.update(t_ms, sample))
         t1 = time.perf_counter()
         stage_s["checker"] += t1 - t0
-        if writer is not None and index % video_step == 0:
+        if writer is not None:
             frame = annotate(picture, sample, checker.state, xy_scale=xy_scale)
             stage_s["overlay"] += time.perf_counter() - t1
             writer = _write_or_give_up(writer, frame, t_ms, warnings)
@@ -122,7 +126,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     def recognise_then_catch_up(n: int) -> None:
         """Name the exercise from the first n frames' samples, then check (and draw) them."""
         nonlocal checker, exercise
-        exercise = name_exercise(PoseSeries.from_samples(t_list[:n], samples[:n], info.wh, info.fps), WINDOW_S)
+        exercise = name_exercise(PoseSeries.from_samples(t_list[:n], samples[:n], info.wh, stream.fps), WINDOW_S)
         if on_recognised is not None:
             on_recognised(exercise)
         checker = make_checker(exercise, checker_config)
@@ -131,7 +135,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                 check_and_draw(i, t_ms, sample, None)
             return
         with open_video(video) as again:  # the window's pictures, decoded again (no model)
-            pictures = again.frames(out_wh)
+            pictures = again.frames(out_wh, step=stream.step)
             for i, (t_ms, sample) in enumerate(zip(t_list[:n], samples[:n])):
                 check_and_draw(i, t_ms, sample, next(pictures).image_rgb)
 
@@ -139,7 +143,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
         with stream:
             if out_video:
                 frame_bytes = 3 * out_wh[0] * out_wh[1]
-                writer = VideoWriter(out_video, info.fps / video_step, out_wh, preset=VIDEO_PRESET,
+                writer = VideoWriter(out_video, stream.fps, out_wh, preset=VIDEO_PRESET,
                                      queue_size=max(2, min(16, WRITER_QUEUE_BYTES // frame_bytes)))
             window_ms = 1000.0 * WINDOW_S
             try:
@@ -174,7 +178,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
         if writer is not None:
             writer.abort()
         raise
-    series = PoseSeries.from_samples(t_list, samples, info.wh, info.fps)
+    series = PoseSeries.from_samples(t_list, samples, info.wh, stream.fps)
     if not t_list or series.found_ratio == 0.0:
         if writer is not None:
             writer.abort()
@@ -192,13 +196,13 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
         warnings.insert(0, f"Camera: {advice.message}")
     if crowd:
         warnings.insert(0, f"Camera: {crowd}")
-    duration_s = t_list[-1] / 1000.0 + 1.0 / info.fps
+    duration_s = stream.source.last_t_ms / 1000.0 + 1.0 / info.fps
     if complete and duration_s < MIN_COUNTABLE_S:
         warnings.append(f"the clip is only {duration_s:.1f} s long: too short to count a rep "
                         f"(record at least {MIN_COUNTABLE_S:.0f} s)")
-    return Analysis(exercise, info, result, events, len(t_list), series.found_ratio,
+    return Analysis(exercise, info, result, events, stream.source.presented, series.found_ratio,
                     model_name, series, complete, problem, video_path, warnings=warnings, stopped_by=stopped_by,
-                    recognised=recognised, stage_s=stage_s)
+                    recognised=recognised, stage_s=stage_s, analysis_fps=stream.fps, duration_s=duration_s)
 
 
 def _write_or_give_up(writer: VideoWriter, image, t_ms: float, warnings: list[str]) -> VideoWriter | None:
@@ -226,7 +230,7 @@ def _finish_video(writer: VideoWriter, complete: bool, warnings: list[str]) -> P
 def extract_series(video: str | os.PathLike, *, model: str | os.PathLike | None = None) -> PoseSeries:
     """Only the pose pass: a clip's landmark series (for evaluation caches and tests)."""
     with PoseStream(video, model) as stream:
-        return series_of(iter(stream), stream.info)
+        return series_of(stream)
 
 
 def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | None = None

@@ -6,7 +6,8 @@ JSON (schema_version 1), documented in README "Report format":
   rep_count, reps [{index, start_s, peak_s, end_s, side, metrics{...}, faults[{code, message}]}],
   summary{...}, corrections [...], set {start_s, end_s}, warnings [...], recognised (true when the
   exercise was recognised from the clip rather than named), heel_rise_test (only with
-  `analyze --heel-rise-test`: run.heel_rise_test.HeelRiseTestResult.to_dict())
+  `analyze --heel-rise-test`: run.heel_rise_test.HeelRiseTestResult.to_dict()), analysed_fps and
+  analysed_frames (the frames given to the pose model: at most ~30 a second)
 Keys are only ever added, never renamed or removed, within a schema version.
 """
 from __future__ import annotations
@@ -42,7 +43,8 @@ def _clean(v: Any) -> Any:
 def build_report(result: CheckResult, *, source: str, model: str, fps: float, frames: int,
                  duration_s: float, resolution_wh: tuple[int, int], pose_found_ratio: float,
                  complete: bool = True, problem: str | None = None,
-                 warnings: list[str] | None = None, recognised: bool = False) -> dict[str, Any]:
+                 warnings: list[str] | None = None, recognised: bool = False,
+                 analysed_fps: float | None = None, analysed_frames: int | None = None) -> dict[str, Any]:
     return _clean({
         "schema_version": SCHEMA_VERSION,
         "formcheck_version": __version__,
@@ -65,15 +67,18 @@ def build_report(result: CheckResult, *, source: str, model: str, fps: float, fr
         "set": {"start_s": result.set_start_s, "end_s": result.set_end_s},
         "warnings": list(result.warnings) + list(warnings or []),
         "recognised": recognised,
+        "analysed_fps": fps if analysed_fps is None else analysed_fps,
+        "analysed_frames": frames if analysed_frames is None else analysed_frames,
     })
 
 
 def report_from_analysis(a, recognised: bool = False) -> dict[str, Any]:
     """`a` is a pipeline.Analysis."""
     return build_report(a.result, source=a.info.path.name, model=a.model, fps=a.info.fps, frames=a.frames,
-                        duration_s=round(a.series.t_ms[-1] / 1000.0 + 1.0 / a.info.fps, 3) if a.frames else 0.0,
+                        duration_s=round(a.duration_s, 3) if a.frames else 0.0,
                         resolution_wh=a.info.wh, pose_found_ratio=a.pose_found_ratio,
-                        complete=a.complete, problem=a.problem, warnings=a.warnings, recognised=recognised)
+                        complete=a.complete, problem=a.problem, warnings=a.warnings, recognised=recognised,
+                        analysed_fps=a.analysis_fps, analysed_frames=a.analysed_frames)
 
 
 def _atomic_write(path: str | os.PathLike, data: str | bytes) -> Path:

@@ -1,4 +1,9 @@
-"""The project's own sample clips (`sample_videos/X.mp4` with `X.truth.json`), for trying the app."""
+"""The project's own sample clips (`sample_videos/X.mp4` with `X.truth.json`), for trying the app.
+
+They ship inside the package (`formcheck/sample_videos`, a link to the checkout's `sample_videos/`
+in a source tree; the clips alone in a wheel, each exercise read from its name), so an installed
+formcheck has them too. FORMCHECK_SAMPLE_VIDEOS points at another folder.
+"""
 from __future__ import annotations
 
 import json
@@ -7,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENV_VAR = "FORMCHECK_SAMPLE_VIDEOS"
-DEFAULT_DIR = Path(__file__).resolve().parents[3] / "sample_videos"
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "sample_videos"  # formcheck/sample_videos
 
 
 @dataclass(frozen=True)

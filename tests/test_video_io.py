@@ -108,3 +108,17 @@ def test_unreadable_inputs_raise_one_clear_error(tmp_path, make, message):
     path = make(tmp_path / "clip.mp4")
     with pytest.raises(FormcheckError, match=message):
         open_video(path)
+
+
+def test_writer_keeps_the_colours(tmp_path):
+    """What is written decodes back to the same colours (the RGB -> YUV matrix matches the reader's)."""
+    rng = np.random.default_rng(1)
+    blocks = rng.integers(0, 256, (6, 8, 3), dtype=np.uint8)
+    img = np.ascontiguousarray(np.kron(blocks, np.ones((40, 40, 1), dtype=np.uint8)))  # 320x240, flat 40 px blocks
+    with VideoWriter(tmp_path / "c.mp4", 30.0, (320, 240), crf=12) as w:
+        for _ in range(5):
+            w.write(img)
+    with open_video(tmp_path / "c.mp4") as v:
+        back = next(v.frames()).image_rgb.astype(int)
+    centres = back[20::40, 20::40]  # the middle of each block, away from chroma edges
+    assert np.abs(centres - blocks.astype(int)).max() <= 6

@@ -242,6 +242,12 @@ class PeopleFinder:
                 self._landmarker.close()
             self._landmarker = None
 
+    def __enter__(self) -> "PeopleFinder":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def __del__(self) -> None:
         try:
             self.close()

@@ -15,8 +15,6 @@ increasing; pictures are contiguous HxWx3 uint8 RGB.
 from __future__ import annotations
 
 import os
-import queue
-import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -24,7 +22,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from formcheck.pose.types import PeopleSighting, PoseSample, PoseSeries
-from formcheck.io.video import Frame, SizedFrame, VideoInfo, fit_short_side, frame_step, open_video
+from formcheck.io.video import DecodeAhead, Frame, SizedFrame, VideoInfo, fit_short_side, frame_step, open_video
 
 # The landmarker crops the person and resizes the crop to 256x256 (the detector sees the whole
 # picture at 224x224), so pixels past that are decoded, converted and copied for nothing. At a
@@ -50,24 +48,9 @@ DECODE_AHEAD_FRAMES = 4
 # (`PeopleFinder`) runs on these frames only, never on every frame. Measured on the 2-core machine
 # (full model, loading included): 0.23 s for a 2 s 640x480 clip, 0.39 s for two people side by side
 # at 1280x480, 0.37-0.58 s for the 18-20 s sample clips, whose counting pass takes ~13 s: 2-4 %.
+# The frames are kept (5 pictures, ~14 MB at 720p) and looked at after the counting model is closed
+# (`people_in_view`): the second landmarker's ~75 MB never adds to the counting pass's peak memory.
 PEOPLE_CHECK_AT_S = (0.25, 1.25, 2.25, 3.25, 4.25)
-_END = object()
-
-
-@dataclass(frozen=True)
-class _Failed:
-    exc: BaseException
-
-
-def _stop(decoder: threading.Thread, stop: threading.Event, ahead: queue.Queue) -> None:
-    """Ask the decoder thread to end, unblock it, and wait for it."""
-    stop.set()
-    while decoder.is_alive():
-        try:
-            ahead.get(timeout=0.05)
-        except queue.Empty:
-            pass
-    decoder.join()
 
 
 @dataclass(frozen=True)
@@ -113,7 +96,7 @@ class PoseStream:
         self.people: list[PeopleSighting] = []
         self.people_s = 0.0  # seconds spent looking for more people (loading included)
         self._people_model = model
-        self._people_finder = None
+        self._people_frames: list[tuple[float, np.ndarray, PoseSample | None]] = []
         self._stop_decoder: Callable[[], None] = lambda: None
 
     def __iter__(self) -> Iterator[PoseFrame]:
@@ -126,62 +109,40 @@ class PoseStream:
             t0 = time.perf_counter()
             sample = self.estimator.detect(f.image_rgb, f.t_ms, image_wh=clip_wh)
             self.pose_s += time.perf_counter() - t0
-            if self.check_people and len(self.people) < len(PEOPLE_CHECK_AT_S) \
-                    and f.t_ms - first_ms >= 1000.0 * PEOPLE_CHECK_AT_S[len(self.people)]:
-                self._look_for_people(f, sample)
+            if self.check_people and len(self._people_frames) < len(PEOPLE_CHECK_AT_S) \
+                    and f.t_ms - first_ms >= 1000.0 * PEOPLE_CHECK_AT_S[len(self._people_frames)]:
+                self._people_frames.append((f.t_ms, f.image_rgb, sample))
             out = f.also_rgb if isinstance(f, SizedFrame) else None
             yield PoseFrame(f.index, f.t_ms, f.image_rgb, sample, out)
 
-    def _look_for_people(self, f: Frame, sample: PoseSample | None) -> None:
-        t0 = time.perf_counter()
-        if self._people_finder is None:
+    def people_in_view(self) -> list[PeopleSighting]:
+        """Who is in the frames kept for `check_people` (read after the stream): the counting model
+        is closed first, then a `PeopleFinder` looks at each kept frame."""
+        if self._people_frames:
+            t0 = time.perf_counter()
+            self.estimator.close()
             from formcheck.pose.estimator import PeopleFinder
-            self._people_finder = PeopleFinder(self._people_model)
-        centres = tuple(self._people_finder.centres(f.image_rgb))
-        self.people.append(PeopleSighting(f.t_ms, centres, sample.centre() if sample is not None else None))
-        self.people_s += time.perf_counter() - t0
+            with PeopleFinder(self._people_model) as finder:
+                for t_ms, picture, sample in self._people_frames:
+                    centres = tuple(finder.centres(picture))
+                    self.people.append(PeopleSighting(t_ms, centres, sample.centre() if sample is not None else None))
+            self._people_frames.clear()
+            self.people_s += time.perf_counter() - t0
+        return self.people
 
     def _decoded(self) -> Iterator[Frame]:
-        """The source's frames, decoded on a thread of their own up to DECODE_AHEAD_FRAMES ahead
-        (PyAV decodes and scales without the GIL, so decoding overlaps inference)."""
-        frames = self.source.frames(self.model_wh, also_wh=self.out_wh, step=self.step)
-        ahead: queue.Queue = queue.Queue(maxsize=DECODE_AHEAD_FRAMES)
-        stop = threading.Event()
-
-        def decode() -> None:
-            try:
-                while not stop.is_set():
-                    t0 = time.perf_counter()
-                    f = next(frames, None)
-                    self.decode_s += time.perf_counter() - t0
-                    ahead.put(f if f is not None else _END)
-                    if f is None:
-                        return
-            except BaseException as exc:  # a damaged clip: raised in the reading thread, in order
-                ahead.put(_Failed(exc))
-
-        decoder = threading.Thread(target=decode, name="formcheck-decoder", daemon=True)
-        self._stop_decoder = lambda: _stop(decoder, stop, ahead)
-        decoder.start()
+        """The source's frames at the analysis rate, decoded on a thread of their own."""
+        ahead = DecodeAhead(self.source.frames(self.model_wh, also_wh=self.out_wh, step=self.step),
+                            DECODE_AHEAD_FRAMES)
+        self._stop_decoder = ahead.close
         try:
-            while True:
-                t0 = time.perf_counter()
-                item = ahead.get()
-                self.wait_s += time.perf_counter() - t0
-                if item is _END:
-                    return
-                if isinstance(item, _Failed):
-                    raise item.exc
-                yield item
-        finally:  # also when the reader stops early: the decoder ends before the clip closes
-            self._stop_decoder()
-            frames.close()
+            yield from ahead
+        finally:
+            self.decode_s, self.wait_s = ahead.decode_s, ahead.wait_s
 
     def close(self) -> None:
         self._stop_decoder()  # never close a clip under its decoder
         try:
-            if self._people_finder is not None:
-                self._people_finder.close()
             self.estimator.close()
         finally:
             self.source.close()

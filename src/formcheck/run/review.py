@@ -25,10 +25,10 @@ from formcheck.events import Event
 from formcheck.errors import FormcheckError, StoppedError
 from formcheck.sinks.overlay import annotate
 from formcheck.pose.types import PoseSample, PoseSeries
-from formcheck.pose.stream import ANALYSIS_MAX_FPS, PoseStream, series_of
+from formcheck.pose.stream import ANALYSIS_MAX_FPS, DECODE_AHEAD_FRAMES, PoseStream, series_of
 from formcheck.body.view import View
 from formcheck.setup.advice import check_view, people_advice
-from formcheck.io.video import TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
+from formcheck.io.video import DecodeAhead, TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
 StopFn = Callable[[], "str | None"]  # a reason to stop now (e.g. "Ctrl-C"), or None to go on
@@ -134,10 +134,17 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
             for i, (t_ms, sample) in enumerate(zip(t_list[:n], samples[:n])):
                 check_and_draw(i, t_ms, sample, None)
             return
-        with open_video(video) as again:  # the window's pictures, decoded again (no model)
-            pictures = again.frames(out_wh, step=stream.step)
-            for i, (t_ms, sample) in enumerate(zip(t_list[:n], samples[:n])):
-                check_and_draw(i, t_ms, sample, next(pictures).image_rgb)
+        # The window's pictures, decoded again (no model) on a thread beside the drawing and the
+        # encoder, on one decoding thread (a second multi-threaded decoder's reference pictures
+        # would add ~90 MB at 1080p while the stream's own is open).
+        with open_video(video, decode_threads=1) as again:
+            ahead = DecodeAhead(again.frames(out_wh, step=stream.step), DECODE_AHEAD_FRAMES)
+            try:
+                pictures = iter(ahead)
+                for i, (t_ms, sample) in enumerate(zip(t_list[:n], samples[:n])):
+                    check_and_draw(i, t_ms, sample, next(pictures).image_rgb)
+            finally:
+                ahead.close()
 
     try:
         with stream:
@@ -170,9 +177,9 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                 recognise_then_catch_up(len(t_list))  # a clip shorter than the window
             if checker is not None:
                 events.extend(checker.finish(t_list[-1] if t_list else 0.0))
+            crowd = people_advice(stream.people_in_view())  # after the counting, its model closed first
             stage_s.update(decode=stream.decode_s, pose=stream.pose_s, decode_wait=stream.wait_s,
                            people=stream.people_s)
-            crowd = people_advice(stream.people)
             model_name = stream.model_name
     except BaseException:
         if writer is not None:

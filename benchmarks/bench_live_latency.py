@@ -60,19 +60,16 @@ def stage_ms(clip: Path, model: str, n: int = 300) -> tuple[float, float, float]
     """Per-frame time of the pose model alone (p50, p95), and the median of everything else the
     loop does per frame (checker, workout flow, placement check, overlay drawing)."""
     from formcheck.run.session import LiveSession
-    from formcheck.pose.estimator import PoseEstimator
-    from formcheck.io.video import open_video
+    from formcheck.pose.stream import PoseStream
     pose, rest = [], []
     session = LiveSession("calf_raise")
-    with open_video(clip) as v, PoseEstimator(model) as est:
-        for f in v.frames():
-            t0 = time.perf_counter()
-            sample = est.detect(f.image_rgb, f.t_ms)
+    # the webcam copy as it is (live feeds the model the camera's own pictures), every frame
+    with PoseStream(clip, model, max_short_side_px=None, max_fps=None) as stream:
+        for pf in stream:
             t1 = time.perf_counter()
-            session.process_pose(f.t_ms, sample, f.image_rgb)
-            t2 = time.perf_counter()
-            pose.append((t1 - t0) * 1000)
-            rest.append((t2 - t1) * 1000)
+            session.process_pose(pf.t_ms, pf.sample, pf.image_rgb)
+            pose.append(pf.pose_ms)
+            rest.append((time.perf_counter() - t1) * 1000)
             if len(pose) >= n:
                 break
     session.close()

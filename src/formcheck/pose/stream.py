@@ -1,7 +1,7 @@
 """One clip through the pose model, once: `PoseStream` yields `PoseFrame`s in order.
 
 Every recorded-clip path reads its poses here (analyze, auto-recognition, eval's landmark
-series, the sample renderer's landmark recording, the benchmarks), so the model sees the same
+series, the sample renderer's landmark recording, the benchmarks' model timings), so the model sees the same
 pictures whichever command runs it, and runs once per clip.
 
 A clip faster than ANALYSIS_MAX_FPS is analysed at about that rate: every frame is decoded, but
@@ -60,6 +60,7 @@ class PoseFrame:
     image_rgb: np.ndarray  # the picture the model saw (model_wh)
     sample: PoseSample | None  # in the clip's pixels (info.wh); None: nobody found
     out_rgb: np.ndarray | None = None  # the picture at out_wh, when asked for (may be image_rgb itself)
+    pose_ms: float = 0.0  # how long the model took on this frame
 
 
 class PoseStream:
@@ -108,12 +109,13 @@ class PoseStream:
                 return
             t0 = time.perf_counter()
             sample = self.estimator.detect(f.image_rgb, f.t_ms, image_wh=clip_wh)
-            self.pose_s += time.perf_counter() - t0
+            pose_s = time.perf_counter() - t0
+            self.pose_s += pose_s
             if self.check_people and len(self._people_frames) < len(PEOPLE_CHECK_AT_S) \
                     and f.t_ms - first_ms >= 1000.0 * PEOPLE_CHECK_AT_S[len(self._people_frames)]:
                 self._people_frames.append((f.t_ms, f.image_rgb, sample))
             out = f.also_rgb if isinstance(f, SizedFrame) else None
-            yield PoseFrame(f.index, f.t_ms, f.image_rgb, sample, out)
+            yield PoseFrame(f.index, f.t_ms, f.image_rgb, sample, out, 1000.0 * pose_s)
 
     def people_in_view(self) -> list[PeopleSighting]:
         """Who is in the frames kept for `check_people` (read after the stream): the counting model

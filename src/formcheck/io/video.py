@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Iterator
 
 import av
 import numpy as np
@@ -414,10 +414,7 @@ class VideoWriter:
     """
 
     def __init__(self, path: str | os.PathLike, fps: float, size_wh: tuple[int, int], *,
-                 crf: int = 23, preset: str = "veryfast", queue_size: int = 16,
-                 prepare: Callable[[Any], np.ndarray] | None = None) -> None:
-        """prepare: turns each written item into its RGB picture on the encoder's thread (e.g. draws
-        an overlay), so that work runs beside the writer's caller; None: items are pictures."""
+                 crf: int = 23, preset: str = "veryfast", queue_size: int = 16) -> None:
         self.path = output_path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = partial_name(self.path)
@@ -436,7 +433,6 @@ class VideoWriter:
         self._stream.codec_context.time_base = OUTPUT_TIME_BASE
         self._stream.options = {"crf": str(crf), "preset": preset}
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
-        self._prepare = prepare
         self._error: BaseException | None = None
         self._frames = 0
         self._last_pts = -1
@@ -456,9 +452,6 @@ class VideoWriter:
             image, pts = item
             t0 = time.perf_counter()
             try:
-                if self._prepare is not None:
-                    image = self._prepare(image)
-                    t0 = time.perf_counter()
                 frame = av.VideoFrame.from_ndarray(_rgb_to_i420(image[:h, :w]), format="yuv420p")
                 frame.pts, frame.time_base = pts, OUTPUT_TIME_BASE
                 for packet in self._stream.encode(frame):
@@ -474,9 +467,8 @@ class VideoWriter:
         self._frames += 1
         return pts
 
-    def write(self, image_rgb: Any, t_ms: float | None = None) -> None:
-        """Queue one frame (a picture, or what `prepare` makes one of), shown at t_ms (from the first
-        frame); None: the next frame at the nominal rate."""
+    def write(self, image_rgb: np.ndarray, t_ms: float | None = None) -> None:
+        """Queue one frame, shown at t_ms (from the first frame); None: the next frame at the nominal rate."""
         if self._error is not None:
             raise FormcheckError(f"cannot write {self.path.name}: {_one_line(self._error)}")
         self._queue.put((image_rgb, self._pts(t_ms)))

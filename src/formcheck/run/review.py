@@ -3,25 +3,24 @@
 The pose model runs once per clip (`pose_stream`), whatever the options: with `--exercise auto`
 the first seconds' samples are kept, the exercise is named from them, and the checker then
 reads those samples before the rest of the stream (their pictures, when an annotated video is
-wanted, are decoded again, on a thread of their own: a window of pictures held in memory would
-not fit the memory budget: 10 s at 30 fps of 720p is ~400 MB even as YUV 4:2:0).
+wanted, are decoded again: decoding is a fraction of the model's cost, and a window of
+full pictures would not fit the memory budget).
 
-Decoding runs on a thread of its own, a few frames ahead; inference and checking run in the
-calling thread (the checker is stateful and needs no locks); drawing (from a copy of the checker's
-state) and H.264 encoding run beside them on the writer's thread behind a bounded queue.
+Inference and checking run in the calling thread (the checker is stateful and needs no
+locks); H.264 encoding runs beside them on the writer's thread behind a bounded queue.
 """
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from formcheck.checkers import make_checker
-from formcheck.checkers.base import CheckResult, LiveState
+from formcheck.checkers.base import CheckResult
 from formcheck.events import Event
 from formcheck.errors import FormcheckError, StoppedError
 from formcheck.sinks.overlay import annotate
@@ -48,9 +47,9 @@ VIDEO_PRESET = "ultrafast"
 # The annotated video shows the analysed frames (pose.stream.ANALYSIS_MAX_FPS: at most ~30 fps, a
 # 60 fps clip's every other frame), each at its own time. `full_size=True` analyses and shows every
 # frame, at the clip's own size.
-# Frames waiting for the encoder: at most this many bytes (8 frames at 720p, 2 at 4K): enough to ride
-# out a slow frame; more only holds memory while the encoder is the slower side (auto's catch-up:
-# 16 frames there put the clip x4's peak at 411 MiB).
+# Annotated frames waiting for the encoder: at most this many bytes (8 frames at 720p, 2 at 4K):
+# enough to ride out a slow frame; more only holds memory while the encoder is the slower side
+# (auto's catch-up: with 16 frames the clip x4's peak was 411 MiB).
 WRITER_QUEUE_BYTES = 24 * 2**20
 
 
@@ -119,18 +118,12 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
         nonlocal writer
         t0 = time.perf_counter()
         events.extend(checker.update(t_ms, sample))
-        stage_s["checker"] += time.perf_counter() - t0
-        if writer is not None:  # drawn on the encoder's thread (`draw`), from a copy of the state now
-            state = checker.state
-            writer = _write_or_give_up(
-                writer, (picture, sample, replace(state, trace_xy_px=list(state.trace_xy_px))), t_ms, warnings)
-
-    def draw(item: tuple[np.ndarray, PoseSample | None, LiveState]) -> np.ndarray:
-        t0 = time.perf_counter()
-        picture, sample, state = item
-        frame = annotate(picture, sample, state, xy_scale=xy_scale)
-        stage_s["overlay"] += time.perf_counter() - t0
-        return frame
+        t1 = time.perf_counter()
+        stage_s["checker"] += t1 - t0
+        if writer is not None:
+            frame = annotate(picture, sample, checker.state, xy_scale=xy_scale)
+            stage_s["overlay"] += time.perf_counter() - t1
+            writer = _write_or_give_up(writer, frame, t_ms, warnings)
 
     def recognise_then_catch_up(n: int) -> None:
         """Name the exercise from the first n frames' samples, then check (and draw) them."""
@@ -159,7 +152,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
         with stream:
             if out_video:
                 frame_bytes = 3 * out_wh[0] * out_wh[1]
-                writer = VideoWriter(out_video, stream.fps, out_wh, preset=VIDEO_PRESET, prepare=draw,
+                writer = VideoWriter(out_video, stream.fps, out_wh, preset=VIDEO_PRESET,
                                      queue_size=max(2, min(16, WRITER_QUEUE_BYTES // frame_bytes)))
             window_ms = 1000.0 * WINDOW_S
             try:

@@ -18,9 +18,9 @@ WORST_FLOOR = {
     "calf_raise.right_height_cm": 5.6,  # was 6.8
     "calf_raise.min_knee_angle_deg": 11.5,
     "seated_calf_raise.peak_height_cm": 4.5,
-    "seated_calf_raise.knee_deg": 16.0,
+    "seated_calf_raise.knee_deg": 4.5,  # was 16.0 with the planar (depth-free) knee angle
     "leg_extension.top_knee_deg": 10.5,
-    "leg_extension.start_knee_deg": 25.5,
+    "leg_extension.start_knee_deg": 10.5,  # was 25.5: the planar angle at the counted start
     "leg_press.bottom_knee_deg": 9.5,
     "leg_press.top_knee_deg": 10.0,
     "leg_press.start_knee_deg": 10.0,

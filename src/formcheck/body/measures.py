@@ -14,6 +14,7 @@ from collections import deque
 
 import numpy as np
 
+from formcheck.body.geometry import angle_deg
 from formcheck.body.scale import MIN_SHANK_PX
 from formcheck.pose.landmarks import LEG
 from formcheck.pose.landmarks import PoseLandmark as L
@@ -92,6 +93,19 @@ def knee_deg(s: PoseSample, side: str, bones: BoneLengths) -> float:
     a_t = elevation_deg(s, hip, knee, bones.get(f"thigh.{side}"))
     a_s = elevation_deg(s, knee, ankle, bones.get(f"shank.{side}"))
     return 180.0 - abs(a_t - a_s)
+
+
+def knee_3d_deg(s: PoseSample, side: str) -> float:
+    """Knee angle (180 = straight) in 3-D between the world thigh and shank: the joint's own
+    angle, as anatomy (and the rendered truth) defines it, whatever plane the leg bends in.
+
+    `knee_deg` assumes both bones lie in one vertical plane; a shank tilted sideways in depth
+    or tucked under the seat breaks that (seated side clips: 98-111 for a true 88-90). This
+    one follows the model's depth, which flickers where depth is guessed badly (the oblique
+    note above), so it is for reported figures taken as a median over held frames, not for
+    counting reps. Visibility is the caller's to check."""
+    leg = LEG[side]
+    return angle_deg(s.world(leg["hip"]), s.world(leg["knee"]), s.world(leg["ankle"]))
 
 
 def leg_lift_deg(s: PoseSample, side: str) -> float:

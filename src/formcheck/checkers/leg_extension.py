@@ -9,6 +9,7 @@ Each leg counts on its own counter; both legs rising together make one rep.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,11 +19,17 @@ from formcheck.body.geometry import angle_deg
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.checkers import register
-from formcheck.body.measures import BoneLengths, elevation_deg, knee_deg, leg_seen
+from formcheck.body.measures import BoneLengths, elevation_deg, knee_3d_deg, knee_deg, leg_seen
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep
 from formcheck.body.posture import SEATED
 from formcheck.setup.features import SEATED_KNEE_RANGE_DEG, Features
+
+# The bent knee a lift starts from is the one held just before the counter saw the rise begin:
+# this long a window (a held start lasts longer; the lift itself takes ~1-2 s) ...
+START_HELD_S = 0.5
+# ... kept for this long back (longer than any rep, so the window is there when the rep ends).
+KNEE_MEMORY_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ class LegExtensionChecker(SideRepChecker):
     def __init__(self, config: dict | LegExtensionConfig | None = None) -> None:
         super().__init__(config)
         self.bones = BoneLengths()
+        self._knee_3d: dict[str, deque[tuple[float, float]]] = {}  # side -> (t_s, 3-D knee deg)
 
     def measure(self, s: PoseSample) -> tuple[dict[str, float], dict[str, float]]:
         values, extra = {}, {}
@@ -87,9 +95,14 @@ class LegExtensionChecker(SideRepChecker):
         for sd in SIDES:
             leg = LEG[sd]
             if not leg_seen(s, sd, "hip", "knee", "ankle", min_visibility=self.cfg.min_visibility):
-                extra[f"thigh_deg.{sd}"] = math.nan
+                extra[f"thigh_deg.{sd}"] = extra[f"knee_3d_deg.{sd}"] = math.nan
                 continue
             values[sd] = extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
+            extra[f"knee_3d_deg.{sd}"] = knee_3d_deg(s, sd)
+            memory = self._knee_3d.setdefault(sd, deque())
+            memory.append((s.t_s, extra[f"knee_3d_deg.{sd}"]))
+            while memory and memory[0][0] < s.t_s - KNEE_MEMORY_S:
+                memory.popleft()
             extra[f"thigh_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["knee"], self.bones.get(f"thigh.{sd}"))
             if leg_seen(s, sd, "shoulder", min_visibility=self.cfg.min_visibility):
                 hips.append(angle_deg(s.world(leg["shoulder"]), s.world(leg["hip"]), s.world(leg["knee"])))
@@ -122,11 +135,19 @@ class LegExtensionChecker(SideRepChecker):
         tops = {sd: max(finite(f.smooth[sd] for f in frames), default=math.nan) for sd in segs}
         hips = finite(f.extra.get("hip_deg") for f in frames)
         m = {"top_knee_deg": round(min(tops.values()), 1),  # the less straight working leg
-             "start_knee_deg": round(seg.start_value, 1),
+             "start_knee_deg": round(self._start_knee_deg(side, seg), 1),
              "range_deg": round(seg.amplitude, 1),
              "up_s": round(up_s, 2), "top_hold_s": round(top_s, 2), "down_s": round(down_s, 2),
              "hip_deg": round(float(np.median(hips)), 1) if hips else math.nan}
         return m
+
+    def _start_knee_deg(self, side: str, seg: RepSegment) -> float:
+        """The bent knee the lift set off from, as a 3-D joint angle: the median over the
+        START_HELD_S before the rise began (the planar signal reads a shank tucked under the seat,
+        or tilted in depth, as less bent: 110-118 for a true 90 on the side sample)."""
+        got = [k for t, k in self._knee_3d.get(side, ())
+               if seg.start_t_s - START_HELD_S <= t <= seg.start_t_s and math.isfinite(k)]
+        return float(np.median(got)) if got else seg.start_value
 
     def rep_faults(self, rep: Rep, segs: dict[str, RepSegment], at_end: bool) -> list[Fault]:
         c, m, out = self.cfg, rep.metrics, []

@@ -17,7 +17,7 @@ from formcheck.signals.counting import RepSegment
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.checkers import register
-from formcheck.body.measures import BoneLengths, elevation_deg, heel_lift_shank, knee_deg, leg_seen
+from formcheck.body.measures import BoneLengths, elevation_deg, heel_lift_shank, knee_3d_deg, knee_deg, leg_seen
 from formcheck.body.scale import ShankScale
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep
@@ -91,7 +91,7 @@ class SeatedCalfRaiseChecker(SideRepChecker):
         values, extra = {}, {}
         for sd in SIDES:
             leg = LEG[sd]
-            extra[f"knee_deg.{sd}"] = extra[f"thigh_deg.{sd}"] = math.nan
+            extra[f"knee_deg.{sd}"] = extra[f"thigh_deg.{sd}"] = extra[f"knee_3d_deg.{sd}"] = math.nan
             got = heel_lift_shank(s, sd, self.cfg.min_visibility)
             if got is None:
                 continue
@@ -99,6 +99,7 @@ class SeatedCalfRaiseChecker(SideRepChecker):
             self.scale.update(s, (sd,))
             if leg_seen(s, sd, "hip", min_visibility=self.cfg.min_visibility):
                 extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
+                extra[f"knee_3d_deg.{sd}"] = knee_3d_deg(s, sd)
                 extra[f"thigh_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["knee"], self.bones.get(f"thigh.{sd}"))
         return values, extra
 
@@ -120,11 +121,16 @@ class SeatedCalfRaiseChecker(SideRepChecker):
         side = max(segs, key=lambda sd: segs[sd].amplitude)
         seg = segs[side]
         up_s, top_s, down_s = self.phase_times(side, seg, frames)
-        knees = finite(f.extra.get(f"knee_deg.{sd}") for f in frames for sd in segs)
+        # the knee as a 3-D joint angle (a median over the rep: one frame's depth can flicker)
+        knees = finite(f.extra.get(f"knee_3d_deg.{sd}") for f in frames for sd in segs)
+        planar = finite(f.extra.get(f"knee_deg.{sd}") for f in frames for sd in segs)
         thighs = finite(f.extra.get(f"thigh_deg.{sd}") for f in frames for sd in segs)
         m = {"peak_height_cm": round(self.display_value(side, seg.amplitude), 2),
              "up_s": round(up_s, 2), "top_hold_s": round(top_s, 2), "down_s": round(down_s, 2),
              "knee_deg": round(float(np.median(knees)), 1) if knees else math.nan,
+             # the knee_angle fault still reads the planar angle (it fires on both real seated clips,
+             # 111/119 planar vs 82/93 in 3-D): moving it is a separate, labelled decision
+             "knee_planar_deg": round(float(np.median(planar)), 1) if planar else math.nan,
              "thigh_tilt_deg": round(float(np.median(thighs)) - 90.0, 1) if thighs else math.nan}
         if len(segs) == 2:
             m["left_height_cm"] = round(self.display_value("left", segs["left"].amplitude), 2)
@@ -146,7 +152,7 @@ class SeatedCalfRaiseChecker(SideRepChecker):
             # tilt > 0: knee above the hip (seat too low); < 0: knee below the hip (seat too high)
             out.append(Fault("seat_height", "Sit higher: your knees are above your hips" if tilt > 0
                              else "Sit lower: your knees should be level with your hips"))
-        knee = m["knee_deg"]
+        knee = m["knee_planar_deg"]
         if math.isfinite(knee) and abs(knee - 90.0) > c.max_knee_off_right_deg:
             out.append(Fault("knee_angle", "Move your feet back: bend your knees to a right angle" if knee > 90
                              else "Move your feet forward: bend your knees to a right angle"))

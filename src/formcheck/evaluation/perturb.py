@@ -117,6 +117,19 @@ def resample(series: PoseSeries, fps: float) -> PoseSeries:
     return out
 
 
+def doubled(series: PoseSeries) -> PoseSeries:
+    """Every frame twice, at twice the rate: 30 fps content in a 60 fps file, or a phone camera
+    halving its rate in low light while the file keeps 60."""
+    if len(series) < 2:
+        return series
+    step_ms = np.diff(series.t_ms, append=series.t_ms[-1] + (series.t_ms[-1] - series.t_ms[-2]))
+    t_ms = np.repeat(np.asarray(series.t_ms, float), 2)
+    t_ms[1::2] += step_ms / 2.0
+    out = _take(series, np.repeat(np.arange(len(series)), 2), t_ms)
+    out.fps = 2.0 * float(series.fps) if series.fps else None
+    return out
+
+
 def drop_frames(series: PoseSeries, share: float = 0.1, seed: int = 2) -> PoseSeries:
     """A share of frames never processed (a busy machine), at random."""
     keep = np.random.default_rng(seed).random(len(series)) >= share

@@ -188,3 +188,19 @@ def test_open_ended_set_ends_when_the_checker_says_the_person_stepped_away():
 def test_unknown_flow_setting_is_rejected():
     with pytest.raises(FormcheckError, match="away_seconds"):
         WorkoutFlow(Plan("p", "P", (PlanItem("calf_raise", "C"),)), {"away_seconds": 3})
+
+
+def test_the_countdown_waits_for_a_hint_said_by_the_session():
+    flow = WorkoutFlow(Plan("p", "P", (PlanItem("calf_raise", "Calf raise", sets=1, reps=1),)))
+    hint = "Step back: your feet are out of the picture"
+    out, k = [], 0
+    while k < 120:
+        t = round(k / FPS, 3)
+        out += [(t, e.kind, e.text) for e in flow.update(t, [], True)]
+        if t == 2.5:  # the session's position hint, said while the countdown runs
+            flow.note_said(t, [Event(EventKind.HINT, t, hint)])
+        k += 1
+    cd = [(t, x) for t, kind, x in out if kind in (EventKind.COUNTDOWN, EventKind.GO)]
+    quiet = 2.5 + estimate_speech_s(hint)
+    assert [x for _, x in cd if _ >= quiet] == ["3", "2", "1", "Go"]  # started again once it was said
+    assert all(not (2.5 < t < quiet) for t, _ in cd)  # nothing spoken over the hint

@@ -209,9 +209,10 @@ class PeopleFinder:
 
     def people(self, image_rgb: np.ndarray) -> list[Found]:
         """Everybody found: in the whole picture, then, if nobody or only people small against the
-        picture's long side were found there, in its square tiles too. A picture whose tiles found
-        nobody new turns tiles off for the frames after it (one person standing far off pays for
-        one frame's tiles, not every frame's)."""
+        picture's long side were found there, in its square tiles too. A picture with one small person
+        whose tiles found nobody new turns tiles off for the frames after it (one person standing far
+        off pays for one frame's tiles, not every frame's); an empty picture does not (the first look
+        often comes before anybody is in place)."""
         h, w = image_rgb.shape[:2]
         found = self._find(image_rgb, 0, 0)
         small = max((f.extent_px for f in found), default=0.0) < TILE_BELOW_LONG_SIDE_SHARE * max(w, h)
@@ -220,7 +221,8 @@ class PeopleFinder:
             merged = merge_people(found + [f for x, y, side in tiles
                                            for f in self._find(image_rgb[y:y + side, x:x + side], x, y)])
             self.tiles_looked += len(tiles)
-            self._tile = len(merged) > len(found)
+            if found:  # one small person alone, and the tiles found nobody else: stop paying for tiles
+                self._tile = len(merged) > len(found)
             found = merged
         return found
 

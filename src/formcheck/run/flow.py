@@ -90,6 +90,7 @@ class WorkoutFlow:
         self._announced_step = -1
         self._last_timed_s: float | None = None  # the checker's timer at the previous frame
         self._talk_until_s = -math.inf  # when the lines said before the set will be over
+        self._said_elsewhere = False  # a line said since the last frame (`note_said`), not yet acted on
 
     # ---- where we are ------------------------------------------------------------------
     def _steps(self) -> Iterable[Step]:
@@ -161,7 +162,8 @@ class WorkoutFlow:
         set_end = any(e.kind == EventKind.SET_END for e in events)
 
         self._announce_step(t_s, out)
-        talked = self._talk(t_s, out + events)
+        talked = self.note_said(t_s, out + events) or self._said_elsewhere
+        self._said_elsewhere = False
 
         if self.phase == Phase.REST and reps and self._next_is_same_exercise():
             self._advance(t_s)  # started the next set before the rest was over: go with it
@@ -213,13 +215,15 @@ class WorkoutFlow:
             out.append(Event(EventKind.STOPPED, t_s, "Nobody in view: stopping and saving. Well done"))
         return out
 
-    def _talk(self, t_s: float, events: list[Event]) -> bool:
-        """Note the lines said before a set; True when this frame has one."""
+    def note_said(self, t_s: float, events: Iterable[Event]) -> bool:
+        """Lines said before a set by somebody else (the session's position hints, "Two people in
+        view", "That looks like ..."): the countdown waits for them too. True when there was one."""
         if self.phase not in (Phase.WAITING, Phase.COUNTDOWN):
             return False
         said = [e for e in events if e.kind in SAID_BEFORE_THE_SET and e.text]
         for e in said:
             self._talk_until_s = max(self._talk_until_s, e.t_s) + estimate_speech_s(e.text)
+        self._said_elsewhere = self._said_elsewhere or bool(said)
         return bool(said)
 
     def mark_step_announced(self) -> None:

@@ -114,7 +114,9 @@ class LiveSession:
         crowd = self._people.update(t_ms / 1000.0, image_rgb, sample) if not self._closed else None
         out, events = self.process_pose(t_ms, sample, image_rgb, extra_lines)
         if crowd:
-            events.append(Event(EventKind.HINT, t_ms / 1000.0, crowd))
+            said = Event(EventKind.HINT, t_ms / 1000.0, crowd)
+            self.flow.note_said(said.t_s, [said])
+            events.append(said)
         return out, events
 
     def process_pose(self, t_ms: float, sample: PoseSample | None, image_rgb: np.ndarray | None = None,
@@ -130,6 +132,7 @@ class LiveSession:
             exercise = self._recogniser.update(t_ms, sample)
             if exercise is not None:
                 events += self._start_recognised(exercise, t_s)
+                self.flow.note_said(t_s, events)
         checker_events = self._checker.update(t_ms, sample) if self._checker else []
         self._record(checker_events)
         events += checker_events
@@ -140,7 +143,9 @@ class LiveSession:
         events += flow_events
         if self.flow.phase == Phase.WAITING and self.flow.item_index != self._checker_item:
             self._switch_checker(t_ms)
-        events += self._hints.update(t_s, placement.hint if self.flow.phase == Phase.WAITING else None)
+        hints = self._hints.update(t_s, placement.hint if self.flow.phase == Phase.WAITING else None)
+        self.flow.note_said(t_s, hints)
+        events += hints
         self._state = self._make_state(t_s)
         out = None
         if image_rgb is not None and self.draw:

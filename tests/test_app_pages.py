@@ -153,3 +153,13 @@ def test_live_page_picks_up_the_plan_chosen_on_the_plans_page():
     at.selectbox(key="live_what").set_value("__one__").run()
     assert at.selectbox(key="live_exercise").value == "calf_raise"
     assert not at.exception
+
+
+def test_live_page_says_where_the_heel_rise_test_is_scored():
+    at = AppTest.from_string(LIVE)
+    at.session_state["start_plan"] = "heel_rise_test"
+    at.run()
+    assert not at.exception
+    assert any("--plan heel_rise_test --body-mass-kg" in i.value for i in at.info)
+    at.selectbox(key="live_what").set_value("high_heels_8").run()
+    assert not any("body-mass" in i.value for i in at.info)

@@ -45,6 +45,10 @@ def _choose():
                           format_func=lambda e: checkers[e].title, key="live_exercise")
         return None, ex
     plan = plans[what]
+    if plan.heel_rise_test:
+        st.info("The page runs this test's sets and saves them, but scores it (heights, work, left against "
+                "right) and keeps the pace only from the command line: `formcheck live --plan "
+                f"{plan.id} --body-mass-kg YOUR_KG`.")
     firsts = [it.exercise for it in plan.items if it.exercise]
     start = st.selectbox("Start with", ["", *firsts], key=f"live_start_{what}",
                          format_func=lambda e: "The first exercise" if not e else checkers[e].title

@@ -7,6 +7,8 @@ a camera or a frame, so it runs the same on a live camera, a clip, or a recorded
 """
 from __future__ import annotations
 
+import math
+
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import Enum
@@ -146,3 +148,11 @@ def nanmedian_or_none(values: list[float] | np.ndarray) -> float | None:
     arr = np.asarray(values, float)
     arr = arr[np.isfinite(arr)]
     return float(np.median(arr)) if arr.size else None
+
+
+def finite_mean(values: list[float] | np.ndarray) -> float:
+    """Mean of the finite values; NaN when there are none (without numpy's 'Mean of empty slice'
+    warning, which would land on the user's terminal)."""
+    arr = np.asarray(values, float)
+    arr = arr[np.isfinite(arr)]
+    return float(arr.mean()) if arr.size else math.nan

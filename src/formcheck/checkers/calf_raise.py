@@ -33,6 +33,7 @@ from formcheck.body.measures import body_anchor_px, heel_lift_shank, trunk_tilt_
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
 from formcheck.body.scale import RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
+                                     finite_mean,
                                      distinct_corrections)
 from formcheck.body.posture import STANDING
 from formcheck.setup.features import Features
@@ -256,7 +257,7 @@ class CalfRaiseChecker(Checker):
                                    {sd: toe[sd] for sd in toe}, lean, rise))
         value = float(np.mean(list(rel.values()))) if rel else None
         value = self._ema.update(t_s, value)
-        now_cm = self._height_cm(float(np.nanmean([rise[sd] for sd in self.legs])))
+        now_cm = self._height_cm(float(finite_mean([rise[sd] for sd in self.legs])))
         if value is not None and math.isfinite(now_cm):
             self._trace_t.append(t_s)
             self._trace_v.append(now_cm)
@@ -369,7 +370,7 @@ class CalfRaiseChecker(Checker):
                 # the exact lowest frame of a still hold is where the jitter put it, any frame rate)
                 near = seg.end_value + HELD_TOLERANCE * seg.amplitude
                 after = [f.t_s for f in self._frames if f.t_s >= seg.peak_t_s
-                         and np.nanmean([f.lift[sd] for sd in self.legs]) <= near]
+                         and finite_mean([f.lift[sd] for sd in self.legs]) <= near]
                 held_s = t_ms / 1000.0 - (after[0] if after else seg.end_t_s)
                 events += self._on_rep(seg, at_end=held_s < self.cfg.end_hold_s)
             self.set_end_s = self._frames[-1].t_s if self._frames else t_ms / 1000.0
@@ -413,12 +414,12 @@ class CalfRaiseChecker(Checker):
         # ready), or above the rep's own start if the heels had sunk lower since
         lift_cm = (seg.peak_value - min(seg.start_value, 0.0)) * cm  # judges reps against each other
         ts = [f.t_s for f in frames]
-        height_cm = self._height_cm(rise_over(ts, [np.nanmean([f.rise_px[sd] for sd in self.legs]) for f in frames],
+        height_cm = self._height_cm(rise_over(ts, [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames],
                                               0.0))
         if not math.isfinite(height_cm):
             height_cm = lift_cm  # hips unseen: the lift is all there is
         thr_hi = seg.start_value + 0.9 * seg.amplitude
-        t_hi = [f.t_s for f in frames if np.nanmean([f.lift[sd] for sd in self.legs]) >= thr_hi - 1e-9]
+        t_hi = [f.t_s for f in frames if finite_mean([f.lift[sd] for sd in self.legs]) >= thr_hi - 1e-9]
         rise_s = (t_hi[0] - seg.start_t_s) if t_hi else seg.peak_t_s - seg.start_t_s
         lower_s = (seg.end_t_s - t_hi[-1]) if t_hi else seg.end_t_s - seg.peak_t_s
         leans = [f.trunk_lean_deg for f in frames if math.isfinite(f.trunk_lean_deg)]

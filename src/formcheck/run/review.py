@@ -25,7 +25,7 @@ from formcheck.events import Event
 from formcheck.errors import FormcheckError, StoppedError
 from formcheck.sinks.overlay import annotate
 from formcheck.pose.types import PoseSample, PoseSeries
-from formcheck.pose.stream import ANALYSIS_MAX_FPS, DECODE_AHEAD_FRAMES, PoseStream, series_of
+from formcheck.pose.stream import ANALYSIS_MAX_FPS, DECODE_AHEAD_FRAMES, PoseStream
 from formcheck.body.view import View
 from formcheck.setup.advice import check_view, people_advice
 from formcheck.io.video import DecodeAhead, TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
@@ -234,12 +234,6 @@ def _finish_video(writer: VideoWriter, complete: bool, warnings: list[str]) -> P
     if path is None:
         warnings.append("the annotated video was not kept: too little of it could be written to play")
     return path
-
-
-def extract_series(video: str | os.PathLike, *, model: str | os.PathLike | None = None) -> PoseSeries:
-    """Only the pose pass: a clip's landmark series (for evaluation caches and tests)."""
-    with PoseStream(video, model) as stream:
-        return series_of(stream)
 
 
 def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | None = None

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.pose.types import MIN_VISIBILITY
+
 from formcheck.errors import FormcheckError
 
 PICTURE_DIR = Path(__file__).resolve().parents[1] / "data" / "setup"
@@ -40,7 +42,7 @@ def picture_path(exercise: str) -> Path:
 
 def best_frame(visibility: np.ndarray, xy_px: np.ndarray) -> int:
     """The first frame in which the most landmarks are seen (a still start: the setup pose)."""
-    seen = np.where(np.isnan(xy_px[:, :, 0]), 0, (visibility >= 0.5)).sum(axis=1)
+    seen = np.where(np.isnan(xy_px[:, :, 0]), 0, (visibility >= MIN_VISIBILITY)).sum(axis=1)
     return int(np.argmax(seen))
 
 

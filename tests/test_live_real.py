@@ -19,13 +19,15 @@ CLIP = "calf_raise_fitbod_side.mp4"  # 3 labelled reps
 
 def test_live_counts_equal_analyze_and_the_session_is_saved(tmp_path):
     clip = shared_clip(CLIP)
-    expected = analyze_clip(clip, "calf_raise", model="full").result
+    review = analyze_clip(clip, "calf_raise", model="full")
+    expected = review.result
     speaker = RecordingSpeaker()
     store = HistoryStore(tmp_path / "h.sqlite3")
     out = run_live(LiveOptions(exercise="calf_raise", source=str(clip), window=False, realtime=False,
                                size_wh=None, model="full"),
                    speaker=speaker, store=store, say_line=lambda s: None)
-    assert out.exit_code == 0 and out.frames == expected_frames(clip) and out.dropped == 0
+    # the frames analyze gives the model (a 60 fps clip at its 30 fps analysis rate), none dropped
+    assert out.exit_code == 0 and out.frames == review.analysed_frames < expected_frames(clip) and out.dropped == 0
     assert expected.rep_count == 3
     assert out.summary["total_reps"] == expected.rep_count
 

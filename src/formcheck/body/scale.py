@@ -42,9 +42,11 @@ class RunningLength:
     def __init__(self, default: float, window: int = WINDOW_READINGS) -> None:
         self.default = default
         self._readings: deque[float] = deque(maxlen=window)
+        self._median: float | None = None  # the cached median of the readings
 
     def add(self, value: float) -> None:
         self._readings.append(float(value))
+        self._median = None
 
     @property
     def measured(self) -> bool:
@@ -52,12 +54,15 @@ class RunningLength:
 
     @property
     def value(self) -> float:
-        arr = np.fromiter(self._readings, float, len(self._readings))
-        arr = arr[np.isfinite(arr)]
-        return float(np.median(arr)) if arr.size else self.default
+        if self._median is None:  # read several times a frame, changed at most once
+            arr = np.fromiter(self._readings, float, len(self._readings))
+            arr = arr[np.isfinite(arr)]
+            self._median = float(np.median(arr)) if arr.size else self.default
+        return self._median
 
     def clear(self) -> None:
         self._readings.clear()
+        self._median = None
 
 
 class ShankScale:

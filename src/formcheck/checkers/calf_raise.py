@@ -494,7 +494,8 @@ class CalfRaiseChecker(Checker):
             h = self._lift_h[r.index][0]
             r.metrics["pct_of_best"] = round(100 * h / best, 1) if best > 0 else 0.0
             others = [f for f in r.faults if f.code != "low_rise"]
-            r.faults = ([_low_rise(best_cm - r.metrics["peak_height_cm"])] + others) \
+            # the shortfall is the lift's (which decided the fault), told in the cm of the best reps
+            r.faults = ([_low_rise((1.0 - h / best) * best_cm)] + others) \
                 if h < self.cfg.low_rise_fraction * best else others
 
     # ---- outputs -----------------------------------------------------------------------
@@ -517,4 +518,5 @@ class CalfRaiseChecker(Checker):
 
 
 def _low_rise(short_cm: float) -> Fault:
-    return Fault("low_rise", f"Rise higher: {short_cm:.0f} cm below your best")
+    # never "0 cm below": a rep judged low is at least a whole centimetre short in words
+    return Fault("low_rise", f"Rise higher: {max(1.0, short_cm):.0f} cm below your best")

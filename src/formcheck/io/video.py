@@ -609,16 +609,18 @@ class ClipCamera:
     can_reconnect = False  # a damaged file stays damaged: opening it again would replay it from the start
 
     def __init__(self, path: str | os.PathLike, *, realtime: bool = True,
-                 size_wh: tuple[int, int] | None = (640, 480), max_short_side_px: int | None = None) -> None:
+                 size_wh: tuple[int, int] | None = (640, 480), max_short_side_px: int | None = None,
+                 max_fps: float | None = None) -> None:
         """size_wh: scale each picture down to fit (as a webcam's setting would); None: the clip's
         own size, or with max_short_side_px its short side at most that (decoded at that size,
-        the way `formcheck analyze` feeds the model, so live reads the same pictures)."""
+        the way `formcheck analyze` feeds the model, so live reads the same pictures). max_fps:
+        serve only every n-th frame of a faster clip (`frame_step`, as analyze's analysis rate)."""
         import time
         self._time = time
         self._video = open_video(path)
         self.info = self._video.info
         decode_wh = fit_short_side(self.info.wh, max_short_side_px) if size_wh is None else None
-        self._frames = self._video.frames(decode_wh)
+        self._frames = self._video.frames(decode_wh, step=frame_step(self.info.fps, max_fps))
         self.realtime = realtime
         self._size = size_wh
         self._t0: float | None = None

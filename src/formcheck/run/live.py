@@ -30,7 +30,7 @@ from formcheck.sinks.history import LIVE, LIVE_FROM_VIDEO, HistoryStore
 from formcheck.run.session import LiveSession
 from formcheck.run.plans import get_plan
 from formcheck.io.camera import LatestFrame, LiveSource
-from formcheck.pose.stream import MODEL_MAX_SHORT_SIDE_PX
+from formcheck.pose.stream import ANALYSIS_MAX_FPS, MODEL_MAX_SHORT_SIDE_PX
 from formcheck.io.video import CameraError, CameraSource, ClipCamera
 from formcheck.sinks.voice import EspeakSpeaker, Metronome, Priority, SilentSpeaker, Speaker, speak_events
 
@@ -91,9 +91,11 @@ def have_screen() -> bool:
 
 def default_source_factory(opts: LiveOptions) -> Callable[[], LiveSource]:
     if opts.source:
-        # a clip at its own size is read as `analyze` reads it (pose.stream), so both count alike
+        # a clip at its own size is read as `analyze` reads it (pose.stream: the same size and the
+        # same analysis rate), so both count alike
         return lambda: ClipCamera(opts.source, realtime=opts.realtime, size_wh=opts.size_wh,
-                                  max_short_side_px=MODEL_MAX_SHORT_SIDE_PX)
+                                  max_short_side_px=MODEL_MAX_SHORT_SIDE_PX,
+                                  max_fps=ANALYSIS_MAX_FPS if opts.size_wh is None else None)
     return lambda: CameraSource(opts.camera, opts.size_wh)
 
 

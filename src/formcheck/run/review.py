@@ -113,6 +113,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     stage_s = {"checker": 0.0, "overlay": 0.0}
     writer = None
     complete, problem, stopped_by = True, None, None
+    last_handled = -1  # the index of the last presented frame the loop took in
 
     def check_and_draw(index: int, t_ms: float, sample: PoseSample | None, picture: np.ndarray | None) -> None:
         nonlocal writer
@@ -163,6 +164,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                         break
                     t_list.append(pf.t_ms)
                     samples.append(pf.sample)
+                    last_handled = pf.index
                     if checker is None:
                         if pf.t_ms - t_list[0] <= window_ms:
                             if progress is not None:
@@ -205,11 +207,13 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
         warnings.insert(0, f"Camera: {advice.message}")
     if crowd:
         warnings.insert(0, f"Camera: {crowd}")
-    duration_s = stream.source.last_t_ms / 1000.0 + 1.0 / info.fps
+    # a stopped run reports what it handled, not what the decoding thread had read ahead
+    frames = last_handled + 1 if stopped_by else stream.source.presented
+    duration_s = (t_list[-1] if stopped_by else stream.source.last_t_ms) / 1000.0 + 1.0 / info.fps
     if complete and duration_s < MIN_COUNTABLE_S:
         warnings.append(f"the clip is only {duration_s:.1f} s long: too short to count a rep "
                         f"(record at least {MIN_COUNTABLE_S:.0f} s)")
-    return Analysis(exercise, info, result, events, stream.source.presented, series.found_ratio,
+    return Analysis(exercise, info, result, events, frames, series.found_ratio,
                     model_name, series, complete, problem, video_path, warnings=warnings, stopped_by=stopped_by,
                     recognised=recognised, stage_s=stage_s, analysis_fps=stream.fps, duration_s=duration_s)
 

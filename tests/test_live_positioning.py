@@ -45,7 +45,9 @@ def test_session_says_the_hint_once_and_waits_until_it_is_fixed():
     hints = [e.text for e in events if e.kind == EventKind.HINT]
     assert len(hints) == 1 and hints[0].startswith("Face the camera")
     assert session.state.phase == "waiting" and session.state.hint == hints[0]
-    for t_ms, s in still(0.0, seconds=6.0).samples():  # turns to face the camera
+    # turns to face the camera; the countdown waits until the lines before it are said (the last, the
+    # hint, is over at ~9.4 s), then 3, 2, 1, go
+    for t_ms, s in still(0.0, seconds=9.0).samples():
         events += session.process_pose(5100.0 + t_ms, dataclasses.replace(s, t_ms=5100.0 + t_ms))[1]
     assert session.state.phase == "active"  # settled, counted down, started
     assert [e.text for e in events if e.kind == EventKind.GO] == ["Go"]

@@ -60,6 +60,8 @@ def test_without_a_camera_the_sample_clip_is_counted_live(app_with_samples):
         webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']")
         webrtc.get_by_role("button", name="Play the sample clip").click(timeout=30_000)
 
+        # the status line comes once the server has the clip playing (slower beside a busy model)
+        page.locator("text=/Sample clip playing/").first.wait_for(timeout=60_000)
         first = _frames_checked(page)
         assert "Sample clip playing" in page.locator("text=/frames checked/").first.inner_text()
         deadline = time.monotonic() + 180  # the pose model loads beside Chromium on 2 cores

@@ -388,3 +388,35 @@ def test_a_fault_found_later_reaches_the_rep_table_and_the_history():
         saved = store.reps(sid)
         assert len(saved) == 1 and saved[0]["metrics"]["top_knee_deg"] == 133.0
         assert saved[0]["faults"][0]["code"] == "incomplete_lockout"
+
+
+def test_a_stop_the_stream_never_reports_is_settled_by_the_page():
+    """streamlit-webrtc may call on_video_ended after the page has redrawn, or not at all: the page
+    closes the session itself, so the reps are saved and 'Stopped. N reps saved' shows (it never did in
+    CI under load). Late frames of that stream do not start a new session until the camera plays again."""
+    FakeEngine.made = 0
+    bridge = LiveBridge(FakeEngine)
+    img = np.zeros((4, 4, 3), np.uint8)
+    for _ in range(7):
+        bridge.process_rgb(img)
+    snap = bridge.settle(wait_s=0.05)
+    assert snap.summary == {"reps": 2} and not bridge.running and len(snap.reps) == 2
+    assert bridge.end() is None  # the stream's own call, coming late, finds nothing to close twice
+    bridge.process_rgb(img)  # a late frame of the stopped stream
+    assert not bridge.running and FakeEngine.made == 1
+    bridge.arm()  # the camera plays again
+    bridge.process_rgb(img)
+    assert bridge.running and FakeEngine.made == 2 and bridge.latest().frames == 1
+
+
+def test_the_page_waits_for_the_streams_own_close():
+    FakeEngine.made = 0
+    bridge = LiveBridge(FakeEngine)
+    img = np.zeros((4, 4, 3), np.uint8)
+    for _ in range(3):
+        bridge.process_rgb(img)
+    threading.Timer(0.2, bridge.end).start()  # streamlit-webrtc's thread, a little later
+    snap = bridge.settle(wait_s=5.0)
+    assert snap.summary == {"reps": 1} and FakeEngine.latest.closed
+    bridge.process_rgb(img)  # closed by the stream itself: the next frames are a new camera session
+    assert bridge.running and FakeEngine.made == 2

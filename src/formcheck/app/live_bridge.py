@@ -27,6 +27,11 @@ log = logging.getLogger("formcheck.app.live")
 SHOWN_KINDS = frozenset({EventKind.CUE, EventKind.HINT, EventKind.GET_READY, EventKind.SET_DONE, EventKind.REST,
                          EventKind.DONE, EventKind.STOPPED})
 MESSAGE_SHOW_S = 6.0  # a line stays on the page this long after it was said
+# After Stop, streamlit-webrtc closes the session on its own thread (`on_video_ended`), usually well
+# within a second; the page waits this long for that before it closes the session itself. Measured: in
+# CI on a loaded 2-core machine that call came after the page had already redrawn, and the page was never
+# redrawn again, so "Stopped. N reps saved" never showed (twice, 30 s and 90 s waits in the test).
+STOP_SETTLE_S = 3.0
 
 
 class Engine(Protocol):  # formcheck.run.session.LiveSession
@@ -67,6 +72,7 @@ class LiveBridge:
         self._reps: list[dict[str, Any]] = []
         self._cues: list[str] = []
         self._message: tuple[float, str] | None = None  # (t_ms, text)
+        self._closed_by_page = False  # the page closed the session: late frames of that stream are dropped
         self.snapshots: queue.Queue[Snapshot] = queue.Queue(maxsize=1)
         self.last: Snapshot | None = None  # the page's copy of the newest snapshot
 
@@ -74,6 +80,8 @@ class LiveBridge:
     def process_rgb(self, image_rgb: np.ndarray) -> np.ndarray:
         """Run the engine on one frame; returns the annotated frame (the input, if it failed)."""
         with self._lock:
+            if self._engine is None and self._closed_by_page:
+                return image_rgb  # a late frame of a camera session the page has closed
             try:
                 if self._engine is None:
                     self._engine = self._factory()
@@ -123,10 +131,14 @@ class LiveBridge:
 
     def end(self) -> Any:
         """The camera stopped (streamlit-webrtc's `on_video_ended`): close the engine, post the summary."""
+        return self._close()[1]
+
+    def _close(self) -> tuple[bool, Any]:
+        """(whether a session was open, its summary)."""
         with self._lock:
             engine, self._engine = self._engine, None
             if engine is None:
-                return None
+                return False, None
             try:
                 summary = engine.close()
             except Exception as exc:
@@ -138,7 +150,7 @@ class LiveBridge:
             if store is not None:  # the factory opened it for this camera session
                 store.close()
             self._post(Snapshot(self._frames, 0.0, engine.state, list(self._reps), self._cues[-5:], summary, err))
-            return summary
+            return True, summary
 
     def _post(self, snap: Snapshot) -> None:
         """Keep only the newest snapshot: a slow page never holds up the camera."""
@@ -159,6 +171,23 @@ class LiveBridge:
         except queue.Empty:
             pass
         return self.last
+
+    def settle(self, wait_s: float = STOP_SETTLE_S) -> Snapshot | None:
+        """The camera is stopped: the newest snapshot, with the session's summary once it is closed.
+
+        Waits up to wait_s for streamlit-webrtc to close the session on its own thread, then closes it
+        here, so what was counted is saved and said even when that call comes late or never."""
+        deadline = time.monotonic() + wait_s
+        while self.running and time.monotonic() < deadline:
+            self.latest(timeout_s=0.1)
+        closed_here, _ = self._close()  # also waits for a close in progress on the other thread
+        if closed_here:
+            self._closed_by_page = True
+        return self.latest()
+
+    def arm(self) -> None:
+        """The camera is playing (page thread): frames start a session again."""
+        self._closed_by_page = False
 
     def speech_due(self):
         """The next voice clip to play now (a `speech.Clip`), or None."""

@@ -254,7 +254,12 @@ def render() -> None:
             st.caption("Camera not starting? Allow it in the browser's address bar, then press Start camera "
                        "again.")
     sound = left.empty()
-    snap = bridge.latest()
+    if ctx.state.playing:
+        bridge.arm()
+    if ctx.state.playing or ctx.state.signalling:  # running, or starting: frames may already be checked
+        snap = bridge.latest()
+    else:
+        snap = bridge.settle()  # the summary of a session just stopped, whichever thread closes it
     _top(top, snap if ctx.state.playing else None)
     panel.draw(snap, ctx.state.playing, plan, clip)
     shown = _rep_table(table, snap)

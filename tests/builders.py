@@ -186,12 +186,15 @@ FOOT_LANDMARKS = (L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_IND
 def series_from_poses(frames: Sequence[tuple[float, Pose]], *, yaw_deg: float = 0.0,
                       root_height_m: float | None = None, image_wh: tuple[int, int] = (1280, 720),
                       px_per_m: float = 300.0, floor_px: float = 660.0, fps: float | None = None,
-                      visibility: float = 0.95) -> PoseSeries:
+                      visibility: float = 0.95, toes_on_floor: bool = False) -> PoseSeries:
     """Pose every frame and project it: a PoseSeries as the pose adapter would give.
 
     root_height_m: hip height above the floor; None = standing on the floor (each frame the
     lowest foot point touches it, so a calf raise lifts the body). Give a fixed height for
     a seat (0.49 puts SEATED's feet on the floor).
+    toes_on_floor: with a seat, a foot that points down keeps its toes where they rested (foot flat)
+    and lifts the shank and knee instead (a seated calf raise: the shank rides on the foot lever, the
+    knee rises with the heel).
     """
     t_ms = np.array([1000.0 * t for t, _ in frames])
     n = len(frames)
@@ -201,6 +204,13 @@ def series_from_poses(frames: Sequence[tuple[float, Pose]], *, yaw_deg: float = 
     for i, (_, p) in enumerate(frames):
         b = body_points(p)
         height = (-b[list(FOOT_LANDMARKS), 1].min() if root_height_m is None else root_height_m) + p.lift_m
+        if toes_on_floor and root_height_m is not None:
+            flat = body_points(p.legs(ankle_plantar_deg=0.0))  # where the toes rest with the foot flat
+            for knee, ankle, heel, toe in ((L.LEFT_KNEE, L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
+                                           (L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)):
+                below = flat[toe, 1] - b[toe, 1]  # how far the pointing foot took the toe tip down
+                if below > 0:
+                    b[[knee, ankle, heel, toe], 1] += below
         c = (cam @ b.T).T  # turned body, still X right-ish, Y up, Z toward the camera
         x_img, y_up, z_toward = c[:, 0], c[:, 1], c[:, 2]
         xy[i, :, 0] = image_wh[0] / 2 + px_per_m * x_img

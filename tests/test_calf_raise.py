@@ -119,3 +119,40 @@ def test_unknown_setting_is_rejected():
     from formcheck.errors import FormcheckError
     with pytest.raises(FormcheckError, match="unknown setting"):
         CalfRaiseChecker({"min_lift": 0.1})
+
+
+def _heel_read_as(series, share):
+    """The model's heel under-read: each heel's rise above the toe kept at `share` of the truth (the
+    truth set: 0.04 shank for an 8 cm rise filmed head-on, where the truth is 0.2), the rest of the
+    body as it moved."""
+    s = jitter(series, px_sd=0.0, m_sd=0.0)  # a copy
+    for heel, toe in ((L.LEFT_HEEL, L.LEFT_FOOT_INDEX), (L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX)):
+        rest = s.xy_px[0, heel, 1] - s.xy_px[0, toe, 1]
+        s.xy_px[:, heel, 1] = s.xy_px[:, toe, 1] + rest + share * (s.xy_px[:, heel, 1] - s.xy_px[:, toe, 1] - rest)
+    return s
+
+
+def test_a_rise_the_model_under_reads_is_counted_when_the_body_rises_with_it():
+    """Head-on the model's heel reads a fifth of the rise (under the 0.05-shank floor); the hips rise
+    on the foot lever as far as ever, so the reps are counted, at their true height."""
+    s = _heel_read_as(series_from_poses(animate(rep_keys(STANDING, [UP] * 4)), yaw_deg=0), 0.2)
+    lift_shank = 0.2 * TRUE_RISE_CM / 42.0
+    assert lift_shank < CalfRaiseChecker().cfg.min_lift_shank
+    result, _ = run(s)
+    assert result.rep_count == 4
+    assert all(abs(r.metrics["peak_height_cm"] - TRUE_RISE_CM) < 1.5 for r in result.reps)
+    # hips out of the picture: nothing confirms so small a lift, and the old floor holds
+    hipless = hide(s, [L.LEFT_HIP, L.RIGHT_HIP], 0.0, 60.0)
+    assert run(hipless)[0].rep_count == 0
+
+
+def test_a_small_heel_wobble_without_the_body_rising_is_not_a_rep():
+    """The same small heel reading with the hips staying where they stood (a heel landmark wobbling,
+    weight shifting on the feet): not a rep."""
+    moving = _heel_read_as(series_from_poses(animate(rep_keys(STANDING, [UP] * 4)), yaw_deg=0), 0.2)
+    still = series_from_poses(animate(rep_keys(STANDING, [STANDING] * 4)), yaw_deg=0)
+    s = jitter(still, px_sd=0.0, m_sd=0.0)
+    for heel in (L.LEFT_HEEL, L.RIGHT_HEEL):  # only the heels move, by what the under-read heel did
+        s.xy_px[:, heel] = still.xy_px[:, heel] + (moving.xy_px[:, heel] - moving.xy_px[:, heel + 2]) \
+            - (still.xy_px[:, heel] - still.xy_px[:, heel + 2])
+    assert run(s)[0].rep_count == 0

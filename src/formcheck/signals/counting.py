@@ -117,6 +117,7 @@ class RepCounter:
     def __init__(self, config: RepCounterConfig) -> None:
         self.cfg = config
         self.amplitudes: list[float] = []
+        self._floor_cap = config.max_floor_factor * config.min_swing  # see `set_min_swing`
         self.noise_sd: float | None = None  # still-jitter of the signal, set by the checker when known
         self.reset()
 
@@ -152,7 +153,7 @@ class RepCounter:
     def floor(self) -> float:
         if self.noise_sd is None:
             return self.cfg.min_swing
-        return min(self.cfg.max_floor_factor * self.cfg.min_swing,
+        return min(max(self._floor_cap, self.cfg.min_swing),
                    max(self.cfg.min_swing, self.cfg.noise_sd_factor * self.noise_sd))
 
     @property
@@ -185,6 +186,18 @@ class RepCounter:
             return None
         self.amplitudes.append(seg.amplitude)
         return seg
+
+    def set_min_swing(self, min_swing: float) -> None:
+        """A lower (or higher) absolute floor, once the checker knows what else confirms a small rep.
+        The jitter floor's cap stays where the configured floor put it: a noisy signal still needs
+        a swing as large as before."""
+        from dataclasses import replace
+        self.cfg = replace(self.cfg, min_swing=min_swing)
+
+    def forget_last(self) -> None:
+        """The checker rejected the segment just returned: it does not shape the typical amplitude."""
+        if self.amplitudes:
+            self.amplitudes.pop()
 
     def update(self, t_s: float, x: float | None) -> RepSegment | None:
         if x is None or not math.isfinite(x):

@@ -29,10 +29,11 @@ import numpy as np
 from formcheck.pose.landmarks import LEG
 from formcheck.pose.types import MIN_VISIBILITY, PoseSample
 
-# Fitting split of the rendered sample clips (sample_videos): bodies 0 and 1 at 3/4 (oblique).
-FIT_CLIPS = ("calf_raise_oblique_clean", "calf_raise_oblique_faults")
-# Held out: bodies 2 and 3, side view; and the seated calf raise (side view, a different point rises).
-TEST_CLIPS = ("calf_raise_side_clean", "calf_raise_side_faults", "seated_calf_raise_side")
+# Fitting split of the truth set (truth_set/, `python -m formcheck.synth --truth-set`): bodies 0 and 1
+# from the side and at 3/4. Held out: bodies 2 and 3 head-on (neither body nor view seen in fitting);
+# tools/fit_heel_rise.py prints both, and the clips that share only the body or only the view.
+FIT_BODIES = (0, 1)
+FIT_VIEWS = ("side", "oblique")
 # Median over the fitting split's reps of (true heel rise / true leg) / (hip rise / leg in the
 # picture) (tools/fit_heel_rise.py). The rendered bodies' own levers (true hip rise over
 # true heel rise) are 0.62-0.72, i.e. 1.39-1.61, so one constant is right within about +-8 %

@@ -69,6 +69,10 @@ class CalfRaiseConfig(CheckerConfig):
     # rise of at least min_rise_cm. Without it a full 8 cm rise filmed head-on (0.04 shank) and a
     # half-height rise at 3/4 (0.04) were never counted (truth set, `python -m formcheck.synth --truth-set`).
     confirmed_lift_shank: float = 0.02
+    # ... and above this many sd of the lift's own jitter (4 sd: 1 still frame in ~16,000 reaches it;
+    # 6 without the body's confirmation). Head-on the heel jitters 3x as much as from the side
+    # (truth set: sd 0.007 against 0.002 shank), and 6 sd put a half-height rise under the floor.
+    confirmed_noise_sd: float = 4.0
     # The smallest heel rise counted as a rep: 2 cm, what the 0.05-shank floor meant for a 40 cm shank.
     min_rise_cm: float = 2.0
     # Thresholds follow the person's own typical rep: a rise (or drop) of a third of the
@@ -336,7 +340,10 @@ class CalfRaiseChecker(Checker):
         self.ready = True
         self.counter.reset()
         self._rise_confirms = all(sd in self._hip_base for sd in legs)
-        self.counter.set_min_swing(self.cfg.confirmed_lift_shank if self._rise_confirms else self.cfg.min_lift_shank)
+        if self._rise_confirms:
+            self.counter.set_floor(self.cfg.confirmed_lift_shank, self.cfg.confirmed_noise_sd)
+        else:
+            self.counter.set_floor(self.cfg.min_lift_shank, RepCounterConfig.noise_sd_factor)
         self._ema.reset()
         # jitter of the lift: a rep must stand out of it (RepCounter.floor); from the still
         # frames, or without any, from the reps' own frame-to-frame noise (second differences)

@@ -94,7 +94,7 @@ class SeatedCalfRaiseChecker(SideRepChecker):
         self.bones = BoneLengths()
         self.scale = ShankScale(min_visibility=self.cfg.min_visibility)  # heights in cm
         for counter in self.counters.values():  # the knee confirms (accept): a lower floor
-            counter.set_min_swing(self.cfg.confirmed_min_swing)
+            counter.set_floor(self.cfg.confirmed_min_swing)
 
     @property
     def shank_cm(self) -> float:

@@ -187,12 +187,13 @@ class RepCounter:
         self.amplitudes.append(seg.amplitude)
         return seg
 
-    def set_min_swing(self, min_swing: float) -> None:
-        """A lower (or higher) absolute floor, once the checker knows what else confirms a small rep.
-        The jitter floor's cap stays where the configured floor put it: a noisy signal still needs
-        a swing as large as before."""
+    def set_floor(self, min_swing: float, noise_sd_factor: float | None = None) -> None:
+        """A lower (or higher) absolute floor, and jitter multiple, once the checker knows what else
+        confirms a rep. The jitter floor's cap stays where the configured floor put it: a noisy
+        signal still needs a swing as large as before."""
         from dataclasses import replace
-        self.cfg = replace(self.cfg, min_swing=min_swing)
+        self.cfg = replace(self.cfg, min_swing=min_swing,
+                           noise_sd_factor=self.cfg.noise_sd_factor if noise_sd_factor is None else noise_sd_factor)
 
     def forget_last(self) -> None:
         """The checker rejected the segment just returned: it does not shape the typical amplitude."""

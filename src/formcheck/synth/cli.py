@@ -29,13 +29,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--record-landmarks", action="store_true",
                    help="run MediaPipe over the shipped clips and save <name>.landmarks.npz")
     p.add_argument("--dir", default="sample_videos", help="where shipped clips live")
+    p.add_argument("--truth-set", metavar="DIR", default=None,
+                   help="render the accuracy truth set (clips.TRUTH_SET) into DIR, keeping only each clip's "
+                        "landmark series and truth file (clips already recorded there are skipped)")
+    p.add_argument("--keep-videos", action="store_true", help="with --truth-set: keep the rendered videos")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        from formcheck.synth.clips import SHIPPED, render_shipped
+        from formcheck.synth.clips import SHIPPED, render_shipped, render_truth_set
+        if args.truth_set:
+            return render_truth_set(Path(args.truth_set), args.only, jobs=args.jobs, keep_videos=args.keep_videos)
         if args.all:
             render_shipped(Path(args.dir), args.only, jobs=args.jobs, truth_only=args.truth_only)
             if not args.record_landmarks:

@@ -1,0 +1,61 @@
+"""The accuracy truth set (truth_set/: 4 bodies x side, 3/4 and head-on x both-leg, single-leg and
+seated calf raises, each one full rise then a half-height one; only the pose model's landmark series
+and the renderer's truth are kept). Counts, and heights in cm against the truth, with the floors
+measured today; the heel-rise constant's split by body and by view (body.heel_rise)."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.body.heel_rise import FIT_BODIES, FIT_VIEWS
+from formcheck.evaluation.accuracy import clip_accuracy, load_truth_dir
+from formcheck.pose.types import PoseSeries
+
+TRUTH_SET = Path(__file__).resolve().parents[1] / "truth_set"
+# Head-on, the stance foot's heel is behind the foot and the model scores it 0.39 seen (median): under
+# the 0.5 every checker asks of a landmark, so a single-leg raise filmed head-on is never counted.
+HEEL_HIDDEN = {f"calf_raise_single_front_b{b}" for b in range(4)}
+# worst and median |reported - true| heel height, cm (measured on this set; before the body-rise rep
+# rule and the seated knee-rise heights: 16 of 24 both-leg reps counted, seated median 2.6, worst 5.9)
+FLOORS_CM = {"calf_raise": (2.0, 0.6), "seated_calf_raise": (2.7, 1.0)}
+
+
+@pytest.fixture(scope="module")
+def clips():
+    return [clip_accuracy(t, PoseSeries.load(lp)) for t, lp in load_truth_dir(TRUTH_SET)]
+
+
+def test_the_set_is_every_body_view_and_variant(clips):
+    names = {c.name for c in clips}
+    assert len(names) == 36
+    assert {c.view for c in clips} == {"side", "oblique", "front"} and {c.body for c in clips} == {0, 1, 2, 3}
+
+
+def test_every_rep_counted_full_and_half_height(clips):
+    missed = {c.name: f"{c.counted}/{c.true_reps}" for c in clips
+              if c.name not in HEEL_HIDDEN and (c.counted != c.true_reps or c.matched != c.true_reps)}
+    assert missed == {}
+
+
+@pytest.mark.xfail(strict=True, reason="single-leg raise filmed head-on: the stance heel reads 0.39 seen, "
+                                       "under the 0.5 visibility floor, so the foot is never measured")
+def test_a_single_leg_raise_filmed_head_on_is_counted(clips):
+    assert all(c.counted == c.true_reps for c in clips if c.name in HEEL_HIDDEN)
+
+
+@pytest.mark.parametrize("exercise", sorted(FLOORS_CM))
+def test_heights_within_their_floors(clips, exercise):
+    errors = [e for c in clips if c.exercise == exercise and "peak_height_cm" in c.metrics
+              for e in c.metrics["peak_height_cm"].errors]
+    worst, median = FLOORS_CM[exercise]
+    assert len(errors) >= 20
+    assert np.max(np.abs(errors)) <= worst and np.median(np.abs(errors)) <= median, \
+        (np.max(np.abs(errors)), np.median(np.abs(errors)))
+
+
+def test_held_out_bodies_and_views_read_true(clips):
+    """Bodies and views that the heel-rise constant was not fitted on (split in body.heel_rise)."""
+    held = [e for c in clips if c.body not in FIT_BODIES and c.view not in FIT_VIEWS
+            for e in c.metrics.get("peak_height_cm", type("E", (), {"errors": []})()).errors]
+    assert len(held) >= 6
+    assert np.median(np.abs(held)) <= 0.6 and np.max(np.abs(held)) <= 2.5

@@ -117,7 +117,11 @@ class RepCounter:
     def __init__(self, config: RepCounterConfig) -> None:
         self.cfg = config
         self.amplitudes: list[float] = []
-        self._floor_cap = config.max_floor_factor * config.min_swing  # see `set_min_swing`
+        self._floor_cap = config.max_floor_factor * config.min_swing  # see `set_floor`
+        # "back near the valley" (where a rep starts) is judged against the configured floor, which sits
+        # above the jitter, even when `set_floor` lowers what counts: with a band of a quarter of a 0.02
+        # floor the start stuck to a jitter dip 0.35 s before the rise (rendered too-fast rep at 60 fps)
+        self._near_swing = config.min_swing
         self.noise_sd: float | None = None  # still-jitter of the signal, set by the checker when known
         self.reset()
 
@@ -213,7 +217,7 @@ class RepCounter:
         if self.phase == Phase.REST:
             if x < self._valley:
                 self._valley, self._valley_t = x, t_s
-            if x <= self._valley + 0.25 * self.thr_up:
+            if x <= self._valley + 0.25 * max(self.thr_up, self._near_swing):
                 self._near_valley_t = t_s
             if self._held(x >= self._valley + self.thr_up, "_up_since", t_s):
                 self._up_since = None

@@ -27,7 +27,7 @@ def clips():
 
 def test_the_set_is_every_body_view_and_variant(clips):
     names = {c.name for c in clips}
-    assert len(names) == 36
+    assert len(names) == 40
     assert {c.view for c in clips} == {"side", "oblique", "front"} and {c.body for c in clips} == {0, 1, 2, 3}
 
 
@@ -63,7 +63,7 @@ def test_held_out_bodies_and_views_read_true(clips):
 
 # worst |reported - true| knee angle, degrees (head-on none is reported: the model's depth guess read
 # straight knees 18-23° bent there, and seated knees 12-23° off)
-KNEE_FLOORS_DEG = {("calf_raise", "min_knee_angle_deg"): 9.0, ("seated_calf_raise", "knee_deg"): 16.0}
+KNEE_FLOORS_DEG = {("calf_raise", "min_knee_angle_deg"): 9.5, ("seated_calf_raise", "knee_deg"): 16.0}
 
 
 @pytest.mark.parametrize("exercise, metric", sorted(KNEE_FLOORS_DEG))

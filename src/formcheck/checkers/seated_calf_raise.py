@@ -72,7 +72,7 @@ class SeatedCalfRaiseChecker(SideRepChecker):
     signal_unit = "cm"
     checks = ("counts each heel rise (both feet or one)", "heel height in cm and against your best rep",
               "heels lowered all the way", "tempo (not too fast)",
-              "seat height: hips about level with knees", "knees bent at about a right angle")
+              "seat not too low (knees no higher than the hips)", "knees bent at about a right angle")
     best_views = ("side", "oblique")
     bar_label = "Heel height"
     range_metric = "peak_height_cm"

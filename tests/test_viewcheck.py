@@ -116,3 +116,12 @@ def test_a_passer_by_in_one_frame_is_not_two_people():
 def test_two_people_with_nobody_counted_in_those_frames_says_the_best_seen():
     msg = people_advice(_sightings([LEFT, RIGHT], [LEFT, RIGHT], counted=None))
     assert "counting the one the camera sees best" in msg
+
+
+def test_a_heel_hidden_behind_its_foot_says_turn_not_step_back():
+    """Single-leg raise filmed head-on (truth set): ankle and toe seen, the heel scored 0.39 seen, so no
+    foot is measured; the feet are in the picture, so 'step back' would be wrong."""
+    s = still(yaw=0)
+    hidden = hide(s, [L.LEFT_HEEL, L.RIGHT_HEEL], 0.0, 10.0, visibility=0.39)
+    message = check_view(samples(hidden), get_checker_class("calf_raise")).message
+    assert "heel is hidden behind your foot" in message and "Step back" not in message

@@ -29,7 +29,7 @@ from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.body.view import ViewEstimator
 from formcheck.checkers import register
-from formcheck.body.measures import body_anchor_px, heel_lift_shank, trunk_tilt_deg
+from formcheck.body.measures import body_anchor_px, heel_hidden, heel_lift_shank, trunk_tilt_deg
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
 from formcheck.body.scale import RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
@@ -235,7 +235,7 @@ class CalfRaiseChecker(Checker):
             return self._on_missing(t_s)
         lift, toe, knee, footvis = self._measure(sample)
         if not lift:
-            return self._on_missing(t_s)
+            return self._on_missing(t_s, heel_hidden(sample, self.cfg.min_visibility))
         self._last_seen_t = t_s
         self.scale.update(sample, lift)
         self._hip_y.append((t_s, {sd: body_height_px(sample, sd, False, self.cfg.min_visibility) for sd in SIDES}))
@@ -284,14 +284,16 @@ class CalfRaiseChecker(Checker):
         self._state.status = "Counting"
         return events
 
-    def _on_missing(self, t_s: float) -> list[Event]:
+    def _on_missing(self, t_s: float, heel_hidden: bool = False) -> list[Event]:
         self.counter.update(t_s, None)
         if self.ready and t_s - self._last_seen_t > self.cfg.lost_end_s:
             return self._end_set(t_s, "Feet out of view: step back so your feet are in the picture")
         if not self.ready:
             self._ready_buf.clear()
             self._pre.clear()
-            self._state.status = "Step back: feet out of view"
+            # feet in the picture but the heel behind the foot (a single-leg raise facing the camera)
+            self._state.status = "Turn side-on: facing the camera, your heel is hidden" if heel_hidden \
+                else "Step back: feet out of view"
         return []
 
     def _try_ready(self, t_s, sample, lift, toe, knee, footvis) -> list[Event]:

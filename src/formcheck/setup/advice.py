@@ -17,6 +17,7 @@ import numpy as np
 from formcheck.checkers.base import Checker
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import MIN_VISIBILITY, PeopleSighting, PoseSample
+from formcheck.body.measures import heel_hidden
 from formcheck.body.posture import LYING, dominant_posture
 from formcheck.body.view import View, body_yaw_deg, classify_view
 
@@ -70,20 +71,6 @@ def _foot_seen(s: PoseSample) -> bool:
     return False
 
 
-def _heel_hidden(s: PoseSample) -> bool:
-    """A foot in the picture (ankle and toe seen, inside it) whose heel the model does not see: the
-    heel behind the foot, as a single-leg stance filmed head-on (truth set: scored 0.39 seen)."""
-    w, h = s.image_wh
-    for sd in SIDES:
-        leg = LEG[sd]
-        if s.seen(leg["ankle"], leg["toe"], min_visibility=MIN_VISIBILITY) and \
-                s.visibility[leg["heel"]] < MIN_VISIBILITY:
-            xy = s.xy_px[[leg["ankle"], leg["toe"]]]
-            if np.all((xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)):
-                return True
-    return False
-
-
 def _height_px(s: PoseSample) -> float:
     """How long the seen part of the body (shoulders down) is in the picture, px: its larger extent,
     up-down standing or seated, across lying."""
@@ -115,7 +102,7 @@ def check_view(samples: Iterable[PoseSample | None], checker: type[Checker],
                         f"picture, too small to measure")
     unseen = [s for s in found if not _foot_seen(s)]
     if len(unseen) > MAX_FEET_MISSING_SHARE * len(found):
-        if sum(_heel_hidden(s) for s in unseen) > 0.5 * len(unseen):  # the feet are there, the heels hidden
+        if sum(heel_hidden(s) for s in unseen) > 0.5 * len(unseen):  # the feet are there, the heels hidden
             messages.append("Turn side-on or at an angle to the camera: facing it, your heel is hidden "
                             "behind your foot")
         else:

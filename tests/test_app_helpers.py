@@ -420,3 +420,43 @@ def test_the_page_waits_for_the_streams_own_close():
     assert snap.summary == {"reps": 1} and FakeEngine.latest.closed
     bridge.process_rgb(img)  # closed by the stream itself: the next frames are a new camera session
     assert bridge.running and FakeEngine.made == 2
+
+
+def test_a_late_stream_end_never_closes_the_next_session():
+    """The page closed session 1 (the stream's own end had not come); the person starts again; the old
+    stream's end arrives late: session 2 goes on, its count intact."""
+    FakeEngine.made = 0
+    bridge = LiveBridge(FakeEngine)
+    img = np.zeros((4, 4, 3), np.uint8)
+    for _ in range(3):
+        bridge.process_rgb(img)
+    assert bridge.settle(wait_s=0.0).summary == {"reps": 1}
+    bridge.arm()  # Start pressed again
+    for _ in range(6):
+        bridge.process_rgb(img)
+    assert bridge.end() is None  # session 1's end, late
+    assert bridge.running and FakeEngine.made == 2 and bridge.latest().frames == 6
+    assert bridge.end() == {"reps": 2}  # session 2's own end closes it
+
+
+def test_a_frame_racing_the_pages_close_does_not_open_a_session():
+    """The page's close and the 'drop late frames' mark happen under one lock: a frame cannot slip in
+    between and replace the summary with an empty new session."""
+    FakeEngine.made = 0
+    bridge = LiveBridge(FakeEngine)
+    img = np.zeros((4, 4, 3), np.uint8)
+    bridge.process_rgb(img)
+    done = threading.Event()
+
+    def camera():  # the stopped stream keeps sending
+        while not done.is_set():
+            bridge.process_rgb(img)
+
+    t = threading.Thread(target=camera)
+    t.start()
+    try:
+        snap = bridge.settle(wait_s=0.05)
+    finally:
+        done.set()
+        t.join(5)
+    assert snap.summary is not None and not bridge.running and FakeEngine.made == 1

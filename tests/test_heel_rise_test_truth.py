@@ -34,6 +34,7 @@ def scored(name: str, mirrored: bool = False):
 @pytest.mark.parametrize("name", CLIPS)
 def test_the_test_counts_weighs_and_times_every_rep_against_the_truth(name):
     truth, reps, true_cm = scored(name)
+    assert len(reps) == 6  # so every counted height below is paired with its own rep's truth
     result = heel_rise_test(reps, BODY_MASS_KG)
     assert list(result.legs) == ["right"] and all(r.side == "right" for r in reps)
     leg = result.legs["right"]

@@ -73,6 +73,7 @@ class LiveBridge:
         self._cues: list[str] = []
         self._message: tuple[float, str] | None = None  # (t_ms, text)
         self._closed_by_page = False  # the page closed the session: late frames of that stream are dropped
+        self._late_ends_owed = 0  # on_video_ended calls still to come for sessions the page closed
         self.snapshots: queue.Queue[Snapshot] = queue.Queue(maxsize=1)
         self.last: Snapshot | None = None  # the page's copy of the newest snapshot
 
@@ -130,15 +131,30 @@ class LiveBridge:
         return new
 
     def end(self) -> Any:
-        """The camera stopped (streamlit-webrtc's `on_video_ended`): close the engine, post the summary."""
+        """The camera stopped (streamlit-webrtc's `on_video_ended`): close the engine, post the summary.
+
+        A call owed to a session the page already closed (`settle`) closes nothing: coming late, it
+        must not end the next camera session mid-set."""
+        with self._lock:
+            if self._late_ends_owed > 0:
+                self._late_ends_owed -= 1
+                return None
         return self._close()[1]
 
-    def _close(self) -> tuple[bool, Any]:
-        """(whether a session was open, its summary)."""
+    def finish(self) -> Any:
+        """Close the session now (page thread: the person picked another exercise or plan)."""
+        return self._close()[1]
+
+    def _close(self, by_page: bool = False) -> tuple[bool, Any]:
+        """(whether a session was open, its summary). by_page: the page closes it (`settle`); late
+        frames of that stream are dropped and the stream's own `end` call is owed."""
         with self._lock:
             engine, self._engine = self._engine, None
             if engine is None:
                 return False, None
+            if by_page:
+                self._closed_by_page = True
+                self._late_ends_owed += 1
             try:
                 summary = engine.close()
             except Exception as exc:
@@ -180,14 +196,13 @@ class LiveBridge:
         deadline = time.monotonic() + wait_s
         while self.running and time.monotonic() < deadline:
             self.latest(timeout_s=0.1)
-        closed_here, _ = self._close()  # also waits for a close in progress on the other thread
-        if closed_here:
-            self._closed_by_page = True
+        self._close(by_page=True)  # also waits for a close in progress on the other thread
         return self.latest()
 
     def arm(self) -> None:
-        """The camera is playing (page thread): frames start a session again."""
-        self._closed_by_page = False
+        """The camera is starting or playing (page thread): frames start a session again."""
+        with self._lock:
+            self._closed_by_page = False
 
     def speech_due(self):
         """The next voice clip to play now (a `speech.Clip`), or None."""

@@ -101,7 +101,7 @@ def _bridge(plan, exercise, model, clip=None) -> LiveBridge:
     bridges = st.session_state.setdefault("live_bridges", {})
     if key not in bridges:
         for old in bridges.values():  # the camera now feeds the new choice: finish the old one
-            old.end()
+            old.finish()
         bridges.clear()
 
         def factory():
@@ -254,9 +254,8 @@ def render() -> None:
             st.caption("Camera not starting? Allow it in the browser's address bar, then press Start camera "
                        "again.")
     sound = left.empty()
-    if ctx.state.playing:
-        bridge.arm()
     if ctx.state.playing or ctx.state.signalling:  # running, or starting: frames may already be checked
+        bridge.arm()
         snap = bridge.latest()
     else:
         snap = bridge.settle()  # the summary of a session just stopped, whichever thread closes it

@@ -438,9 +438,13 @@ class CalfRaiseChecker(Checker):
         ts = [f.t_s for f in frames]
         height_cm = self._height_cm(rise_over(ts, [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames],
                                               0.0))
-        if self._rise_confirms and not height_cm >= self.cfg.min_rise_cm:
-            self.counter.forget_last()  # a heel lift the body's rise does not confirm: jitter or sway
-            return []
+        if self._rise_confirms:
+            # the body's rise must show min_rise_cm; hips lost during this rep: the unconfirmed floor
+            confirmed = height_cm >= self.cfg.min_rise_cm if math.isfinite(height_cm) \
+                else seg.amplitude >= self.cfg.min_lift_shank
+            if not confirmed:
+                self.counter.forget_last()  # a heel lift the body's rise does not confirm: jitter or sway
+                return []
         if not math.isfinite(height_cm):
             height_cm = lift_cm  # hips unseen: the lift is all there is
         thr_hi = seg.start_value + 0.9 * seg.amplitude

@@ -215,6 +215,8 @@ def test_clip_review_through_the_page(app, tmp_path):
         page.get_by_role("button", name="Check my form").click(timeout=60_000)
         page.get_by_role("heading", name=f"Floor calf raise: {expected} reps").wait_for(timeout=240_000)
         assert _tile(page, "Reps") == str(expected)
+        # the video is drawn after the heading: wait for it (CI once read the page between the two)
+        page.locator("[data-testid=stVideo]").first.wait_for(timeout=60_000)
         assert page.locator("[data-testid=stVideo]").count() == 1
         # the annotated H.264 actually decodes in Chromium (mp4v would not): frames, a size, a duration
         video = page.locator("[data-testid=stVideo]").first.element_handle()

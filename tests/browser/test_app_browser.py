@@ -178,10 +178,11 @@ def test_live_webcam_frames_come_back_counted_and_saved(app, camera_clip):
         reps_seen = int(_tile(page, "Reps").split("/")[0])
         _shot(page, "live.png")
         assert reps_seen >= 1, "no rep counted from a calf-raise clip played as the camera"
+        page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=30_000)  # drawn after the tile
         assert page.locator("[data-testid=stDataFrame]").count() == 1  # the rep table beside the video
 
         webrtc.get_by_role("button", name="Stop").click()
-        page.get_by_text(re.compile(r"Stopped\. \d+ reps? saved")).wait_for(timeout=30_000)
+        page.get_by_text(re.compile(r"Stopped\. \d+ reps? saved")).wait_for(timeout=90_000)
         page.goto(url + "/progress")
         # the sessions table (a canvas grid; its cells are also in the page for screen readers)
         page.locator("[data-testid=stDataFrame] td", has_text="Live camera").first.wait_for(

@@ -157,3 +157,87 @@ def test_a_60fps_clip_is_analysed_and_drawn_at_30fps_every_frame_decoded(tmp_pat
         times = [float(f.pts * f.time_base) for f in c.decode(video=0)]
     assert len(times) == expected_frames  # the video shows the analysed frames, each at its own time
     assert times == pytest.approx([t / 1000.0 for _, t, _ in recorded_model.calls], abs=0.002)
+
+
+def _drawn_states(monkeypatch):
+    """Record what every annotated frame is drawn with (on the writer's thread): count and status."""
+    import formcheck.run.review as review
+    from formcheck.sinks.overlay import annotate
+    drawn = []
+
+    def recording(frame_rgb, pose, state, **kw):
+        drawn.append((state.rep_count, state.status, state.bar_value))
+        return annotate(frame_rgb, pose, state, **kw)
+    monkeypatch.setattr(review, "annotate", recording)
+    return drawn
+
+
+def test_every_frame_is_drawn_with_the_state_of_its_own_moment(tmp_path, recorded_model, monkeypatch):
+    """The overlay is drawn on the writer's thread, behind a queue, while the checker runs on: each
+    frame must still show the count and status of its own moment, not a later one."""
+    from formcheck.checkers import make_checker
+    from formcheck.run.review import analyze_clip
+    clip = sample_clip("calf_raise_oblique_clean.mp4")
+    recorded_model.series = PoseSeries.load(clip.with_name("calf_raise_oblique_clean.landmarks.npz"))
+    drawn = _drawn_states(monkeypatch)
+    a = analyze_clip(clip, "calf_raise", out_video=tmp_path / "o.mp4")
+    checker, expected = make_checker("calf_raise"), []
+    for t_ms, sample in a.series.samples():
+        checker.update(t_ms, sample)
+        expected.append((checker.state.rep_count, checker.state.status, checker.state.bar_value))
+    assert drawn == expected
+    assert [c for c, _, _ in drawn][-1] == a.result.rep_count > 0
+
+
+def test_a_wrong_early_guess_is_done_again_from_the_first_frame(tmp_path, recorded_model, monkeypatch):
+    """`--exercise auto` guesses from the first seconds to draw and encode beside the model; when the
+    whole window names another exercise, the count, the events and the video are all the named one's."""
+    import formcheck.setup.recognize as recognize
+    from formcheck.run.review import analyze_clip
+    clip = sample_clip("calf_raise_oblique_clean.mp4")
+    recorded_model.series = PoseSeries.load(clip.with_name("calf_raise_oblique_clean.landmarks.npz"))
+    named_drawn = _drawn_states(monkeypatch)
+    named = analyze_clip(clip, "calf_raise", out_video=tmp_path / "named.mp4")
+    named_drawn = list(named_drawn)
+    real, calls = recognize.recognize_series, []
+
+    def wrong_first(series, window_s):
+        calls.append(len(series))
+        return ("seated_calf_raise", "a wrong guess") if len(calls) == 1 else real(series, window_s)
+    monkeypatch.setattr(recognize, "recognize_series", wrong_first)
+    drawn = _drawn_states(monkeypatch)
+    seen = []
+    auto = analyze_clip(clip, "auto", out_video=tmp_path / "auto.mp4", on_recognised=seen.append)
+    assert len(calls) == 2 and calls[0] < calls[1]  # guessed early, named from the whole window
+    assert seen == ["calf_raise"] and auto.exercise == "calf_raise"
+    assert [(r.start_s, r.end_s, [f.code for f in r.faults]) for r in auto.result.reps] == \
+        [(r.start_s, r.end_s, [f.code for f in r.faults]) for r in named.result.reps]
+    assert [type(e).__name__ for e in auto.events] == [type(e).__name__ for e in named.events]
+    # the wrong guess's frames were drawn, then thrown away with their video: the kept video is the named one's
+    assert drawn[-len(named_drawn):] == named_drawn and len(drawn) > len(named_drawn)
+    with av.open(str(auto.video_path)) as c:
+        assert sum(1 for _ in c.decode(video=0)) == named.analysed_frames
+
+
+def test_a_clip_shorter_than_the_window_is_recognised_and_drawn_whole(tmp_path, recorded_model, monkeypatch):
+    """A clip that ends inside the recognition window: the guess made at a few seconds is confirmed
+    at the end, and every frame is checked and drawn as with the exercise named."""
+    from formcheck.io.video import VideoWriter, open_video
+    from formcheck.run.review import EARLY_GUESS_S, analyze_clip
+    from formcheck.setup.recognize import WINDOW_S
+    src = sample_clip("calf_raise_oblique_clean.mp4")
+    recorded_model.series = PoseSeries.load(src.with_name("calf_raise_oblique_clean.landmarks.npz"))
+    clip = tmp_path / "short.mp4"
+    cut_s = (EARLY_GUESS_S + WINDOW_S) / 2
+    with open_video(src) as v, VideoWriter(clip, v.info.fps, v.info.wh, preset="ultrafast") as out:
+        for f in v.frames():
+            if f.t_ms >= 1000 * cut_s:
+                break
+            out.write(f.image_rgb, f.t_ms)
+    drawn = _drawn_states(monkeypatch)
+    named = analyze_clip(clip, "calf_raise", out_video=tmp_path / "named.mp4")
+    named_drawn = list(drawn)
+    drawn.clear()
+    auto = analyze_clip(clip, "auto", out_video=tmp_path / "auto.mp4")
+    assert auto.exercise == "calf_raise" and auto.result.rep_count == named.result.rep_count > 0
+    assert drawn == named_drawn and len(drawn) == named.analysed_frames

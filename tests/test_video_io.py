@@ -122,3 +122,35 @@ def test_writer_keeps_the_colours(tmp_path):
         back = next(v.frames()).image_rgb.astype(int)
     centres = back[20::40, 20::40]  # the middle of each block, away from chroma edges
     assert np.abs(centres - blocks.astype(int)).max() <= 6
+
+
+def test_writer_draws_on_its_own_thread_and_keeps_batches_in_order(tmp_path):
+    """`write(..., draw)` draws on the writer's thread; a batch of compressed pictures (the kept first
+    seconds of `--exercise auto`) is expanded and drawn there, in order, before the frames after it."""
+    import threading
+
+    from formcheck.io.kept_pictures import KeptPictures
+    shade = lambda v: np.full((48, 64, 3), v, np.uint8)  # noqa: E731
+    kept = KeptPictures()
+    for v in (10, 40):
+        kept.add(shade(v))
+    kept.stop()
+    kept.add(shade(250))  # not kept after stop()
+    assert len(kept) == 2 and np.abs(KeptPictures.expand(kept.compressed(1)).astype(int) - 40).max() <= 2
+    threads = set()
+
+    def plus(k):
+        def draw(img):
+            threads.add(threading.current_thread().name)
+            img = KeptPictures.expand(img) if img.ndim == 1 else img
+            return np.clip(img.astype(int) + k, 0, 255).astype(np.uint8)
+        return draw
+    out = tmp_path / "d.mp4"
+    with VideoWriter(out, 10, (64, 48), preset="ultrafast") as w:
+        w.write_batch([(kept.compressed(i), i * 100.0, plus(100)) for i in range(len(kept))])
+        w.write(shade(70), 200.0, plus(100))
+        w.write(shade(20), 300.0)
+    assert threads == {"formcheck-encoder"}
+    with open_video(out) as v:
+        levels = [float(f.image_rgb.mean()) for f in v.frames()]
+    assert levels == pytest.approx([110, 140, 170, 20], abs=4)

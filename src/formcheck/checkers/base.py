@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -59,6 +59,12 @@ class LiveState:
     hold_s: float | None = None  # for HOLD/TIMER exercises
     side: str | None = None
     trace_xy_px: list[tuple[float, float]] = field(default_factory=list)  # e.g. the ankle alphabet path
+
+
+def snapshot(state: LiveState) -> LiveState:
+    """A copy of a checker's live state that later updates do not change (checkers update theirs
+    in place): what a frame drawn on another thread must show."""
+    return replace(state, trace_xy_px=list(state.trace_xy_px))
 
 
 @dataclass

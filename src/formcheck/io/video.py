@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import av
 import numpy as np
@@ -373,6 +373,14 @@ class DecodeAhead:
 
 
 _STOP = object()
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Several frames queued to the writer as one item (`VideoWriter.write_batch`)."""
+    frames: list
+
+
 # Output timestamps in 1/90000 s (the MPEG clock): fine enough to keep every input frame's own time.
 OUTPUT_TIME_BASE = Fraction(1, 90000)
 
@@ -406,8 +414,10 @@ def _rgb_to_i420(image_rgb: np.ndarray) -> np.ndarray:
 class VideoWriter:
     """H.264 mp4 writer that encodes on its own thread.
 
-    `write(image_rgb, t_ms)` hands a frame over a bounded queue (back-pressure, no unbounded
-    memory); each frame keeps its own time (a variable-frame-rate input stays in step). The
+    `write(image_rgb, t_ms, draw)` hands a frame over a bounded queue (back-pressure, no unbounded
+    memory); each frame keeps its own time (a variable-frame-rate input stays in step). `draw`,
+    when given, turns the picture into the one to encode on the writer's thread (the overlay is
+    drawn there, beside the pose model rather than in its way). The
     file is written as `<name>.partial.mp4` and renamed on `close()`; on `abort()` (or an
     exception inside a `with` block) the partial file is deleted, so a half-written video never
     looks complete. A symlinked output is written through to its target.
@@ -437,28 +447,39 @@ class VideoWriter:
         self._frames = 0
         self._last_pts = -1
         self.encode_s = 0.0  # seconds spent encoding on the writer's thread
+        self.draw_s = 0.0  # seconds spent in the frames' `draw` on the writer's thread
         self._thread = threading.Thread(target=self._run, name="formcheck-encoder", daemon=True)
         self._thread.start()
         self._closed = False
 
     def _run(self) -> None:
-        w, h = self._size
         while True:
             item = self._queue.get()
             if item is _STOP:
                 break
-            if self._error is not None:
-                continue  # drain so the producer never blocks
-            image, pts = item
-            t0 = time.perf_counter()
-            try:
-                frame = av.VideoFrame.from_ndarray(_rgb_to_i420(image[:h, :w]), format="yuv420p")
-                frame.pts, frame.time_base = pts, OUTPUT_TIME_BASE
-                for packet in self._stream.encode(frame):
-                    self._container.mux(packet)
-            except Exception as exc:  # reported on the next write/close
-                self._error = exc
-            self.encode_s += time.perf_counter() - t0
+            for image, pts, draw in item.frames if isinstance(item, _Batch) else (item,):
+                self._encode(image, pts, draw)
+
+    def _encode(self, image, pts: int, draw: Callable | None) -> None:
+        """Draw (if asked) and encode one frame; the first error is kept for the caller (`write`,
+        `close`), and later frames are drained unencoded so the caller never blocks."""
+        if self._error is not None:
+            return
+        w, h = self._size
+        t0 = time.perf_counter()
+        try:
+            if draw is not None:
+                image = draw(image)
+                t1 = time.perf_counter()
+                self.draw_s += t1 - t0
+                t0 = t1
+            frame = av.VideoFrame.from_ndarray(_rgb_to_i420(image[:h, :w]), format="yuv420p")
+            frame.pts, frame.time_base = pts, OUTPUT_TIME_BASE
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except Exception as exc:  # reported on the next write/close
+            self._error = exc
+        self.encode_s += time.perf_counter() - t0
 
     def _pts(self, t_ms: float | None) -> int:
         t_s = self._frames / self._fps if t_ms is None else t_ms / 1000.0
@@ -467,11 +488,22 @@ class VideoWriter:
         self._frames += 1
         return pts
 
-    def write(self, image_rgb: np.ndarray, t_ms: float | None = None) -> None:
-        """Queue one frame, shown at t_ms (from the first frame); None: the next frame at the nominal rate."""
+    def write(self, image_rgb: np.ndarray, t_ms: float | None = None,
+              draw: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
+        """Queue one frame, shown at t_ms (from the first frame); None: the next frame at the nominal rate.
+        draw: called on the writer's thread with the picture, returns the picture to encode (it
+        must not depend on anything the caller changes after this call)."""
         if self._error is not None:
             raise FormcheckError(f"cannot write {self.path.name}: {_one_line(self._error)}")
-        self._queue.put((image_rgb, self._pts(t_ms)))
+        self._queue.put((image_rgb, self._pts(t_ms), draw))
+
+    def write_batch(self, frames: "list[tuple[object, float | None, Callable[[object], np.ndarray]]]") -> None:
+        """Queue several frames as one item (image-like, t_ms, draw): each `draw` makes the picture
+        to encode from its image-like (e.g. a compressed picture), on the writer's thread. A batch
+        takes one place in the queue, so a backlog of small items never blocks the caller."""
+        if self._error is not None:
+            raise FormcheckError(f"cannot write {self.path.name}: {_one_line(self._error)}")
+        self._queue.put(_Batch([(image, self._pts(t_ms), draw) for image, t_ms, draw in frames]))
 
     def _finish_thread(self) -> None:
         self._queue.put(_STOP)

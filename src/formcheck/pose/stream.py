@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from formcheck.pose.types import PeopleSighting, PoseSample, PoseSeries
+from formcheck.io.kept_pictures import KeptPictures
 from formcheck.io.video import DecodeAhead, Frame, SizedFrame, VideoInfo, fit_short_side, frame_step, open_video
 
 # The landmarker crops the person and resizes the crop to 256x256 (the detector sees the whole
@@ -99,6 +100,9 @@ class PoseStream:
         self._people_model = model
         self._people_frames: list[tuple[float, np.ndarray, PoseSample | None]] = []
         self._stop_decoder: Callable[[], None] = lambda: None
+        # set before iterating: each analysed frame's out picture (else the model's) is also kept
+        # compressed here, on the decoder's thread, until `kept.stop()`
+        self.kept: KeptPictures | None = None
 
     def __iter__(self) -> Iterator[PoseFrame]:
         clip_wh = self.info.wh
@@ -134,13 +138,26 @@ class PoseStream:
 
     def _decoded(self) -> Iterator[Frame]:
         """The source's frames at the analysis rate, decoded on a thread of their own."""
-        ahead = DecodeAhead(self.source.frames(self.model_wh, also_wh=self.out_wh, step=self.step),
+        ahead = DecodeAhead(self._keeping(self.source.frames(self.model_wh, also_wh=self.out_wh, step=self.step)),
                             DECODE_AHEAD_FRAMES)
         self._stop_decoder = ahead.close
         try:
             yield from ahead
         finally:
             self.decode_s, self.wait_s = ahead.decode_s, ahead.wait_s
+
+    def _keeping(self, frames: Iterator[Frame]) -> Iterator[Frame]:
+        """The frames, each also added to `kept` while it keeps (on the decoder's thread)."""
+        for f in frames:
+            if self.kept is not None and self.kept.keeping:
+                self.kept.add(f.also_rgb if isinstance(f, SizedFrame) else f.image_rgb)
+            yield f
+
+    def close_decoder(self) -> None:
+        """Stop decoding and close the clip (its decoder's pictures freed); the model stays open
+        (`people_in_view` may still need it). `info`, `presented` and the gaps stay readable."""
+        self._stop_decoder()  # never close a clip under its decoder
+        self.source.close()
 
     def close(self) -> None:
         self._stop_decoder()  # never close a clip under its decoder

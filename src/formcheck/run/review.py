@@ -1,26 +1,28 @@
 """Clip review: decode -> pose -> checker -> overlay -> H.264, one pass, streaming.
 
-The pose model runs once per clip (`pose_stream`), whatever the options: with `--exercise auto`
-the first seconds' samples are kept, the exercise is named from them, and the checker then
-reads those samples before the rest of the stream (their pictures, when an annotated video is
-wanted, are decoded again: decoding is a fraction of the model's cost, and a window of
-full pictures would not fit the memory budget).
+The pose model runs once per clip (`pose_stream`), whatever the options. With `--exercise auto`
+the exercise is guessed from the first seconds (EARLY_GUESS_S) and named from the first WINDOW_S;
+the frames before the guess are checked then, their pictures drawn from compressed copies kept
+on the decoder's thread (`io.kept_pictures`); a guess the window does not confirm is done again
+from the first frame (the pictures decoded again).
 
 Inference and checking run in the calling thread (the checker is stateful and needs no
-locks); H.264 encoding runs beside them on the writer's thread behind a bounded queue.
+locks); the overlay is drawn and H.264 encoded beside them on the writer's thread, behind a
+bounded queue, each frame from a snapshot of the checker's state at that frame.
 """
 from __future__ import annotations
 
 import os
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from formcheck.checkers import make_checker
-from formcheck.checkers.base import CheckResult
+from formcheck.checkers.base import CheckResult, snapshot
 from formcheck.events import Event
 from formcheck.errors import FormcheckError, StoppedError
 from formcheck.sinks.overlay import annotate
@@ -28,6 +30,7 @@ from formcheck.pose.types import PoseSample, PoseSeries
 from formcheck.pose.stream import ANALYSIS_MAX_FPS, DECODE_AHEAD_FRAMES, PoseStream
 from formcheck.body.view import View
 from formcheck.setup.advice import check_view, people_advice
+from formcheck.io.kept_pictures import KeptPictures
 from formcheck.io.video import DecodeAhead, TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
@@ -36,6 +39,19 @@ StopFn = Callable[[], "str | None"]  # a reason to stop now (e.g. "Ctrl-C"), or 
 # cannot hold one, so it gets a note instead of a silent "0 reps".
 MIN_COUNTABLE_S = 1.0
 AUTO = "auto"  # --exercise auto: recognise the exercise from the clip
+# --exercise auto names the exercise from the first WINDOW_S (10 s) of the clip, but guesses from
+# the first seconds already, so that the checking, the drawing and the encoding run beside the
+# model from then on, as with a named exercise, instead of after the window (on a clip shorter than
+# the window: after the whole clip). The window's answer still decides: a wrong guess is thrown
+# away and everything done with it done again. Measured on the 74 landmark series at hand (real
+# clips and their variants, rendered samples and truth set; scratch check in the issue-12 note):
+# the first 3 s give the window's answer on 72, no answer on 1 (tried again each second) and
+# another on 1 (the ankle alphabet's first seconds look like ankle flexion); 2 s agree on 25 only.
+EARLY_GUESS_S = 3.0
+GUESS_EVERY_S = 1.0
+# Pictures are kept compressed for the guess's catch-up only at the default video size (a 720p
+# picture is ~90 KB as JPEG: 10 s at 30 fps ~27 MB); a full-size 4K video decodes the clip again.
+KEEP_MAX_LONG_SIDE_PX = 1280
 # The annotated video's default size: 720p (shorter side). It plays anywhere, keeps the drawing
 # readable, and encodes in well under half the time of 1080p; `full_size=True` keeps the clip's own.
 VIDEO_MAX_SHORT_SIDE_PX = 720
@@ -98,7 +114,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     (and a playable `.partial` video). An annotated video that cannot be written is given up
     with a warning; the count goes on. The annotated video is at most 720p unless full_size.
     """
-    from formcheck.setup.recognize import WINDOW_S, name_exercise
+    from formcheck.setup.recognize import WINDOW_S, name_exercise, recognize_series
     recognised = exercise == AUTO
     checker = None if recognised else make_checker(exercise, checker_config)
     stream = PoseStream(video, model, check_people=True, max_fps=None if full_size else ANALYSIS_MAX_FPS)
@@ -110,37 +126,52 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     samples: list[PoseSample | None] = []
     events: list[Event] = []
     warnings: list[str] = []
-    stage_s = {"checker": 0.0, "overlay": 0.0}
+    stage_s = {"checker": 0.0, "overlay": 0.0}  # overlay and encode: on the writer's thread
     writer = None
     complete, problem, stopped_by = True, None, None
     last_handled = -1  # the index of the last presented frame the loop took in
+    # --exercise auto: a guess made early (EARLY_GUESS_S), confirmed (or not) by the whole window
+    guessed: str | None = None
+    confirmed = not recognised
+    kept: KeptPictures | None = None  # the first pictures, while nothing can be drawn on them yet
 
     def check_and_draw(index: int, t_ms: float, sample: PoseSample | None, picture: np.ndarray | None) -> None:
         nonlocal writer
         t0 = time.perf_counter()
         events.extend(checker.update(t_ms, sample))
-        t1 = time.perf_counter()
-        stage_s["checker"] += t1 - t0
-        if writer is not None:
-            frame = annotate(picture, sample, checker.state, xy_scale=xy_scale)
-            stage_s["overlay"] += time.perf_counter() - t1
-            writer = _write_or_give_up(writer, frame, t_ms, warnings)
+        stage_s["checker"] += time.perf_counter() - t0
+        if writer is not None:  # drawn on the writer's thread, from this frame's state
+            writer = _write_or_give_up(writer, picture, t_ms, warnings,
+                                       partial(annotate, pose=sample, state=snapshot(checker.state), xy_scale=xy_scale))
 
-    def recognise_then_catch_up(n: int) -> None:
-        """Name the exercise from the first n frames' samples, then check (and draw) them."""
-        nonlocal checker, exercise
-        exercise = name_exercise(PoseSeries.from_samples(t_list[:n], samples[:n], info.wh, stream.fps), WINDOW_S)
-        if on_recognised is not None:
-            on_recognised(exercise)
-        checker = make_checker(exercise, checker_config)
+    def catch_up(n: int, stream_done: bool = False) -> None:
+        """Check (and draw) the first n frames with the checker just made. Their pictures come
+        from `kept` when it holds them all (handed to the writer in one batch, drawn and encoded
+        there while the model reads on); else they are decoded again, on a thread beside the
+        drawing and the encoder: while the stream goes on, on one decoding thread (a second
+        multi-threaded decoder's reference pictures would add ~90 MB at 1080p beside the
+        stream's own); once it has ended, its decoder is closed first and this one takes the
+        threads it would have had."""
+        nonlocal writer
         if writer is None:
             for i, (t_ms, sample) in enumerate(zip(t_list[:n], samples[:n])):
                 check_and_draw(i, t_ms, sample, None)
             return
-        # The window's pictures, decoded again (no model) on a thread beside the drawing and the
-        # encoder, on one decoding thread (a second multi-threaded decoder's reference pictures
-        # would add ~90 MB at 1080p while the stream's own is open).
-        with open_video(video, decode_threads=1) as again:
+        if kept is not None and len(kept) >= n:
+            batch = []
+            t0 = time.perf_counter()
+            for t_ms, sample in zip(t_list[:n], samples[:n]):
+                events.extend(checker.update(t_ms, sample))
+                batch.append((kept.compressed(len(batch)), t_ms,
+                              partial(_expand_and_annotate, pose=sample, state=snapshot(checker.state),
+                                      xy_scale=xy_scale)))
+            stage_s["checker"] += time.perf_counter() - t0
+            kept.clear()
+            writer = _write_batch_or_give_up(writer, batch, warnings)
+            return
+        if stream_done:
+            stream.close_decoder()
+        with open_video(video, decode_threads=None if stream_done else 1) as again:
             ahead = DecodeAhead(again.frames(out_wh, step=stream.step), DECODE_AHEAD_FRAMES)
             try:
                 pictures = iter(ahead)
@@ -149,13 +180,56 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
             finally:
                 ahead.close()
 
+    def series_of_first(n: int) -> PoseSeries:
+        return PoseSeries.from_samples(t_list[:n], samples[:n], info.wh, stream.fps)
+
+    def guess(n: int) -> None:
+        """An early guess from the first n frames (EARLY_GUESS_S): when sure, check and draw from
+        now on with it, until the whole window confirms it (`confirm`)."""
+        nonlocal checker, guessed
+        guessed, _why = recognize_series(series_of_first(n), WINDOW_S)
+        if guessed is None:
+            return
+        checker = make_checker(guessed, checker_config)
+        if kept is not None:
+            kept.stop()
+        catch_up(n)
+
+    def confirm(n: int, stream_done: bool = False) -> None:
+        """Name the exercise from the first n frames (the whole window, as without a guess). A
+        right guess goes on as it is; else the checker starts again from the first frame with
+        the named exercise and the annotated video is made again from the start."""
+        nonlocal checker, exercise, writer, confirmed
+        exercise = name_exercise(series_of_first(n), WINDOW_S)
+        confirmed = True
+        if on_recognised is not None:
+            on_recognised(exercise)
+        if checker is not None and exercise == guessed:
+            if kept is not None:
+                kept.clear()
+            return
+        if checker is not None:  # a wrong guess: what it counted and drew goes
+            events.clear()
+            if writer is not None:
+                writer.abort()
+                writer = new_writer()
+        checker = make_checker(exercise, checker_config)
+        catch_up(n, stream_done)
+        if kept is not None:
+            kept.clear()
+
+    def new_writer() -> VideoWriter:
+        frame_bytes = 3 * out_wh[0] * out_wh[1]
+        return VideoWriter(out_video, stream.fps, out_wh, preset=VIDEO_PRESET,
+                           queue_size=max(2, min(16, WRITER_QUEUE_BYTES // frame_bytes)))
+
     try:
         with stream:
             if out_video:
-                frame_bytes = 3 * out_wh[0] * out_wh[1]
-                writer = VideoWriter(out_video, stream.fps, out_wh, preset=VIDEO_PRESET,
-                                     queue_size=max(2, min(16, WRITER_QUEUE_BYTES // frame_bytes)))
-            window_ms = 1000.0 * WINDOW_S
+                writer = new_writer()
+            if recognised and writer is not None and max(out_wh) <= KEEP_MAX_LONG_SIDE_PX:
+                kept = stream.kept = KeptPictures()
+            window_ms, next_guess_ms = 1000.0 * WINDOW_S, 1000.0 * EARLY_GUESS_S
             try:
                 for pf in stream:
                     if stop_requested is not None and (why := stop_requested()):
@@ -165,20 +239,25 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                     t_list.append(pf.t_ms)
                     samples.append(pf.sample)
                     last_handled = pf.index
-                    if checker is None:
-                        if pf.t_ms - t_list[0] <= window_ms:
+                    if not confirmed:
+                        elapsed_ms = pf.t_ms - t_list[0]
+                        if elapsed_ms > window_ms:
+                            confirm(len(t_list) - 1)  # every frame before this one
+                        elif checker is None and elapsed_ms > next_guess_ms:
+                            guess(len(t_list) - 1)
+                            next_guess_ms = elapsed_ms + 1000.0 * GUESS_EVERY_S
+                        if checker is None:
                             if progress is not None:
                                 progress(pf.index + 1, info.frame_count)
                             continue
-                        recognise_then_catch_up(len(t_list) - 1)  # every frame before this one
                     check_and_draw(pf.index, pf.t_ms, pf.sample, pf.out_rgb)
                     if progress is not None:
                         progress(pf.index + 1, info.frame_count)
             except TruncatedVideoError as exc:
                 complete, problem = False, str(exc)
             warnings.extend(stream.source.gap_warnings())
-            if checker is None and t_list and any(s is not None for s in samples):
-                recognise_then_catch_up(len(t_list))  # a clip shorter than the window
+            if not confirmed and t_list and any(s is not None for s in samples):
+                confirm(len(t_list), stream_done=True)  # a clip shorter than the window
             if checker is not None:
                 events.extend(checker.finish(t_list[-1] if t_list else 0.0))
             crowd = people_advice(stream.people_in_view())  # after the counting, its model closed first
@@ -200,7 +279,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
         raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in good light")
     video_path = _finish_video(writer, complete, warnings) if writer is not None else None
     if writer is not None:
-        stage_s["encode"] = writer.encode_s
+        stage_s.update(encode=writer.encode_s, overlay=writer.draw_s)
     result = enough_seen(checker.result(), series)
     advice = check_view((s for _, s in series.samples()), type(checker), view=View(result.view))
     if advice.message:
@@ -218,10 +297,26 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                     recognised=recognised, stage_s=stage_s, analysis_fps=stream.fps, duration_s=duration_s)
 
 
-def _write_or_give_up(writer: VideoWriter, image, t_ms: float, warnings: list[str]) -> VideoWriter | None:
+def _expand_and_annotate(jpeg: np.ndarray, **how) -> np.ndarray:
+    """A kept (compressed) picture, expanded and drawn on: `annotate`'s arguments in `how`."""
+    return annotate(KeptPictures.expand(jpeg), **how)
+
+
+def _write_batch_or_give_up(writer: VideoWriter, batch: list, warnings: list[str]) -> VideoWriter | None:
+    try:
+        writer.write_batch(batch)
+        return writer
+    except FormcheckError as exc:
+        writer.abort()
+        warnings.append(f"annotated video not saved: {exc}")
+        return None
+
+
+def _write_or_give_up(writer: VideoWriter, image, t_ms: float, warnings: list[str],
+                      draw: Callable[[np.ndarray], np.ndarray] | None = None) -> VideoWriter | None:
     """Hand a frame to the writer; if the video cannot be written (disk full), drop it, keep counting."""
     try:
-        writer.write(image, t_ms)
+        writer.write(image, t_ms, draw)
         return writer
     except FormcheckError as exc:
         writer.abort()

@@ -1,0 +1,59 @@
+"""Pictures kept for later, compressed: `KeptPictures`.
+
+`analyze --exercise auto` reads the clip's first seconds before it knows what to draw on them.
+Their pictures are kept as JPEG (a 720p picture: ~90 KB against 2.7 MB raw, so 10 s at 30 fps is
+~27 MB) on the decoder's thread, which has time to spare while the model runs; once the exercise
+is named they are drawn and encoded from here instead of decoding the clip again (measured on the
+2-core machine at 720p: ~4 ms to compress and ~5 ms to expand a picture, against ~14 ms to decode
+two 1080p60 frames again).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+# JPEG quality of a kept picture: at 90 a 720p phone picture comes back within ~0.8 grey levels on
+# average (measured: 0.80 at 90, 1.02 at 80), well under what the annotated video's H.264 (crf 23)
+# changes anyway.
+KEPT_JPEG_QUALITY = 90
+
+
+class KeptPictures:
+    """Pictures in the order `add`ed, from the first; `add` does nothing once `stop()` is called
+    (so `len` pictures are always the first ones). Appended from one thread, read from another."""
+
+    def __init__(self, quality: int = KEPT_JPEG_QUALITY) -> None:
+        self.quality = quality
+        self._jpegs: list[np.ndarray] = []
+        self.keeping = True
+
+    def add(self, picture_rgb: np.ndarray) -> None:
+        if not self.keeping:
+            return
+        import cv2
+        # the channels are stored in the order given and come back in it (JPEG's colour transform
+        # is applied to them as if BGR; the round trip is the same either way)
+        ok, jpeg = cv2.imencode(".jpg", picture_rgb, [cv2.IMWRITE_JPEG_QUALITY, self.quality])
+        if not ok:  # never seen; the caller then decodes the clip again
+            self.keeping = False
+            return
+        self._jpegs.append(jpeg)
+
+    def stop(self) -> None:
+        """Keep no more (those kept stay)."""
+        self.keeping = False
+
+    def clear(self) -> None:
+        self.keeping = False
+        self._jpegs = []
+
+    def __len__(self) -> int:
+        return len(self._jpegs)
+
+    def compressed(self, i: int) -> np.ndarray:
+        return self._jpegs[i]
+
+    @staticmethod
+    def expand(jpeg: np.ndarray) -> np.ndarray:
+        """The picture back (HxWx3 uint8, channels as given to `add`)."""
+        import cv2
+        return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)

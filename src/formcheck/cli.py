@@ -193,19 +193,10 @@ def _check_heel_rise_args(a: argparse.Namespace, batch: bool) -> None:
 
 def _heel_rise_test(a: argparse.Namespace, analysis, report: dict):
     """The heel-rise test from the clip's reps, into the report (key `heel_rise_test`) and the history."""
-    from formcheck.run.heel_rise_test import heel_rise_test
-    from formcheck.sinks.history import CHECKED_VIDEO, HistoryStore
-    result = heel_rise_test(analysis.result.reps, a.body_mass_kg)
-    report["heel_rise_test"] = result.to_dict()
-    if analysis.complete and result.legs:
-        source = f"{CHECKED_VIDEO}{analysis.info.path.name}"
-        with HistoryStore() as store:
-            session_id = store.start_session(analysis.result.exercise, source)
-            for rep in analysis.result.reps:
-                store.add_rep(session_id, rep)
-            store.end_session(session_id, dict(analysis.result.summary, view=analysis.result.view,
-                                               corrections=list(analysis.result.corrections)))
-            store.add_heel_rise_test(report["heel_rise_test"], source, session_id=session_id)
+    from formcheck.run.heel_rise_clip import score_clip
+    from formcheck.sinks.history import HistoryStore
+    with HistoryStore() as store:
+        result, _ = score_clip(analysis, a.body_mass_kg, report, store=store)
     return result
 
 

@@ -193,10 +193,12 @@ def _check_heel_rise_args(a: argparse.Namespace, batch: bool) -> None:
 
 def _heel_rise_test(a: argparse.Namespace, analysis, report: dict):
     """The heel-rise test from the clip's reps, into the report (key `heel_rise_test`) and the history."""
-    from formcheck.run.heel_rise_clip import score_clip
+    from formcheck.run.heel_rise_clip import keep_clip_test, score_clip, worth_keeping
     from formcheck.sinks.history import HistoryStore
-    with HistoryStore() as store:
-        result, _ = score_clip(analysis, a.body_mass_kg, report, store=store)
+    result = score_clip(analysis, a.body_mass_kg, report)
+    if worth_keeping(analysis, result):
+        with HistoryStore() as store:
+            keep_clip_test(store, analysis, result)
     return result
 
 
@@ -229,9 +231,10 @@ def cmd_analyze(a: argparse.Namespace) -> int:
         if not a.quiet or analysis.stopped_by:  # stopped: the count so far is always printed
             print(_fmt_summary(report))
             if test is not None:
+                from formcheck.run.heel_rise_clip import worth_keeping
                 from formcheck.run.heel_rise_test import result_words
                 print(result_words(test))
-                if test.legs and analysis.complete:
+                if worth_keeping(analysis, test):
                     print("Heel-rise test saved to your history.")
             for label, path in (("Annotated video", analysis.video_path), ("Report", a.report),
                                 ("Rep table", a.csv)):

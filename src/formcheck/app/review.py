@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.errors import FormcheckError
-from formcheck.run.heel_rise_clip import clip_source, score_clip
+from formcheck.run.heel_rise_clip import clip_source, keep_clip_test, score_clip
 from formcheck.run.heel_rise_test import HeelRiseTestResult, check_body_mass
 from formcheck.sinks.history import HistoryStore, save_result
 from formcheck.run.review import AUTO, Analysis, ProgressFn, analyze_clip
@@ -49,8 +49,9 @@ def review_clip(video: Path, exercise: str, out_dir: Path, *, display_name: str 
     session_id = save_result(store, analysis.result, source) if store is not None else None
     test = test_id = None
     if body_mass_kg is not None:
-        test, test_id = score_clip(analysis, body_mass_kg, report, store=store, source=source,
-                                   session_id=session_id)
+        test = score_clip(analysis, body_mass_kg, report)
+        if store is not None:
+            test_id = keep_clip_test(store, analysis, test, source=source, session_id=session_id)
     return Review(analysis, report, reps_csv(report), analysis.video_path, session_id, test, test_id)
 
 

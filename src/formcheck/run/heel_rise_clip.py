@@ -19,18 +19,26 @@ def clip_source(name: str) -> str:
     return f"{CHECKED_VIDEO}{name}"
 
 
-def score_clip(analysis: Analysis, body_mass_kg: float, report: dict[str, Any], *,
-               store: HistoryStore | None = None, source: str | None = None,
-               session_id: int | None = None) -> tuple[HeelRiseTestResult, int | None]:
-    """(the test's result, its row id in the history or None when it was not kept).
-
-    A partial clip (damaged or stopped midway) or one with no counted single-leg rep is scored and
-    reported but not kept: the history holds whole tests only."""
+def score_clip(analysis: Analysis, body_mass_kg: float, report: dict[str, Any]) -> HeelRiseTestResult:
+    """The clip's reps scored as the test; the result also goes under the report's `heel_rise_test`."""
     result = heel_rise_test(analysis.result.reps, body_mass_kg)
     report["heel_rise_test"] = result.to_dict()
-    if store is None or not analysis.complete or not result.legs:
-        return result, None
+    return result
+
+
+def worth_keeping(analysis: Analysis, result: HeelRiseTestResult) -> bool:
+    """Whole tests only: a partial clip (damaged or stopped midway), or one with no counted single-leg
+    rep, is scored and reported but not kept in the history."""
+    return analysis.complete and bool(result.legs)
+
+
+def keep_clip_test(store: HistoryStore, analysis: Analysis, result: HeelRiseTestResult, *,
+                   source: str | None = None, session_id: int | None = None) -> int | None:
+    """The test into the history, linked to the clip's session (saved here unless `session_id` says the
+    caller already saved it); its row id, or None when it is not worth keeping."""
+    if not worth_keeping(analysis, result):
+        return None
     source = source or clip_source(analysis.info.path.name)
     if session_id is None:
         session_id = save_result(store, analysis.result, source)
-    return result, store.add_heel_rise_test(report["heel_rise_test"], source, session_id=session_id)
+    return store.add_heel_rise_test(result.to_dict(), source, session_id=session_id)

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from builders import jitter, series_from_poses  # noqa: E402
 from test_heel_rise_test_series import both_legs_tested  # noqa: E402
-from test_pose_stream import RecordedModel, recorded_model  # noqa: E402,F401
+from test_pose_stream import recorded_model  # noqa: E402,F401  (the fixture: the pose model replaced)
 
 LIVE = "from formcheck.app import live_page\nlive_page.render()"
 REVIEW = "from formcheck.app import review_page\nreview_page.render()"

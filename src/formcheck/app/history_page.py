@@ -24,7 +24,8 @@ def _heel_rise_tests(store: HistoryStore) -> None:
     st.dataframe(for_display(table.drop(columns=["Flagged"])), hide_index=True, width="stretch")
     if len(tests) >= 2:
         st.caption("Reps per leg, test by test")
-        st.altair_chart(alt.Chart(heel_rise_reps_over_time(tests)).mark_line(point=alt.OverlayMarkDef(size=90)).encode(
+        chart = alt.Chart(heel_rise_reps_over_time(tests)).mark_line(point=alt.OverlayMarkDef(size=90))
+        st.altair_chart(chart.encode(
             x=alt.X("Taken:T", title=None), y=alt.Y("Reps:Q", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("Leg:N", legend=alt.Legend(orient="bottom", title=None)),
             tooltip=["Taken", "Leg", "Reps"]).properties(height=240), width="stretch")

@@ -13,7 +13,8 @@ from formcheck.app.exercise_view import describe
 from formcheck.app.heel_rise_view import body_mass_input, show_result
 from formcheck.app.jump import CHART_PARAM, rep_from_chart, rep_from_table, rep_start_s
 from formcheck.app.messages import one_line
-from formcheck.app.review import HEEL_RISE_EXERCISE, RECOGNISE, RECOGNISE_LABEL, Review, in_app_words, recognised_line, review_clip
+from formcheck.app.review import (HEEL_RISE_EXERCISE, RECOGNISE, RECOGNISE_LABEL, Review, in_app_words,
+                                  recognised_line, review_clip)
 from formcheck.app.samples import list_samples
 from formcheck.app.tables import metric_display, rep_table
 from formcheck.app.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, Workdir, save_upload

@@ -155,11 +155,12 @@ def test_live_page_picks_up_the_plan_chosen_on_the_plans_page():
     assert not at.exception
 
 
-def test_live_page_says_where_the_heel_rise_test_is_scored():
+def test_live_page_scores_the_heel_rise_test_itself():
     at = AppTest.from_string(LIVE)
     at.session_state["start_plan"] = "heel_rise_test"
     at.run()
     assert not at.exception
-    assert any("--plan heel_rise_test --body-mass-kg" in i.value for i in at.info)
+    assert any(n.label == "Your body mass (kg)" for n in at.number_input)
+    assert not any("--body-mass-kg" in i.value for i in at.info)  # no longer sent to the command line
     at.selectbox(key="live_what").set_value("high_heels_8").run()
-    assert not any("body-mass" in i.value for i in at.info)
+    assert not at.number_input

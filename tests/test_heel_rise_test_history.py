@@ -88,3 +88,28 @@ def test_analyze_heel_rise_test_on_a_real_single_leg_clip(tmp_path):
     with HistoryStore() as store:  # FORMCHECK_HOME: the test's own (conftest)
         [row] = store.heel_rise_tests()
         assert row.result == test and len(store.reps(row.session_id)) == 3
+
+
+@pytest.mark.parametrize("complete, side, kept", [(True, "right", True), (False, "right", False),
+                                                   (True, None, False)])
+def test_a_checked_clip_keeps_whole_tests_only_with_its_session(tmp_path, complete, side, kept):
+    """`analyze --heel-rise-test` and the app's Check a video keep a clip's test through one function: a
+    partial clip, or one without a counted single-leg rep, is scored but not kept."""
+    from pathlib import Path
+    from types import SimpleNamespace
+    from formcheck.checkers.base import CheckResult
+    from formcheck.run.heel_rise_clip import keep_clip_test, score_clip
+    reps = [Rep(i + 1, 2.0 * i, 2.0 * i + 0.8, 2.0 * i + 1.6, {"peak_height_cm": 6.0}, side=side) for i in range(4)]
+    analysis = SimpleNamespace(result=CheckResult("calf_raise", 4, reps, "side"), complete=complete,
+                               info=SimpleNamespace(path=Path("/clips/my test.mp4")))
+    report = {}
+    result = score_clip(analysis, 70, report)
+    assert report["heel_rise_test"] == result.to_dict()
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        test_id = keep_clip_test(store, analysis, result)
+        rows = store.heel_rise_tests()
+        assert (test_id is not None, len(rows), len(store.sessions())) == (kept, int(kept), int(kept))
+        if kept:
+            [session] = store.sessions()
+            assert rows[0].session_id == session.id and rows[0].source == session.source == "clip:my test.mp4"
+            assert len(store.reps(session.id)) == 4

@@ -193,19 +193,12 @@ def _check_heel_rise_args(a: argparse.Namespace, batch: bool) -> None:
 
 def _heel_rise_test(a: argparse.Namespace, analysis, report: dict):
     """The heel-rise test from the clip's reps, into the report (key `heel_rise_test`) and the history."""
-    from formcheck.run.heel_rise_test import heel_rise_test
-    from formcheck.sinks.history import CHECKED_VIDEO, HistoryStore
-    result = heel_rise_test(analysis.result.reps, a.body_mass_kg)
-    report["heel_rise_test"] = result.to_dict()
-    if analysis.complete and result.legs:
-        source = f"{CHECKED_VIDEO}{analysis.info.path.name}"
+    from formcheck.run.heel_rise_clip import keep_clip_test, score_clip, worth_keeping
+    from formcheck.sinks.history import HistoryStore
+    result = score_clip(analysis, a.body_mass_kg, report)
+    if worth_keeping(analysis, result):
         with HistoryStore() as store:
-            session_id = store.start_session(analysis.result.exercise, source)
-            for rep in analysis.result.reps:
-                store.add_rep(session_id, rep)
-            store.end_session(session_id, dict(analysis.result.summary, view=analysis.result.view,
-                                               corrections=list(analysis.result.corrections)))
-            store.add_heel_rise_test(report["heel_rise_test"], source, session_id=session_id)
+            keep_clip_test(store, analysis, result)
     return result
 
 
@@ -238,9 +231,10 @@ def cmd_analyze(a: argparse.Namespace) -> int:
         if not a.quiet or analysis.stopped_by:  # stopped: the count so far is always printed
             print(_fmt_summary(report))
             if test is not None:
+                from formcheck.run.heel_rise_clip import worth_keeping
                 from formcheck.run.heel_rise_test import result_words
                 print(result_words(test))
-                if test.legs and analysis.complete:
+                if worth_keeping(analysis, test):
                     print("Heel-rise test saved to your history.")
             for label, path in (("Annotated video", analysis.video_path), ("Report", a.report),
                                 ("Rep table", a.csv)):

@@ -5,8 +5,30 @@ import altair as alt
 import streamlit as st
 
 from formcheck.sinks.history import HistoryStore
-from formcheck.app.progress import daily_progress, reps_csv_all, sessions_csv, sessions_table
+from formcheck.app.progress import (daily_progress, heel_rise_reps_over_time, heel_rise_table, reps_csv_all,
+                                    sessions_csv, sessions_table)
 from formcheck.app.tables import for_display, rep_table
+
+
+def _heel_rise_tests(store: HistoryStore) -> None:
+    """Past heel-rise tests (nothing when there are none), with reps per leg over time from the second."""
+    tests = store.heel_rise_tests()
+    if not tests:
+        return
+    st.subheader("Heel-rise tests")
+    table = heel_rise_table(tests)
+    flagged = table[table["Flagged"]]
+    if not flagged.empty:
+        st.error(f"Left against right under 90 % on {', '.join(flagged['Date'])}: worth working on the "
+                 "weaker calf.")
+    st.dataframe(for_display(table.drop(columns=["Flagged"])), hide_index=True, width="stretch")
+    if len(tests) >= 2:
+        st.caption("Reps per leg, test by test")
+        chart = alt.Chart(heel_rise_reps_over_time(tests)).mark_line(point=alt.OverlayMarkDef(size=90))
+        st.altair_chart(chart.encode(
+            x=alt.X("Taken:T", title=None), y=alt.Y("Reps:Q", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color("Leg:N", legend=alt.Legend(orient="bottom", title=None)),
+            tooltip=["Taken", "Leg", "Reps"]).properties(height=240), width="stretch")
 
 
 def render() -> None:
@@ -14,7 +36,9 @@ def render() -> None:
     with HistoryStore() as store:
         sessions = sessions_table(store)
         if sessions.empty:
-            st.info("Nothing here yet. Finish a workout or check a video, and it will show up here.")
+            _heel_rise_tests(store)
+            if not store.heel_rise_tests(limit=1):
+                st.info("Nothing here yet. Finish a workout or check a video, and it will show up here.")
             return
         exercises = sorted(sessions["Exercise"].unique())
         pick = st.selectbox("Exercise", ["All exercises", *exercises])
@@ -41,6 +65,8 @@ def render() -> None:
                 color=alt.Color("Exercise:N", legend=alt.Legend(orient="bottom", title=None)),
                 tooltip=["Date", "Exercise", "Best heel height (cm)"]).properties(height=240),
                 width="stretch")
+
+        _heel_rise_tests(store)
 
         st.subheader("Sessions")
         st.dataframe(for_display(shown.drop(columns=["id", "exercise_id"])), hide_index=True, width="stretch")

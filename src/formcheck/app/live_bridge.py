@@ -55,13 +55,17 @@ class Snapshot:
     summary: Any = None  # the engine's close() result, once the camera stopped
     error: str | None = None
     message: str | None = None  # the newest correction or workout line, while it is fresh
+    beat: str | None = None  # the metronome's current beat ("up" / "down") while a paced set is on
 
 
 class LiveBridge:
     def __init__(self, factory: Callable[[], Engine], clock: Callable[[], float] = time.monotonic,
-                 voice: Any = None) -> None:
+                 voice: Any = None, metronome: Any = None) -> None:
         self._factory = factory
         self.voice = voice  # formcheck.app.speech.BrowserVoice, or None: silent
+        # formcheck.sinks.voice.Metronome, or None: paces the sets the engine says are paced (`metronome_on`)
+        self.metronome = metronome
+        self._beat: str | None = None
         self._clock = clock
         self._lock = threading.Lock()
         self._engine: Engine | None = None
@@ -89,8 +93,11 @@ class LiveBridge:
                     self._t0 = self._clock()
                     self._frames, self._reps, self._cues, self._last_t_ms = 0, [], [], -1.0
                     self._message = None
+                    self._beat = None
                     if self.voice is not None:
                         self.voice.reset()
+                    if self.metronome is not None:
+                        self.metronome.update(0.0, False)  # a new session starts its beats afresh
                 t_ms = max((self._clock() - self._t0) * 1000.0, self._last_t_ms + 1.0)  # wall clock, increasing
                 self._last_t_ms = t_ms
                 out, events = self._engine.process(image_rgb, t_ms)
@@ -102,6 +109,7 @@ class LiveBridge:
             self._frames += 1
             if self.voice is not None:
                 self.voice.hear(events)
+            self._pace(t_ms / 1000.0)
             now = self._clock()
             self._rate_t = [t for t in self._rate_t if now - t < 2.0] + [now]
             for ev in events:
@@ -119,8 +127,20 @@ class LiveBridge:
             fps = (len(self._rate_t) - 1) / max(1e-6, self._rate_t[-1] - self._rate_t[0]) if len(self._rate_t) > 1 else 0.0
             fresh = self._message and t_ms - self._message[0] <= MESSAGE_SHOW_S * 1000.0
             self._post(Snapshot(self._frames, fps, copy.copy(self._engine.state), list(self._reps), self._cues[-5:],
-                                message=self._message[1] if fresh else None))
+                                message=self._message[1] if fresh else None, beat=self._beat))
             return out
+
+    def _pace(self, t_s: float) -> None:
+        """The metronome's beat for this frame: said (on time or not at all) and shown."""
+        if self.metronome is None:
+            return
+        on = bool(getattr(self._engine, "metronome_on", False))
+        for word in self.metronome.update(t_s, on):
+            self._beat = word
+            if self.voice is not None:
+                self.voice.tick(word, t_s)
+        if not on:
+            self._beat = None
 
     def callback(self, frame):
         """streamlit-webrtc's `video_frame_callback` (av.VideoFrame in, av.VideoFrame out)."""

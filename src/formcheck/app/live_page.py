@@ -8,6 +8,7 @@ from formcheck.sinks.history import HistoryStore
 from formcheck.app import camera_probe
 from formcheck.app.camera_source import clip_player, clips_for, history_source, source_choice, uses_sample
 from formcheck.app.ice import ice_servers
+from formcheck.app.heel_rise_view import body_mass_input, show_result
 from formcheck.app.live_bridge import LiveBridge, Snapshot
 from formcheck.app.live_view import big_count, exercise_line, status_line, stopped_line, tiles
 from formcheck.app.messages import one_line
@@ -29,7 +30,7 @@ def _secrets():
 
 
 def _choose():
-    """The plan (or None) and exercise the person picked, in the page's main column."""
+    """The plan (or None), exercise and body mass (the heel-rise test's, else None) the person picked."""
     from formcheck.run.plans import load_plans
     plans = load_plans()
     checkers = all_checkers()
@@ -43,17 +44,19 @@ def _choose():
         ids = sorted(checkers, key=lambda e: checkers[e].title)
         ex = st.selectbox("Exercise", ids, index=ids.index("calf_raise") if "calf_raise" in ids else 0,
                           format_func=lambda e: checkers[e].title, key="live_exercise")
-        return None, ex
+        return None, ex, None
     plan = plans[what]
+    body_mass_kg = None
     if plan.heel_rise_test:
-        st.info("The page runs this test's sets and saves them, but scores it (heights, work, left against "
-                "right) and keeps the pace only from the command line: `formcheck live --plan "
-                f"{plan.id} --body-mass-kg YOUR_KG`.")
+        st.markdown("A voice says **up** and **down** once a second: rise on *up*, lower on *down*, as high as "
+                    "you can, until you cannot keep up. Then the other leg. Your body mass gives the work "
+                    "your calf did.")
+        body_mass_kg = body_mass_input()
     firsts = [it.exercise for it in plan.items if it.exercise]
     start = st.selectbox("Start with", ["", *firsts], key=f"live_start_{what}",
                          format_func=lambda e: "The first exercise" if not e else checkers[e].title
                          if e in checkers else e)
-    return plan, start or None
+    return plan, start or None, body_mass_kg
 
 
 # The count is read from where the person exercises, ~2 m from the screen: 96 px digits are
@@ -64,12 +67,14 @@ STATUS_PX = 26
 PAGE_POLL_S = 0.25
 
 
-def _count_html(number: str, unit: str, status: str, title: str) -> str:
+def _count_html(number: str, unit: str, status: str, title: str, beat: str | None = None) -> str:
     import html
+    pace = (f'<span data-testid="fc-beat" style="font-size:{COUNT_PX}px;font-weight:800;margin-left:2.5rem">'
+            f'{html.escape(beat.upper())} {"&uarr;" if beat == "up" else "&darr;"}</span>') if beat else ""
     return (f'<div data-testid="fc-count" style="line-height:1.05;margin:0 0 .3rem 0">'
             f'<div style="font-size:18px;opacity:.8">{html.escape(title)}</div>'
             f'<span style="font-size:{COUNT_PX}px;font-weight:800">{html.escape(number)}</span>'
-            f'<span style="font-size:28px;font-weight:600;margin-left:.4rem">{html.escape(unit)}</span>'
+            f'<span style="font-size:28px;font-weight:600;margin-left:.4rem">{html.escape(unit)}</span>{pace}'
             f'<div data-testid="fc-status" style="font-size:{STATUS_PX}px;font-weight:600">{html.escape(status)}</div>'
             f'</div>')
 
@@ -81,7 +86,8 @@ def _top(box, snap: Snapshot | None) -> None:
         box.empty()
         return
     number, unit = big_count(state)
-    box.markdown(_count_html(number, unit, status_line(state), exercise_line(state)), unsafe_allow_html=True)
+    box.markdown(_count_html(number, unit, status_line(state), exercise_line(state), snap.beat),
+                 unsafe_allow_html=True)
 
 
 def _speak(box, bridge: LiveBridge, voice_on: bool) -> None:
@@ -95,9 +101,10 @@ def _speak(box, bridge: LiveBridge, voice_on: bool) -> None:
             st.caption(f"Said: {clip.text}")
 
 
-def _bridge(plan, exercise, model, clip=None) -> LiveBridge:
+def _bridge(plan, exercise, model, clip=None, body_mass_kg: float | None = None) -> LiveBridge:
     from formcheck.run.session import LiveSession
-    key = (plan.id if plan else None, exercise, clip.name if clip else None)
+    from formcheck.sinks.voice import Metronome
+    key = (plan.id if plan else None, exercise, clip.name if clip else None, body_mass_kg)
     bridges = st.session_state.setdefault("live_bridges", {})
     if key not in bridges:
         for old in bridges.values():  # the camera now feeds the new choice: finish the old one
@@ -105,9 +112,11 @@ def _bridge(plan, exercise, model, clip=None) -> LiveBridge:
         bridges.clear()
 
         def factory():
-            return LiveSession(exercise, plan=plan, model=model, store=HistoryStore(), source=history_source(clip))
+            return LiveSession(exercise, plan=plan, model=model, store=HistoryStore(), source=history_source(clip),
+                               body_mass_kg=body_mass_kg)
         from formcheck.app.speech import BrowserVoice
-        bridges[key] = LiveBridge(factory, voice=BrowserVoice())
+        paced = plan is not None and any(it.metronome for it in plan.items)
+        bridges[key] = LiveBridge(factory, voice=BrowserVoice(), metronome=Metronome() if paced else None)
     return bridges[key]
 
 
@@ -210,7 +219,7 @@ def render() -> None:
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
     st.title("Work out")
     try:
-        plan, exercise = _choose()
+        plan, exercise, body_mass_kg = _choose()
     except Exception as exc:
         st.error(one_line(exc))
         return
@@ -221,16 +230,20 @@ def render() -> None:
     with left:
         try:
             from formcheck.run.session import LiveSession
-            LiveSession(exercise, plan=plan, draw=False)  # checks the choice now (no camera, no model yet)
+            LiveSession(exercise, plan=plan, draw=False,  # checks the choice now (no camera, no model yet)
+                        body_mass_kg=body_mass_kg)
             servers = ice_servers(secrets=_secrets())
         except Exception as exc:
             st.error(one_line(exc))
+            return
+        if plan is not None and plan.heel_rise_test and body_mass_kg is None:
+            st.info("Enter your body mass above to start the test.")
             return
         _setup_picture(plan, exercise)
         clip = _source(plan, exercise)
         if clip is False:  # no camera and no sample clip: the message said what to do
             return
-        bridge = _bridge(plan, exercise, model=None, clip=clip)
+        bridge = _bridge(plan, exercise, model=None, clip=clip, body_mass_kg=body_mass_kg)
         panel, table = _Panel(right.container()), right.empty()
         panel.draw(bridge.last, False, plan, clip)  # what to press, before the camera component loads
         try:
@@ -254,6 +267,7 @@ def render() -> None:
             st.caption("Camera not starting? Allow it in the browser's address bar, then press Start camera "
                        "again.")
     sound = left.empty()
+    result_box = st.container()  # the heel-rise test's result, full width, once the camera is stopped
     if ctx.state.playing or ctx.state.signalling:  # running, or starting: frames may already be checked
         bridge.arm()
         snap = bridge.latest()
@@ -262,6 +276,9 @@ def render() -> None:
     _top(top, snap if ctx.state.playing else None)
     panel.draw(snap, ctx.state.playing, plan, clip)
     shown = _rep_table(table, snap)
+    if not ctx.state.playing and snap is not None and (snap.summary or {}).get("heel_rise_test") is not None:
+        with result_box:
+            show_result(snap.summary["heel_rise_test"], saved=snap.summary.get("heel_rise_test_id") is not None)
     # Frames are checked on streamlit-webrtc's thread; this loop only shows the newest result
     # and plays the voice. Each pass touches the page, so a Stop click (a rerun) is answered at once.
     while ctx.state.playing:

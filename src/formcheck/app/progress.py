@@ -6,7 +6,8 @@ import datetime as dt
 import pandas as pd
 
 from formcheck.checkers import all_checkers
-from formcheck.sinks.history import CHECKED_VIDEO, LIVE, LIVE_FROM_VIDEO, HistoryStore
+from formcheck.run.heel_rise_test import symmetry_text
+from formcheck.sinks.history import CHECKED_VIDEO, LIVE, LIVE_FROM_VIDEO, HeelRiseTestRow, HistoryStore
 from formcheck.sinks.report import csv_value
 
 HEIGHT_KEY = "peak_height_cm"  # the heel height every calf-raise style checker reports per rep
@@ -46,6 +47,48 @@ def sessions_table(store: HistoryStore, limit: int = 500) -> pd.DataFrame:
                      "Finished": s.ended_at is not None})
     return pd.DataFrame(rows, columns=["id", "Date", "Time", "Exercise", "exercise_id", "From", "Reps",
                                        "Best heel height (cm)", "Minutes", "Finished"])
+
+
+HEEL_RISE_COLUMNS = ["Date", "Time", "From", "Reps left", "Reps right", "Best height left (cm)",
+                     "Best height right (cm)", "Work left (J)", "Work right (J)", "Left vs right (work)",
+                     "Left vs right (reps)", "Flagged"]
+
+
+def _leg(result: dict, side: str, key: str):
+    leg = (result.get("legs") or {}).get(side)
+    if leg is None:
+        return None
+    if key == "best_cm":
+        return max(leg["heights_cm"]) if leg["heights_cm"] else None
+    return leg[key]
+
+
+def heel_rise_table(tests: list[HeelRiseTestRow]) -> pd.DataFrame:
+    """One row per heel-rise test, newest first: reps, best height and work per leg, left against right
+    (under the test's cut, 90 %, flagged)."""
+    rows = []
+    for t in tests:
+        r = t.result
+        taken = dt.datetime.fromtimestamp(t.taken_at)
+        cut = r.get("min_symmetry_pct", 90.0)
+        lsi = [r.get("work_symmetry_pct"), r.get("reps_symmetry_pct")]
+        rows.append({"Date": taken.strftime("%Y-%m-%d"), "Time": taken.strftime("%H:%M"),
+                     "From": source_words(t.source),
+                     "Reps left": _leg(r, "left", "reps"), "Reps right": _leg(r, "right", "reps"),
+                     "Best height left (cm)": _leg(r, "left", "best_cm"),
+                     "Best height right (cm)": _leg(r, "right", "best_cm"),
+                     "Work left (J)": _leg(r, "left", "work_j"), "Work right (J)": _leg(r, "right", "work_j"),
+                     "Left vs right (work)": symmetry_text(lsi[0], cut),
+                     "Left vs right (reps)": symmetry_text(lsi[1], cut),
+                     "Flagged": any(p is not None and p < cut for p in lsi)})
+    return pd.DataFrame(rows, columns=HEEL_RISE_COLUMNS)
+
+
+def heel_rise_reps_over_time(tests: list[HeelRiseTestRow]) -> pd.DataFrame:
+    """Reps per leg per test, oldest first (the chart's long form: one row a leg a test)."""
+    rows = [{"Taken": dt.datetime.fromtimestamp(t.taken_at), "Leg": side.capitalize(), "Reps": leg["reps"]}
+            for t in sorted(tests, key=lambda t: t.taken_at) for side, leg in (t.result.get("legs") or {}).items()]
+    return pd.DataFrame(rows, columns=["Taken", "Leg", "Reps"])
 
 
 def daily_progress(sessions: pd.DataFrame) -> pd.DataFrame:

@@ -10,9 +10,11 @@ from formcheck.checkers import all_checkers
 from formcheck.sinks.history import HistoryStore
 from formcheck.app.charts import path_chart, signal_chart
 from formcheck.app.exercise_view import describe
+from formcheck.app.heel_rise_view import body_mass_input, show_result
 from formcheck.app.jump import CHART_PARAM, rep_from_chart, rep_from_table, rep_start_s
 from formcheck.app.messages import one_line
-from formcheck.app.review import RECOGNISE, RECOGNISE_LABEL, Review, in_app_words, recognised_line, review_clip
+from formcheck.app.review import (HEEL_RISE_EXERCISE, RECOGNISE, RECOGNISE_LABEL, Review, in_app_words,
+                                  recognised_line, review_clip)
 from formcheck.app.samples import list_samples
 from formcheck.app.tables import metric_display, rep_table
 from formcheck.app.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, Workdir, save_upload
@@ -43,7 +45,7 @@ def _progress_bar():
     return bar, update
 
 
-def _run(source, name: str, size: int | None, exercise: str) -> None:
+def _run(source, name: str, size: int | None, exercise: str, body_mass_kg: float | None = None) -> None:
     work = _workdir().fresh("review")
     st.session_state.pop("review", None)
     st.session_state.pop(JUMP, None)
@@ -55,7 +57,8 @@ def _run(source, name: str, size: int | None, exercise: str) -> None:
         else:
             clip = save_upload(source, name, size, work)
         with HistoryStore() as store:
-            review = review_clip(clip, exercise, work, display_name=name, store=store, progress=progress)
+            review = review_clip(clip, exercise, work, display_name=name, store=store, progress=progress,
+                                 body_mass_kg=body_mass_kg)
         st.session_state["review"] = review
     except Exception as exc:  # one plain line, never a traceback
         st.session_state["review_error"] = in_app_words(one_line(exc))
@@ -106,6 +109,8 @@ def _show(review: Review) -> None:
         col.metric(label, value)
     for line in view.lines:
         st.markdown(f"**{line}**")
+    if review.heel_rise is not None:
+        show_result(report["heel_rise_test"], saved=review.heel_rise_id is not None)
 
     st.subheader("What to fix")
     if report["corrections"]:
@@ -184,9 +189,18 @@ def render() -> None:
     exercise = st.selectbox("Exercise", choices, index=choices.index(default_ex) if default_ex in choices else 0,
                             format_func=lambda e: RECOGNISE_LABEL if e == RECOGNISE else checkers[e].title, key=key)
 
-    if st.button("Check my form", type="primary", disabled=source is None):
+    body_mass_kg, test = None, False
+    if exercise == HEEL_RISE_EXERCISE:
+        test = st.checkbox("Score as a heel-rise test", key="review_heel_rise_test",
+                           help="Single-leg calf raises at 30 a minute until you cannot keep up: reps and work "
+                                "per leg, the height of every rep, and left against right.")
+        if test:
+            body_mass_kg = body_mass_input()
+            if body_mass_kg is None:
+                st.caption("Enter your body mass to score the test.")
+    if st.button("Check my form", type="primary", disabled=source is None or (test and body_mass_kg is None)):
         st.session_state.pop("review_error", None)
-        _run(source, name, size, exercise)
+        _run(source, name, size, exercise, body_mass_kg)
 
     if "review_error" in st.session_state:
         st.error(st.session_state["review_error"])

@@ -80,6 +80,15 @@ class BrowserVoice:
         for text in fresh:  # rendered now, off this thread, so the page has it when it is due
             self._prefetch.put(text)
 
+    def tick(self, word: str, t_s: float) -> None:
+        """Queue a metronome beat ("up" / "down"): said on time or not at all (`Priority.TICK`)."""
+        if not self.available:
+            return
+        with self._lock:
+            fresh = self.queue.push(word, Priority.TICK, t_s)
+        if fresh:
+            self._prefetch.put(word)
+
     def _prefetch_run(self) -> None:
         while True:
             text = self._prefetch.get()

@@ -220,6 +220,13 @@ def heel_rise_test(reps: Iterable[Rep], body_mass_kg: float,
     return HeelRiseTestResult(mass, legs, reps_lsi, work_lsi, tuple(flags), cfg)
 
 
+def symmetry_text(pct: float | None, min_pct: float = HeelRiseTestConfig.min_symmetry_pct) -> str:
+    """A limb symmetry index in plain words: "95 %", "84 %, under 90 %" (flagged), "-" (one leg only)."""
+    if pct is None:
+        return "-"
+    return f"{pct:.0f} %, under {min_pct:.0f} %" if pct < min_pct else f"{pct:.0f} %"
+
+
 def reps_from_dicts(rows: Iterable[dict[str, Any]]) -> list[Rep]:
     """Reps as the report and the history keep them (dicts) back into `Rep`s."""
     return [Rep(int(r["index"]), float(r["start_s"]), float(r["peak_s"]), float(r["end_s"]),

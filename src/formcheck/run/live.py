@@ -213,8 +213,8 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
             outcome.frames += 1
             speak_events(speaker, events)
             if metronome is not None:
-                paced = opts.metronome or session.flow.item.metronome
-                for word in metronome.update(t_ms / 1000.0, paced and session.state.phase == "active"):
+                paced = (opts.metronome and session.state.phase == "active") or session.metronome_on
+                for word in metronome.update(t_ms / 1000.0, paced):
                     speaker.say(word, Priority.TICK, t_ms / 1000.0)
             for e in events:
                 line = _event_line(e)

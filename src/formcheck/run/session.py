@@ -168,6 +168,11 @@ class LiveSession:
         return self._state
 
     @property
+    def metronome_on(self) -> bool:
+        """The plan's current step is paced (the heel-rise test) and a set is on: "up" / "down" each second."""
+        return bool(self.flow.item.metronome) and self.flow.phase == Phase.ACTIVE
+
+    @property
     def done(self) -> bool:
         """The plan is finished or the person walked away: the caller may stop feeding frames."""
         return self.flow.phase == Phase.DONE
@@ -210,7 +215,8 @@ class LiveSession:
         if self.store is not None and result.legs:
             ids = [x["history_session_id"] for x in self._log.exercises
                    if x["exercise"] == "calf_raise" and x.get("history_session_id") is not None]
-            self.store.add_heel_rise_test(result.to_dict(), self.source, session_id=ids[-1] if ids else None)
+            self._summary["heel_rise_test_id"] = self.store.add_heel_rise_test(
+                result.to_dict(), self.source, session_id=ids[-1] if ids else None)
 
     # ---- which checker --------------------------------------------------------------------
     def _switch_checker(self, t_ms: float = 0.0) -> None:

@@ -12,7 +12,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formcheck.events import Rep
 from formcheck.errors import FormcheckError
@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS heel_rise_tests (
 );
 """
 
+if TYPE_CHECKING:
+    from formcheck.checkers.base import CheckResult
 
 # Where a session's frames came from (the sessions.source column):
 LIVE = "live"  # a camera, in front of it
@@ -207,3 +209,12 @@ class HistoryStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def save_result(store: HistoryStore, result: "CheckResult", source: str) -> int:
+    """A finished check of a recorded clip as one session (each rep its own committed transaction); its id."""
+    session_id = store.start_session(result.exercise, source, started_at=time.time())
+    for rep in result.reps:
+        store.add_rep(session_id, rep)
+    store.end_session(session_id, dict(result.summary, view=result.view, corrections=list(result.corrections)))
+    return session_id

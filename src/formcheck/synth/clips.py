@@ -63,8 +63,7 @@ ANGLE_SET: dict[str, ClipSpec] = {
     for ex, short, cases in (
         ("hip_abduction", "low_rise", (("front", 0), ("oblique", 1), ("oblique", 3))),
         ("ankle_flexion", "low_rise", (("side", 0), ("side", 3), ("oblique", 1))),
-        ("leg_press", "incomplete_lockout", (("side", 0), ("side", 2))),
-        ("leg_extension", "incomplete_lockout", (("side", 0), ("oblique", 3))))
+        ("leg_press", "incomplete_lockout", (("side", 0),)))
     for view, body in cases
 }
 

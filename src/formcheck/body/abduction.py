@@ -16,7 +16,7 @@ which gives h = (rise - k x leg) / (1 - k), clamped at 0, and a = leg - h.
 HIP_LINE_TILT_PER_ABDUCTION is fitted on FIT_BODIES x FIT_VIEWS (the shipped sample clip
 hip_abduction_front: body 2, head-on) and checked on truth_set/angles/hip_abduction_* (bodies 0, 1, 3,
 head-on and 3/4), which it was not fitted on: there it reads 0.26-0.29, so a rendered 36° lift reads
-within ~1-2° (`tools/fit_angles.py` prints both).
+within ~1-2° head-on (`formcheck eval --truth truth_set/angles --per-rep`).
 """
 from __future__ import annotations
 

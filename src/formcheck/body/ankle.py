@@ -20,7 +20,7 @@ from __future__ import annotations
 FIT_BODIES = (1,)
 FIT_VIEWS = ("side",)
 # From the fitting clip's reps: reading 30.4° (median) at a true 37.6° point, -10.7° at a true 14.9° flex:
-# slope (30.4 + 10.7) / (37.6 + 14.9) = 0.78, offset 30.4 - 0.78 x 37.6 = 1.0° (tools/fit_angles.py).
+# slope (30.4 + 10.7) / (37.6 + 14.9) = 0.78, offset 30.4 - 0.78 x 37.6 = 1.0° (`formcheck eval --truth sample_videos --per-rep` before it).
 FOOT_READ_PER_DEG = 0.78
 FOOT_READ_OFFSET_DEG = 1.0
 

@@ -24,9 +24,9 @@ WORST_FLOOR = {
     "leg_press.bottom_knee_deg": 9.5,
     "leg_press.top_knee_deg": 10.0,
     "leg_press.start_knee_deg": 10.0,
-    "ankle_flexion.plantarflexion_deg": 9.0,
-    "ankle_flexion.dorsiflexion_deg": 5.5,
-    "hip_abduction.abduction_deg": 15.5,
+    "ankle_flexion.plantarflexion_deg": 2.0,  # was 9.0 before body.ankle (the model's foot turns ~3/4)
+    "ankle_flexion.dorsiflexion_deg": 2.0,  # was 5.5
+    "hip_abduction.abduction_deg": 3.0,  # was 15.5 before body.abduction (hip-line tilt taken as a hike)
 }
 
 

@@ -167,6 +167,28 @@ def trunk_tilt_deg(s: PoseSample) -> float:
     return math.degrees(math.atan2(float(np.hypot(up[0], up[2])), max(-float(up[1]), 1e-9)))
 
 
+def leg_abduction_deg(s: PoseSample, side: str) -> float:
+    """How far the leg (hip -> ankle) points out to its own side, degrees (world landmarks; 0 = straight
+    down, + = away from the midline): its angle out of the upright plane that holds the forward
+    direction and splits the hips, the frontal-plane part of the leg's tilt only.
+
+    `elevation_deg` takes the whole tilt from vertical, so a leg placed a little forward or back in
+    depth (the guessed coordinate) reads as lifted: the rendered front clip's hanging legs read 4-9°
+    there and 0-1° here, and the lifted leg 34° for a true 36° either way. The plane is upright and the
+    hip line is taken level (its horizontal direction), not tilted with the pelvis: the model's hip
+    line tilts up with a lifted thigh while the pelvis stays level (`HIP_LINE_TILT_PER_ABDUCTION`).
+    Visibility is the caller's to check."""
+    across = s.world(L.LEFT_HIP) - s.world(L.RIGHT_HIP)
+    across[1] = 0.0  # y is vertical (down)
+    n = float(np.linalg.norm(across))
+    leg = s.world(LEG[side]["ankle"]) - s.world(LEG[side]["hip"])
+    length = float(np.linalg.norm(leg))
+    if n < 1e-6 or length < 1e-6:
+        return math.nan
+    out = (1.0 if side == "left" else -1.0) * float(np.dot(leg, across)) / (n * length)
+    return math.degrees(math.asin(max(-1.0, min(1.0, out))))
+
+
 def pelvis_tilt_deg(s: PoseSample) -> float:
     """Frontal tilt of the hip line, + when the LEFT hip is higher (y points down). NaN if unseen."""
     if not s.seen(L.LEFT_HIP, L.RIGHT_HIP):

@@ -8,10 +8,11 @@ IMAGE landmarks with that plane rectified by the body's yaw (`_sagittal_px`): th
 world landmarks hold the foot at a fixed pose in long sitting (on the rendered side-view clip
 the world foot-to-shank angle stayed at 27 +- 2° while the foot pointed 53° and the image heel
 and toe followed it within ~10 px). From the front the sagittal plane is edge-on and the
-image angle means nothing, so there the world landmarks are used. One cycle is a point
+image angle means nothing, so there the world landmarks are used. The model's foot turns only
+~3/4 of the true turn, so the reported angles are that reading scaled back (`body.ankle`). One cycle is a point
 and a flex back; both feet together are one cycle. Each cycle is rated against the normal
 range of motion: 20° of dorsiflexion and 50° of plantarflexion (AAOS; Norkin & White).
-The foot is short and often points at the camera, so the angles are rough (+-10°) and
+The foot is short and often points at the camera, so the angles are rough (+-7° on rendered bodies) and
 the rules below only flag clear shortfalls.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.signals.counting import RepSegment
+from formcheck.body.ankle import plantarflexion_deg
 from formcheck.body.geometry import angle_deg
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
@@ -140,6 +142,7 @@ class AnkleFlexionChecker(SideRepChecker):
         # the flex that closes this cycle; it often comes after the counter has closed the
         # cycle, so it is completed when the next cycle starts or the set ends (_credit_flex)
         flex = -min(after + [seg.end_value])
+        point, flex = plantarflexion_deg(point), -plantarflexion_deg(-flex)  # the model's reading -> degrees
         m = {"plantarflexion_deg": round(point, 1), "dorsiflexion_deg": round(flex, 1),
              "range_deg": round(point + flex, 1),
              "point_pct_of_normal": round(100 * max(point, 0.0) / NORMAL_PLANTARFLEXION_DEG),
@@ -149,7 +152,9 @@ class AnkleFlexionChecker(SideRepChecker):
             self._credit_flex(self.reps[-2], -seg.start_value)
         return m
 
-    def _credit_flex(self, rep: Rep, flex_deg: float) -> None:
+    def _credit_flex(self, rep: Rep, read_flex_deg: float) -> None:
+        """Credit a rep with the flex (the signal's reading, pulled-up positive) that closed it."""
+        flex_deg = -plantarflexion_deg(-read_flex_deg)
         if flex_deg <= rep.metrics.get("dorsiflexion_deg", math.inf):
             return
         m = rep.metrics

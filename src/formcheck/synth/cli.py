@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--truth-set", metavar="DIR", default=None,
                    help="render the accuracy truth set (clips.TRUTH_SET) into DIR, keeping only each clip's "
                         "landmark series and truth file (clips already recorded there are skipped)")
+    p.add_argument("--angle-set", metavar="DIR", default=None,
+                   help="as --truth-set, for the angle truth set (clips.ANGLE_SET: hip abduction, ankle flexion, "
+                        "leg press, leg extension on held-out bodies and views)")
     p.add_argument("--keep-videos", action="store_true", help="with --truth-set: keep the rendered videos")
     return p
 
@@ -39,7 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        from formcheck.synth.clips import SHIPPED, render_shipped, render_truth_set
+        from formcheck.synth.clips import ANGLE_SET, SHIPPED, render_shipped, render_truth_set
+        if args.angle_set:
+            return render_truth_set(Path(args.angle_set), args.only, jobs=args.jobs, keep_videos=args.keep_videos,
+                                    specs=ANGLE_SET)
         if args.truth_set:
             return render_truth_set(Path(args.truth_set), args.only, jobs=args.jobs, keep_videos=args.keep_videos)
         if args.all:

@@ -1,0 +1,65 @@
+"""The angle truth set (truth_set/angles/, `python -m formcheck.synth --angle-set`): hip abduction and ankle
+point-and-flex on bodies and views the angle constants were not fitted on (body.abduction and body.ankle
+were fitted on the shipped sample clips: hip abduction body 2 head-on, ankle flexion body 1 side-on).
+Floors as measured; the 3/4 views that are not yet true are strict xfails with the reason."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.body import abduction, ankle
+from formcheck.evaluation.accuracy import clip_accuracy, load_truth_dir
+from formcheck.pose.types import PoseSeries
+
+ANGLES = Path(__file__).resolve().parents[1] / "truth_set" / "angles"
+# worst |reported - true|, degrees, held out (measured: abduction 2.3 head-on; ankle side-on 7.3 pointed
+# (body 0, whose foot reads 0.61 of its turn against the fitted body's 0.74), 3.5 pulled up)
+HELD_OUT_WORST_DEG = {("hip_abduction", "front", "abduction_deg"): 3.0,
+                      ("ankle_flexion", "side", "plantarflexion_deg"): 7.5,
+                      ("ankle_flexion", "side", "dorsiflexion_deg"): 4.0}
+
+
+@pytest.fixture(scope="module")
+def clips():
+    return [clip_accuracy(t, PoseSeries.load(lp)) for t, lp in load_truth_dir(ANGLES)]
+
+
+def _errors(clips, exercise, view, metric):
+    return [e for c in clips if c.exercise == exercise and c.view == view and metric in c.metrics
+            for e in c.metrics[metric].errors]
+
+
+def test_held_out_of_the_fits(clips):
+    fitted = {("hip_abduction", b, v) for b in abduction.FIT_BODIES for v in abduction.FIT_VIEWS} | \
+             {("ankle_flexion", b, v) for b in ankle.FIT_BODIES for v in ankle.FIT_VIEWS}
+    assert not {(c.exercise, c.body, c.view) for c in clips} & fitted
+
+
+@pytest.mark.parametrize("exercise, view, metric", sorted(HELD_OUT_WORST_DEG))
+def test_held_out_angles_within_their_floors(clips, exercise, view, metric):
+    errors = _errors(clips, exercise, view, metric)
+    assert len(errors) >= 2
+    assert np.max(np.abs(errors)) <= HELD_OUT_WORST_DEG[(exercise, view, metric)], errors
+
+
+@pytest.mark.xfail(strict=True, reason="at 3/4 (camera 50° round, 3.8 m away, 1.06 m up) the lifted foot comes "
+                                       "toward the camera: the truth's own pixels read the 36° lift as 22.5° by "
+                                       "its vertical drop, and the model's world leg reads 23-24°")
+def test_hip_abduction_at_three_quarters_within_5_deg(clips):
+    assert np.max(np.abs(_errors(clips, "hip_abduction", "oblique", "abduction_deg"))) <= 5.0
+
+
+@pytest.mark.xfail(strict=True, reason="at 3/4 the model's foot reads ~15-20° more pointed at both ends (before "
+                                       "rectifying), and the view estimate says yaw 38° for a camera 50° round")
+def test_ankle_at_three_quarters_within_5_deg(clips):
+    assert np.max(np.abs(_errors(clips, "ankle_flexion", "oblique", "plantarflexion_deg"))) <= 5.0
+
+
+def test_pelvis_hike_recovered_from_the_hip_line():
+    """A level pelvis: the hip line's rise is the landmark's share of the lift, no hike. A true 10° hike
+    under a 30° abduction (leg at 40°): the rise is 10 + k x 30, and both come back."""
+    k = abduction.HIP_LINE_TILT_PER_ABDUCTION
+    assert abduction.pelvis_hike_deg(36.0, k * 36.0) == pytest.approx(0.0, abs=1e-9)
+    assert abduction.pelvis_hike_deg(36.0, 0.0) == 0.0
+    assert abduction.pelvis_hike_deg(40.0, 10.0 + k * 30.0) == pytest.approx(10.0)
+    assert abduction.hip_abduction_deg(40.0, 10.0 + k * 30.0) == pytest.approx(30.0)

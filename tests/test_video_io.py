@@ -154,3 +154,27 @@ def test_writer_draws_on_its_own_thread_and_keeps_batches_in_order(tmp_path):
     with open_video(out) as v:
         levels = [float(f.image_rgb.mean()) for f in v.frames()]
     assert levels == pytest.approx([110, 140, 170, 20], abs=4)
+
+
+def test_decoding_and_encoding_threads_give_way_to_the_model(tmp_path):
+    """The decoder's and the writer's threads run nicer than the caller's (the pose model's) thread."""
+    import os
+    import threading
+
+    from formcheck.io.video import BACKGROUND_NICE, DecodeAhead
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen = {}
+
+    def frames():
+        seen["decoder"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        yield from ()
+    assert list(DecodeAhead(frames())) == []
+
+    def draw(img):
+        seen["writer"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        return img
+    with VideoWriter(tmp_path / "n.mp4", 10, (64, 48), preset="ultrafast") as w:
+        w.write(np.zeros((48, 64, 3), np.uint8), 0.0, draw)
+    assert BACKGROUND_NICE > 0
+    assert seen == {"decoder": min(19, mine + BACKGROUND_NICE), "writer": min(19, mine + BACKGROUND_NICE)}
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # the caller's is untouched

@@ -29,6 +29,7 @@ class KeptPictures:
     def add(self, picture_rgb: np.ndarray) -> None:
         if not self.keeping:
             return
+        jpegs = self._jpegs  # `clear()` may swap the list while this one is compressed
         import cv2
         # the channels are stored in the order given and come back in it (JPEG's colour transform
         # is applied to them as if BGR; the round trip is the same either way)
@@ -36,7 +37,7 @@ class KeptPictures:
         if not ok:  # never seen; the caller then decodes the clip again
             self.keeping = False
             return
-        self._jpegs.append(jpeg)
+        jpegs.append(jpeg)
 
     def stop(self) -> None:
         """Keep no more (those kept stay)."""

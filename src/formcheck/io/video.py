@@ -376,8 +376,8 @@ class DecodeAhead:
 _STOP = object()
 
 
-# The threads that feed and drain the pose model (decoding, drawing and encoding, and the codec
-# threads they start) run this much nicer than the model's thread: on 2 cores the pictures' work
+# The threads that feed and drain the pose model (decoding, drawing and encoding, and x264's
+# threads) run this much nicer than the model's thread: on 2 cores the pictures' work
 # (~6 s of CPU for an 8.4 s 1080p60 clip) is as large as the model's, and at equal priority it
 # took the model's core often enough to slow it by ~15 %. Measured on the 2-core machine, review
 # of that clip with video, 5 alternated pairs: 7.77 s mean at equal priority, 7.19 s at +5.
@@ -385,7 +385,10 @@ BACKGROUND_NICE = 5
 
 
 def background_priority() -> None:
-    """Lower the calling thread's CPU priority (and that of the codec threads it starts)."""
+    """Lower the calling thread's CPU priority, and that of the threads it starts from now on (x264's,
+    for the writer; the clip's decoder threads are started when it is opened, on the caller's thread,
+    and keep its priority; OpenCV's worker pool is started by its first parallel call, which may be
+    on such a thread)."""
     if not BACKGROUND_NICE:
         return
     try:
@@ -468,6 +471,7 @@ class VideoWriter:
         self._last_pts = -1
         self.encode_s = 0.0  # seconds spent encoding on the writer's thread
         self.draw_s = 0.0  # seconds spent in the frames' `draw` on the writer's thread
+        self._aborted = False
         self._thread = threading.Thread(target=self._run, name="formcheck-encoder", daemon=True)
         self._thread.start()
         self._closed = False
@@ -484,7 +488,7 @@ class VideoWriter:
     def _encode(self, image, pts: int, draw: Callable | None) -> None:
         """Draw (if asked) and encode one frame; the first error is kept for the caller (`write`,
         `close`), and later frames are drained unencoded so the caller never blocks."""
-        if self._error is not None:
+        if self._error is not None or self._aborted:
             return
         w, h = self._size
         t0 = time.perf_counter()
@@ -568,6 +572,7 @@ class VideoWriter:
         if self._closed:
             return
         self._closed = True
+        self._aborted = True  # frames still queued are dropped, not drawn and encoded
         self._finish_thread()
         try:
             self._container.close()

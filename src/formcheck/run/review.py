@@ -212,7 +212,11 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
             events.clear()
             if writer is not None:
                 writer.abort()
-                writer = new_writer()
+                try:
+                    writer = new_writer()
+                except FormcheckError as exc:  # the count goes on without the video
+                    writer = None
+                    warnings.append(f"annotated video not saved: {exc}")
         checker = make_checker(exercise, checker_config)
         catch_up(n, stream_done)
         if kept is not None:

@@ -1,7 +1,7 @@
 """Camera-view advice from a few seconds of synthetic samples."""
 import pytest
 
-from builders import LYING_BACK, STANDING, animate, concat, drop, hide, series_from_poses
+from builders import LYING_BACK, SEATED, STANDING, animate, concat, drop, hide, series_from_poses
 from formcheck.checkers import get_checker_class
 from formcheck.pose.landmarks import PoseLandmark as L
 from formcheck.setup.advice import check_view
@@ -119,9 +119,15 @@ def test_two_people_with_nobody_counted_in_those_frames_says_the_best_seen():
 
 
 def test_a_heel_hidden_behind_its_foot_says_turn_not_step_back():
-    """Single-leg raise filmed head-on (truth set): ankle and toe seen, the heel scored 0.39 seen, so no
-    foot is measured; the feet are in the picture, so 'step back' would be wrong."""
+    """Heel scored 0.39 seen behind its foot (a single-leg stance filmed head-on, truth set): the feet
+    are in the picture, so 'step back' would be wrong. A checker that needs the heel asks to turn; the
+    floor calf raise counts on the hips' rise then, and asks to turn only when the hips are not seen."""
     s = still(yaw=0)
     hidden = hide(s, [L.LEFT_HEEL, L.RIGHT_HEEL], 0.0, 10.0, visibility=0.39)
-    message = check_view(samples(hidden), get_checker_class("calf_raise")).message
+    seated = hide(still(SEATED, yaw=0, root_height_m=0.49), [L.LEFT_HEEL, L.RIGHT_HEEL], 0.0, 10.0, visibility=0.39)
+    message = check_view(samples(seated), get_checker_class("seated_calf_raise")).message
+    assert "heel is hidden behind your foot" in message and "Step back" not in message
+    assert check_view(samples(hidden), get_checker_class("calf_raise")).suits
+    no_hips = hide(hidden, [L.LEFT_HIP, L.RIGHT_HIP], 0.0, 10.0, visibility=0.2)
+    message = check_view(samples(no_hips), get_checker_class("calf_raise")).message
     assert "heel is hidden behind your foot" in message and "Step back" not in message

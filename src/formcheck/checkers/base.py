@@ -90,6 +90,10 @@ class Checker(ABC):
     mode: ClassVar[Mode] = Mode.REPS
     checks: ClassVar[tuple[str, ...]] = ()  # what it checks, in plain words, for `formcheck exercises`
     best_views: ClassVar[tuple[str, ...]] = ("side", "oblique")
+    # Counts with the heel hidden behind its foot (a single-leg stance facing the camera) as long as
+    # the hips are seen: on the body's rise (the floor calf raise). The camera advice then does not ask
+    # the person to turn.
+    counts_heel_hidden: ClassVar[bool] = False
     # Recognition (--exercise auto): exercises are tried in this order (lower first; only the
     # order among exercises of one posture matters), and the first whose `recognize` answers wins.
     recognition_rank: ClassVar[int] = 100

@@ -16,6 +16,7 @@ import numpy as np
 
 from formcheck.checkers.base import Checker
 from formcheck.pose.landmarks import LEG, SIDES
+from formcheck.pose.landmarks import PoseLandmark as L
 from formcheck.pose.types import MIN_VISIBILITY, PeopleSighting, PoseSample
 from formcheck.body.measures import heel_hidden
 from formcheck.body.posture import LYING, dominant_posture
@@ -102,9 +103,13 @@ def check_view(samples: Iterable[PoseSample | None], checker: type[Checker],
                         f"picture, too small to measure")
     unseen = [s for s in found if not _foot_seen(s)]
     if len(unseen) > MAX_FEET_MISSING_SHARE * len(found):
-        if sum(heel_hidden(s) for s in unseen) > 0.5 * len(unseen):  # the feet are there, the heels hidden
-            messages.append("Turn side-on or at an angle to the camera: facing it, your heel is hidden "
-                            "behind your foot")
+        hidden = [s for s in unseen if heel_hidden(s)]
+        if len(hidden) > 0.5 * len(unseen):  # the feet are there, the heels hidden
+            # a checker that counts on the body's rise needs the hips instead of the heel
+            if not (checker.counts_heel_hidden and
+                    sum(s.seen(L.LEFT_HIP, L.RIGHT_HIP) for s in hidden) > 0.5 * len(hidden)):
+                messages.append("Turn side-on or at an angle to the camera: facing it, your heel is hidden "
+                                "behind your foot")
         else:
             messages.append("Step back: your feet are out of the picture")
     if float(np.mean([s.visibility[11:].mean() for s in found])) < MIN_MEAN_VISIBILITY:

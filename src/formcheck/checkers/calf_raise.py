@@ -296,18 +296,16 @@ class CalfRaiseChecker(Checker):
         self.view.update(sample)
         if sample is None:
             return self._on_missing(t_s)
-        lift, toe, knee, footvis = self._measure_rise(sample) if self.by_rise else self._measure(sample)
-        if not self.ready:  # which way to measure this set: heel unreadable -> the body's rise; back
-            # to the heel only when the rise cannot be measured and the heel can
-            other = self._measure(sample) if self.by_rise else self._measure_rise(sample)
-            rise = (lift, toe, knee, footvis) if self.by_rise else other
-            heel = other[0] if self.by_rise else lift
-            if not self.by_rise and self._heel_unreadable(heel, rise):
+        if self.ready:
+            lift, toe, knee, footvis = self._measure_rise(sample) if self.by_rise else self._measure(sample)
+        else:  # which way to measure this set: heel unreadable -> the body's rise; back to the heel only
+            # when the rise cannot be measured and the heel can (a heel seen now and then changes nothing)
+            by_heel, by_rise = self._measure(sample), self._measure_rise(sample)
+            if not self.by_rise and self._heel_unreadable(by_heel[0], by_rise):
                 self._use(True)
-                lift, toe, knee, footvis = rise
-            elif self.by_rise and not rise[0] and heel:
+            elif self.by_rise and not by_rise[0] and by_heel[0]:
                 self._use(False)
-                lift, toe, knee, footvis = other
+            lift, toe, knee, footvis = by_rise if self.by_rise else by_heel
         if not lift:
             return self._on_missing(t_s, heel_hidden(sample, self.cfg.min_visibility))
         self._last_seen_t = t_s

@@ -140,6 +140,17 @@ def _shot(page, name: str) -> Path:
     return path
 
 
+def webrtc_frame(page, timeout_s: float = 60.0):
+    """The camera component's frame, once the page shows exactly one: after the exercise or plan is
+    changed, the old component can stay beside the new one for a moment while Streamlit redraws
+    (CI once clicked Play in the old one, and once found both)."""
+    frames = page.locator("iframe[title*='streamlit_webrtc']")
+    deadline = time.monotonic() + timeout_s
+    while frames.count() != 1 and time.monotonic() < deadline:
+        time.sleep(0.25)
+    return page.frame_locator("iframe[title*='streamlit_webrtc']")
+
+
 def _frames_checked(page) -> int:
     # the first frame waits for the pose model to load beside Chromium on 2 cores: be patient
     text = page.locator("text=/frames checked/").first.inner_text(timeout=120_000)
@@ -162,7 +173,7 @@ def test_live_webcam_frames_come_back_counted_and_saved(app, camera_clip):
         page.goto(url + "/")  # the live page is the app's front page
         page.get_by_text("What are we doing?").wait_for(timeout=60_000)
         assert page.get_by_role("combobox", name="Exercise").input_value() == "Floor calf raise"
-        webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']")
+        webrtc = webrtc_frame(page)
         webrtc.get_by_role("button", name="Start camera").click(timeout=30_000)
 
         first = _frames_checked(page)  # waits for the first processed frame to be reported

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from test_app_browser import _launch, _need_browser, _shot, app, camera_clip  # noqa: F401 (fixtures)
+from test_app_browser import webrtc_frame, _launch, _need_browser, _shot, app, camera_clip  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def test_counts_are_spoken_in_the_browser_and_the_count_is_above_the_video_on_a_
         page.goto(url + "/live")
         page.get_by_text("What are we doing?").wait_for(timeout=60_000)
         assert page.get_by_text("Page not found").count() == 0
-        webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']")
+        webrtc = webrtc_frame(page)
         webrtc.get_by_role("button", name="Start camera").click(timeout=30_000)
 
         said: list[str] = []

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import SAMPLE_VIDEOS
-from test_app_browser import CHROMIUM, _frames_checked, _need_browser, _shot, _tile, serve_app
+from test_app_browser import webrtc_frame, CHROMIUM, _frames_checked, _need_browser, _shot, _tile, serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def test_without_a_camera_the_sample_clip_is_counted_live(app_with_samples):
         page.get_by_text("No camera found on this computer").wait_for(timeout=60_000)
         assert page.get_by_text("a sample clip plays as the camera").count() == 1
         assert page.get_by_role("radiogroup").count() == 0  # no camera to choose: nothing to pick
-        webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']")
+        webrtc = webrtc_frame(page)
         webrtc.get_by_role("button", name="Play the sample clip").click(timeout=30_000)
 
         # the status line comes once the server has the clip playing (slower beside a busy model)

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import SAMPLE_VIDEOS
-from test_app_browser import CHROMIUM, _need_browser, _shot, serve_app
+from test_app_browser import webrtc_frame, CHROMIUM, _need_browser, _shot, serve_app
 from test_sample_camera_browser import NO_CAMERA_FLAGS
 
 pytestmark = pytest.mark.browser
@@ -51,7 +51,7 @@ def test_a_timed_exercise_is_shown_in_seconds_not_reps(app_with_timed_samples, e
         page.get_by_role("combobox", name="Exercise").click(timeout=60_000)
         page.get_by_role("option", name=title, exact=True).click()
         page.get_by_text(f"Where to put the camera: {title}").wait_for(timeout=60_000)
-        webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']")
+        webrtc = webrtc_frame(page)
         webrtc.get_by_role("button", name="Play the sample clip").click(timeout=60_000)
 
         count = page.locator("[data-testid=fc-count]").first

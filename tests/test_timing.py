@@ -52,3 +52,22 @@ def test_recent_range():
 ])
 def test_milestones(before, now, every, marks):
     assert milestones_crossed(before, now, every) == marks
+
+
+@pytest.mark.parametrize("fps", [30.0, 3.75, 3.0])
+def test_recent_range_sees_movement_when_frames_come_few_a_second(fps):
+    """A slow computer's 3-4 frames a second still fill a 0.5 s window (they never did at 3.75 fps:
+    no two frames 0.27 s apart spanned 80 % of it, so the ankle alphabet timed 0 s)."""
+    r = RecentRange(window_s=0.5)
+    t = np.arange(0.0, 3.0, 1.0 / fps)
+    vals = [r.update(float(ti), np.array([np.sin(2 * np.pi * ti), 0.0])) for ti in t]
+    seen = [v for v in vals[len(vals) // 2:] if v is not None]
+    assert len(seen) == len(vals) - len(vals) // 2  # a reading on every frame once a window has passed
+    assert min(seen) > 0.3  # a 1 Hz swing of amplitude 1 moves over 0.3 in any 0.5 s
+
+
+def test_recent_range_forgets_a_point_from_before_a_long_gap():
+    r = RecentRange(window_s=0.5)
+    r.update(0.0, np.array([5.0]))
+    assert r.update(2.0, np.array([0.0])) is None  # one point from 2 s ago is not a movement now
+    assert r.update(2.5, np.array([0.1])) == pytest.approx(0.1)

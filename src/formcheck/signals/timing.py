@@ -97,6 +97,11 @@ class Debounce:
         return False
 
 
+# A point older than the window by more than this is dropped even when it is the only one: a
+# movement is judged across a gap of up to about half a second, as BoutTimer's grace bridges.
+MAX_POINT_AGE_OVER_WINDOW_S = 0.5
+
+
 class RecentRange:
     """Largest per-axis spread of a point over the last `window_s` seconds (None until most of a window is seen)."""
 
@@ -107,8 +112,13 @@ class RecentRange:
     def update(self, t_s: float, point: np.ndarray | float | None) -> float | None:
         if point is not None and np.all(np.isfinite(point)):
             self._buf.append((t_s, np.atleast_1d(np.asarray(point, float))))
-        while self._buf and t_s - self._buf[0][0] > self.window_s:
+        # Keep the last point at or before the window's start too, so that frames further apart
+        # than a share of the window (a slow computer's 3-4 a second) still span a whole window:
+        # without it, 0.27 s between frames never filled 80 % of 0.5 s and nothing ever moved.
+        while len(self._buf) > 1 and t_s - self._buf[1][0] >= self.window_s:
             self._buf.popleft()
+        if len(self._buf) > 1 and t_s - self._buf[0][0] > self.window_s + MAX_POINT_AGE_OVER_WINDOW_S:
+            self._buf.popleft()  # after a long gap the old point says nothing of the movement now
         if len(self._buf) < 2 or self._buf[-1][0] - self._buf[0][0] < 0.8 * self.window_s:
             return None
         pts = np.array([p for _, p in self._buf])

@@ -12,9 +12,9 @@ from formcheck.evaluation.accuracy import clip_accuracy, load_truth_dir
 from formcheck.pose.types import PoseSeries
 
 ANGLES = Path(__file__).resolve().parents[1] / "truth_set" / "angles"
-# worst |reported - true|, degrees, held out (measured: abduction 2.3 head-on; ankle side-on 7.3 pointed
+# worst |reported - true|, degrees, held out (measured: abduction 1.6 head-on; ankle side-on 7.3 pointed
 # (body 0, whose foot reads 0.61 of its turn against the fitted body's 0.74), 3.5 pulled up)
-HELD_OUT_WORST_DEG = {("hip_abduction", "front", "abduction_deg"): 3.0,
+HELD_OUT_WORST_DEG = {("hip_abduction", "front", "abduction_deg"): 2.5,
                       ("ankle_flexion", "side", "plantarflexion_deg"): 7.5,
                       ("ankle_flexion", "side", "dorsiflexion_deg"): 4.0}
 
@@ -42,11 +42,13 @@ def test_held_out_angles_within_their_floors(clips, exercise, view, metric):
     assert np.max(np.abs(errors)) <= HELD_OUT_WORST_DEG[(exercise, view, metric)], errors
 
 
-@pytest.mark.xfail(strict=True, reason="at 3/4 (camera 50° round, 3.8 m away, 1.06 m up) the lifted foot comes "
-                                       "toward the camera: the truth's own pixels read the 36° lift as 22.5° by "
-                                       "its vertical drop, and the model's world leg reads 23-24°")
 def test_hip_abduction_at_three_quarters_within_5_deg(clips):
-    assert np.max(np.abs(_errors(clips, "hip_abduction", "oblique", "abduction_deg"))) <= 5.0
+    """At 3/4 the lifted foot comes toward the camera: the model's world leg read the 36° lift as 23-24°.
+    The picture's sideways travel over cos(camera yaw) reads it 33-36° (body 3 is in no fit at all; body
+    1's calf-raise clips are in the yaw fit, `body.view.YAW_FIT_BODIES`)."""
+    errors = _errors(clips, "hip_abduction", "oblique", "abduction_deg")
+    assert len(errors) >= 4
+    assert np.max(np.abs(errors)) <= 5.0, errors
 
 
 @pytest.mark.xfail(strict=True, reason="at 3/4 the model's foot reads ~15-20° more pointed at both ends (before "

@@ -28,6 +28,33 @@ FIT_VIEWS = ("front",)
 HIP_LINE_TILT_PER_ABDUCTION = 0.24
 
 
+# Above this body yaw the leg's sideways travel is mostly toward the camera, and the picture cannot
+# show it (cos 60° = 0.5: each pixel's error doubles); the model's metric world leg is used instead.
+MAX_PICTURE_YAW_DEG = 60.0
+
+
+def frontal_leg_deg(out_px_deg: float, rest_px_deg: float, yaw_deg: float) -> float:
+    """The leg's frontal-plane angle (from hanging, + = out to its side) from its angle in the picture
+    (`measures.leg_out_px_deg`), less the same reading in the start position, with the sideways part
+    stretched back by 1 / cos(body yaw): a 3/4 camera sees a leg lifted out to the side shortened
+    across the picture and not at all along its height.
+
+    Why not the model's world leg: its depth barely follows a leg swung toward the camera (the
+    rendered 3/4 clips: the ankle moved 0.09 m in depth for a true 0.32 m), so a 36° lift read 24°
+    at 3/4. The picture's sideways travel over cos(yaw) read 33° and 31° there, and 35-36° head-on
+    (truth_set/angles/hip_abduction_*, the sample clip) with the model's yaw as read (43-46° for a
+    true 50°), and 33-35° with the camera's yaw (`body.view.camera_yaw_deg`), which the caller passes.
+    Nothing here is fitted. NaN when a reading is missing or the yaw is over MAX_PICTURE_YAW_DEG."""
+    if not (math.isfinite(out_px_deg) and math.isfinite(rest_px_deg) and math.isfinite(yaw_deg)) \
+            or yaw_deg > MAX_PICTURE_YAW_DEG:
+        return math.nan
+    c = math.cos(math.radians(yaw_deg))
+
+    def stretched(a_deg: float) -> float:
+        return math.degrees(math.atan(math.tan(math.radians(a_deg)) / c))
+    return stretched(out_px_deg) - stretched(rest_px_deg)
+
+
 def pelvis_hike_deg(leg_deg: float, hip_line_rise_deg: float) -> float:
     """The pelvis's own tilt up on the lifted side (degrees, >= 0), from the hip line's rise since the
     start position and the leg's frontal angle; NaN when either is unknown."""

@@ -189,6 +189,21 @@ def leg_abduction_deg(s: PoseSample, side: str) -> float:
     return math.degrees(math.asin(max(-1.0, min(1.0, out))))
 
 
+def leg_out_px_deg(s: PoseSample, side: str) -> float:
+    """The leg's (hip -> ankle) angle from straight down in the PICTURE, degrees, + = out to its own
+    side (away from the other hip in the picture). Uncorrected for the view: across a 3/4 view the
+    sideways part is foreshortened by cos(yaw) (`body.abduction.frontal_leg_deg` undoes it). NaN when
+    the hips or the ankle are unseen or the hips overlap in the picture (side-on). Visibility is the
+    caller's to check."""
+    leg = LEG[side]
+    other = LEG["right" if side == "left" else "left"]
+    d = s.px(leg["ankle"]) - s.px(leg["hip"])
+    across = float(s.px(leg["hip"])[0] - s.px(other["hip"])[0])
+    if not (np.all(np.isfinite(d)) and math.isfinite(across)) or abs(across) < 1e-6 or d[1] <= 0:
+        return math.nan
+    return math.degrees(math.atan2(math.copysign(1.0, across) * float(d[0]), float(d[1])))
+
+
 def pelvis_tilt_deg(s: PoseSample) -> float:
     """Frontal tilt of the hip line, + when the LEFT hip is higher (y points down). NaN if unseen."""
     if not s.seen(L.LEFT_HIP, L.RIGHT_HIP):

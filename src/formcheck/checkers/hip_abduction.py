@@ -4,8 +4,9 @@ Signal: each leg's elevation from hanging straight down (hip -> ankle), from its
 extent in metric world landmarks over its own length: depth-free, so the same in a front
 and an oblique view. Each leg counts on its own counter and reps are reported per side;
 the standing leg barely moves and never counts. The abduction angle reported is the angle at
-the hip (`body.abduction`): the leg's frontal-plane angle at the top of the lift
-(`measures.leg_abduction_deg`, depth left out) less the pelvis's own hike, the hip line's rise
+the hip (`body.abduction`): the leg's frontal-plane angle at the top of the lift (its sideways
+travel in the picture stretched by the camera's yaw, `body.abduction.frontal_leg_deg`; the model's
+world leg, `measures.leg_abduction_deg`, side-on) less the pelvis's own hike, the hip line's rise
 corrected for the share the model's hip landmark rises with the lifted thigh.
 """
 from __future__ import annotations
@@ -19,12 +20,13 @@ from formcheck.signals.counting import RepSegment
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.checkers import register
-from formcheck.body.abduction import hip_abduction_deg, pelvis_hike_deg
-from formcheck.body.measures import (BoneLengths, elevation_deg, knee_deg, leg_abduction_deg, leg_seen,
-                                     pelvis_tilt_deg, trunk_lean_deg)
+from formcheck.body.abduction import frontal_leg_deg, hip_abduction_deg, pelvis_hike_deg
+from formcheck.body.measures import (BoneLengths, elevation_deg, knee_deg, leg_abduction_deg, leg_out_px_deg,
+                                     leg_seen, pelvis_tilt_deg, trunk_lean_deg)
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep
 from formcheck.body.posture import STANDING
+from formcheck.body.view import camera_yaw_deg
 from formcheck.setup.features import Features
 
 
@@ -34,6 +36,16 @@ TOP_BAND_DEG = 2.0
 # Hip abduction: the gap between the ankles changes by more than a hip width (2.8-3.4 hip widths
 # on the real clips; calf raises 0.3-0.6).
 ABDUCTION_RANGE_HIPW = 1.2
+# The leg hanging before a lift, the zero of its angle in the picture: the frames in the rep's low band
+# within this long before it starts (a rest between lifts is 0.5-2 s; the set's first lift has the
+# still start before it).
+HANGING_LOOKBACK_S = 1.5
+# ... and they must add up to this long, else the last lift's zero is kept (a clip that starts mid-lift
+# has a few frames of the leg still coming down in that band: 9.6° on the real front clip's first lift)
+MIN_HANGING_S = 0.3
+# A lift with no hanging leg seen before it yet: a leg hanging straight down reads about 0° in the
+# picture (-4° to +2° on the rendered and real front and 3/4 clips).
+HANGING_LEG_PX_DEG = 0.0
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,7 @@ class HipAbductionChecker(SideRepChecker):
     def __init__(self, config: dict | HipAbductionConfig | None = None) -> None:
         super().__init__(config)
         self.bones = BoneLengths()
+        self._hanging_px_deg: dict[str, float] = {}  # side -> the hanging leg's angle in the picture
 
     def measure(self, s: PoseSample) -> tuple[dict[str, float], dict[str, float]]:
         values, extra = {}, {}
@@ -101,6 +114,7 @@ class HipAbductionChecker(SideRepChecker):
             values[sd] = elevation_deg(s, leg["hip"], leg["ankle"], self.bones.get(f"leg.{sd}"))
             extra[f"leg_deg.{sd}"] = values[sd]
             extra[f"abduction_deg.{sd}"] = leg_abduction_deg(s, sd)
+            extra[f"leg_px_deg.{sd}"] = leg_out_px_deg(s, sd)
             extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
         fwd, sideways = trunk_lean_deg(s)
         extra["lean_side_deg"] = sideways
@@ -140,9 +154,8 @@ class HipAbductionChecker(SideRepChecker):
         leg_rise = peak - self.baseline.get(side, seg.start_value)
         # the top of the lift: the frames whose (smoothed) leg reading is within TOP_BAND_DEG of its peak
         top = [f for f in frames if math.isfinite(f.smooth[side]) and f.smooth[side] >= peak - TOP_BAND_DEG]
-        leg_top = finite(f.extra.get(f"abduction_deg.{side}") for f in top)
         tilt_top = finite(sign * f.extra["pelvis_tilt_deg"] for f in top)
-        leg_deg = float(np.median(leg_top)) if leg_top else math.nan
+        leg_deg = self._frontal_leg_deg(side, seg, frames, top)
         rise = float(np.median(tilt_top)) - tilt0 if tilt_top and math.isfinite(tilt0) else math.nan
         return {"abduction_deg": round(hip_abduction_deg(leg_deg, rise), 1),
                 "pelvis_hike_deg": round(pelvis_hike_deg(leg_deg, rise), 1),
@@ -151,6 +164,27 @@ class HipAbductionChecker(SideRepChecker):
                 "trunk_lean_deg": round(max(0.0, max(lean) - lean0), 1) if lean else math.nan,
                 "hip_hike_deg": round(hike, 1),
                 "up_s": round(up_s, 2), "top_hold_s": round(top_s, 2), "down_s": round(down_s, 2)}
+
+    def _frontal_leg_deg(self, side: str, seg: RepSegment, frames: list[RepFrame], top: list[RepFrame]) -> float:
+        """The leg's frontal angle at the top of the lift: from the picture, stretched for the view's yaw,
+        against the same leg hanging at the rep's start (`body.abduction.frontal_leg_deg`); from the
+        model's world leg where the picture cannot tell (side-on, or the readings missing)."""
+        base = self.baseline.get(side, seg.start_value)
+        low = base + 0.1 * (seg.peak_value - base)  # the leg hanging: the start position's band
+        near = self.frames_between(seg.start_t_s - HANGING_LOOKBACK_S, seg.peak_t_s)
+        hanging = finite(f.extra.get(f"leg_px_deg.{side}") for f in near
+                         if math.isfinite(f.smooth[side]) and f.smooth[side] <= low)
+        frame_s = float(np.median(np.diff([f.t_s for f in near]))) if len(near) > 2 else math.inf
+        if len(hanging) * frame_s >= MIN_HANGING_S:
+            self._hanging_px_deg[side] = float(np.median(hanging))
+        zero = self._hanging_px_deg.get(side, HANGING_LEG_PX_DEG)
+        out = finite(f.extra.get(f"leg_px_deg.{side}") for f in top)
+        if out:
+            deg = frontal_leg_deg(float(np.median(out)), zero, camera_yaw_deg(self.view.yaw_deg))
+            if math.isfinite(deg):
+                return deg
+        world = finite(f.extra.get(f"abduction_deg.{side}") for f in top)
+        return float(np.median(world)) if world else math.nan
 
     def rep_faults(self, rep: Rep, segs: dict[str, RepSegment], at_end: bool) -> list[Fault]:
         c, m, out = self.cfg, rep.metrics, []

@@ -51,6 +51,7 @@ class Truth:
             pf = d["per_frame"]
             cam = d["camera"]
             self._px_per_m = float(cam["focal_px"]) / float(np.hypot(*cam["position_m"][:2]))
+            self.camera_azimuth_deg = float(cam["azimuth_deg_from_front"])  # where the camera stood
             self._joints_px = {k: np.asarray(v, float) for k, v in pf["joints_px"].items()}
             self.t_s = np.asarray(pf["t_s"], float)
             self.series = {k: {sd: np.asarray(pf[k][sd], float) for sd in ("left", "right")}

@@ -65,3 +65,12 @@ def test_pelvis_hike_recovered_from_the_hip_line():
     assert abduction.pelvis_hike_deg(36.0, 0.0) == 0.0
     assert abduction.pelvis_hike_deg(40.0, 10.0 + k * 30.0) == pytest.approx(10.0)
     assert abduction.hip_abduction_deg(40.0, 10.0 + k * 30.0) == pytest.approx(30.0)
+
+
+def test_small_ankle_cycles_are_counted(clips):
+    """Each rendered point-and-flex clip has a half cycle between two full ones (11° pointed, 15° pulled
+    up): a stiff ankle's cycle. All are counted, from the side and at 3/4 (2 of 3 were before the
+    smallest counted swing came down from 20° to 15°)."""
+    ankle_clips = [c for c in clips if c.exercise == "ankle_flexion"]
+    assert len(ankle_clips) >= 3
+    assert all(c.counted == c.true_reps == 3 for c in ankle_clips), [(c.name, c.counted) for c in ankle_clips]

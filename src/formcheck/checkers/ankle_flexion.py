@@ -41,10 +41,13 @@ NORMAL_PLANTARFLEXION_DEG = 50.0
 
 @dataclass(frozen=True)
 class AnkleFlexionConfig(SideRepConfig):
-    # A point-and-flex cycle spans up to ~70° (20° up + 50° down). Under 20° (under a third
-    # of that) is not a cycle: the foot-to-shank angle of a standing foot wobbles by up to
-    # ~15° as the weight shifts (measured on the real standing clips).
-    min_swing: float = 20.0
+    # A point-and-flex cycle spans up to ~70° (20° up + 50° down). Under 15° is not a cycle: a
+    # still seated foot's reading stays within `still_range` (10°), and a standing foot, which
+    # wobbles by up to ~15° as the weight shifts (the real standing clips), is turned away by
+    # `min_thigh_deg`. A small cycle of a stiff ankle (the rendered half cycles: 11° pointed, 15°
+    # pulled up, true range 26°) reads 16-19° here, as the model's foot turns ~3/4 as far; at 20°
+    # they went uncounted on 2 of 3 bodies.
+    min_swing: float = 15.0
     still_range: float = 10.0
     # Only the foot moves: a cycle during which the knee angle or the shin's tilt changes by
     # more than this is a leg exercise (squat, lunge, kick), not an ankle one.

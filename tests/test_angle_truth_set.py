@@ -12,9 +12,9 @@ from formcheck.evaluation.accuracy import clip_accuracy, load_truth_dir
 from formcheck.pose.types import PoseSeries
 
 ANGLES = Path(__file__).resolve().parents[1] / "truth_set" / "angles"
-# worst |reported - true|, degrees, held out (measured: abduction 1.6 head-on; ankle side-on 7.3 pointed
+# worst |reported - true|, degrees, held out (measured: abduction 2.6 head-on, the 18° lift; ankle side-on 7.3 pointed
 # (body 0, whose foot reads 0.61 of its turn against the fitted body's 0.74), 3.5 pulled up)
-HELD_OUT_WORST_DEG = {("hip_abduction", "front", "abduction_deg"): 2.5,
+HELD_OUT_WORST_DEG = {("hip_abduction", "front", "abduction_deg"): 3.0,
                       ("ankle_flexion", "side", "plantarflexion_deg"): 7.5,
                       ("ankle_flexion", "side", "dorsiflexion_deg"): 4.0}
 
@@ -74,3 +74,14 @@ def test_small_ankle_cycles_are_counted(clips):
     ankle_clips = [c for c in clips if c.exercise == "ankle_flexion"]
     assert len(ankle_clips) >= 3
     assert all(c.counted == c.true_reps == 3 for c in ankle_clips), [(c.name, c.counted) for c in ankle_clips]
+
+
+def test_half_height_hip_abduction_lifts_are_counted(clips):
+    """Each rendered hip-abduction clip lifts 36°, 18°, 36°. The 18° lift is counted head-on and at 3/4 (the
+    model's world leg read it as a 7-11° swing, under the 12° floor, and it was never counted) and read
+    within 3°."""
+    hip = [c for c in clips if c.exercise == "hip_abduction"]
+    assert len(hip) >= 3
+    assert all(c.counted == c.true_reps == 3 for c in hip), [(c.name, c.counted) for c in hip]
+    half = [(got, true) for c in hip for _, metric, got, true in c.rows if metric == "abduction_deg" and true < 25]
+    assert len(half) == len(hip) and all(abs(got - true) <= 3.0 for got, true in half), half

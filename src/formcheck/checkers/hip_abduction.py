@@ -1,8 +1,8 @@
 """Standing hip abduction, resisted (band) or not: one leg lifts out to the side (front or oblique view).
 
-Signal: each leg's elevation from hanging straight down (hip -> ankle), from its vertical
-extent in metric world landmarks over its own length: depth-free, so the same in a front
-and an oblique view. Each leg counts on its own counter and reps are reported per side;
+Signal: each leg's angle out from hanging straight down (hip -> ankle) in the picture, stretched by
+1/cos of the camera's yaw (`_counted_deg`), so the same in a front and an oblique view; side-on,
+its elevation from the metric world landmarks' vertical extent. Each leg counts on its own counter and reps are reported per side;
 the standing leg barely moves and never counts. The abduction angle reported is the angle at
 the hip (`body.abduction`): the leg's frontal-plane angle at the top of the lift (its sideways
 travel in the picture stretched by the camera's yaw, `body.abduction.frontal_leg_deg`; the model's
@@ -20,7 +20,7 @@ from formcheck.signals.counting import RepSegment
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.checkers import register
-from formcheck.body.abduction import frontal_leg_deg, hip_abduction_deg, pelvis_hike_deg
+from formcheck.body.abduction import MAX_PICTURE_YAW_DEG, frontal_leg_deg, hip_abduction_deg, pelvis_hike_deg
 from formcheck.body.measures import (BoneLengths, elevation_deg, knee_deg, leg_abduction_deg, leg_out_px_deg,
                                      leg_seen, pelvis_tilt_deg, trunk_lean_deg)
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
@@ -102,6 +102,7 @@ class HipAbductionChecker(SideRepChecker):
         super().__init__(config)
         self.bones = BoneLengths()
         self._hanging_px_deg: dict[str, float] = {}  # side -> the hanging leg's angle in the picture
+        self._count_cos: float | None = None  # cos(camera yaw) of the counted signal; 0 = side-on, world leg
 
     def measure(self, s: PoseSample) -> tuple[dict[str, float], dict[str, float]]:
         values, extra = {}, {}
@@ -111,15 +112,31 @@ class HipAbductionChecker(SideRepChecker):
                 extra[f"knee_deg.{sd}"] = math.nan
                 continue
             self.bones.add(f"leg.{sd}", float(np.linalg.norm(s.world(leg["ankle"]) - s.world(leg["hip"]))))
-            values[sd] = elevation_deg(s, leg["hip"], leg["ankle"], self.bones.get(f"leg.{sd}"))
-            extra[f"leg_deg.{sd}"] = values[sd]
+            extra[f"leg_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["ankle"], self.bones.get(f"leg.{sd}"))
             extra[f"abduction_deg.{sd}"] = leg_abduction_deg(s, sd)
             extra[f"leg_px_deg.{sd}"] = leg_out_px_deg(s, sd)
+            values[sd] = self._counted_deg(extra[f"leg_px_deg.{sd}"], extra[f"leg_deg.{sd}"])
             extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
         fwd, sideways = trunk_lean_deg(s)
         extra["lean_side_deg"] = sideways
         extra["pelvis_tilt_deg"] = pelvis_tilt_deg(s)
         return values, extra
+
+    def _counted_deg(self, out_px_deg: float, world_deg: float) -> float:
+        """The counted signal: the leg's angle out in the picture, stretched for the camera's yaw as first
+        seen (`frontal_leg_deg`'s geometry, fixed for the set so the signal keeps one scale); side-on,
+        the model's world leg elevation. The world leg read lifts at 3/4 at 0.7 of true and a half-height
+        lift's swing at 7° (under the 12° floor); the picture reads them at their size."""
+        if self._count_cos is None:
+            yaw = camera_yaw_deg(self.view.yaw_deg)
+            if not math.isfinite(yaw):
+                return math.nan
+            self._count_cos = math.cos(math.radians(yaw)) if yaw <= MAX_PICTURE_YAW_DEG else 0.0
+        if self._count_cos <= 0.0:
+            return world_deg
+        if not math.isfinite(out_px_deg):
+            return math.nan
+        return math.degrees(math.atan(math.tan(math.radians(out_px_deg)) / self._count_cos))
 
     def in_posture(self, extra: dict[str, float]) -> bool:
         knees = finite(extra.get(f"knee_deg.{sd}") for sd in SIDES)

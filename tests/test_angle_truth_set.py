@@ -1,7 +1,7 @@
 """The angle truth set (truth_set/angles/, `python -m formcheck.synth --angle-set`): hip abduction and ankle
 point-and-flex on bodies and views the angle constants were not fitted on (body.abduction and body.ankle
 were fitted on the shipped sample clips: hip abduction body 2 head-on, ankle flexion body 1 side-on).
-Floors as measured; the 3/4 views that are not yet true are strict xfails with the reason."""
+Floors as measured; at 3/4 the ankle's degrees are not true, so none are given there."""
 from pathlib import Path
 
 import numpy as np
@@ -51,10 +51,24 @@ def test_hip_abduction_at_three_quarters_within_5_deg(clips):
     assert np.max(np.abs(errors)) <= 5.0, errors
 
 
-@pytest.mark.xfail(strict=True, reason="at 3/4 the model's foot reads ~15-20° more pointed at both ends (before "
-                                       "rectifying), and the view estimate says yaw 38° for a camera 50° round")
-def test_ankle_at_three_quarters_within_5_deg(clips):
-    assert np.max(np.abs(_errors(clips, "ankle_flexion", "oblique", "plantarflexion_deg"))) <= 5.0
+def test_ankle_at_three_quarters_gives_no_degrees_but_counts_and_says_why():
+    """At 3/4 the model's foot reads 20-28° more pointed at both ends and the feet differ by ~24°: no
+    degrees are given there (nor a rating against the normal range); the cycles are counted, the reps
+    still compare with each other, and the result says to film side-on for the degrees."""
+    from formcheck.checkers.ankle_flexion import AT_AN_ANGLE_WARNING
+    from formcheck.run.review import analyze_series
+    from formcheck.sinks.figures import rep_words
+    result, _ = analyze_series(PoseSeries.load(ANGLES / "ankle_flexion_oblique_b1.landmarks.npz"), "ankle_flexion")
+    assert result.rep_count == 3
+    assert AT_AN_ANGLE_WARNING in result.warnings
+    for rep in result.reps:
+        assert np.isnan(rep.metrics["plantarflexion_deg"]) and np.isnan(rep.metrics["dorsiflexion_deg"])
+        assert not {"limited_point", "limited_flex"} & {f.code for f in rep.faults}
+        assert "°" not in rep_words(rep.metrics, limit=None)
+    assert all(v is None for k, v in result.summary.items() if k.startswith("best_"))
+    side, _ = analyze_series(PoseSeries.load(ANGLES / "ankle_flexion_side_b3.landmarks.npz"), "ankle_flexion")
+    assert AT_AN_ANGLE_WARNING not in side.warnings
+    assert all(np.isfinite(r.metrics["plantarflexion_deg"]) for r in side.reps)
 
 
 def test_pelvis_hike_recovered_from_the_hip_line():

@@ -1,5 +1,7 @@
 """Ankle point and flex on a synthetic seated figure: cycles per foot, angles, holds, faults."""
 
+import math
+
 import pytest
 
 from builders import SEATED, STANDING, animate, hold_world, jitter, rep_keys, series_from_poses
@@ -35,9 +37,13 @@ def test_counts_cycles_and_measures_angles(yaw):
     assert result.rep_count == 4
     assert codes(result) == [[]] * 4
     m = result.reps[1].metrics
+    assert m["point_reading_deg"] == pytest.approx(45.0, abs=4)  # the picture rectified by the yaw
+    assert m["point_hold_s"] == pytest.approx(1.0, abs=0.4)
+    if yaw < 60:  # at 3/4 the real model's foot is not true (test_angle_truth_set): no degrees given
+        assert math.isnan(m["plantarflexion_deg"]) and result.summary["best_plantarflexion_deg_left"] is None
+        return
     assert m["plantarflexion_deg"] == pytest.approx(POINT_DEG, abs=4)
     assert m["dorsiflexion_deg"] == pytest.approx(FLEX_DEG, abs=4)
-    assert m["point_hold_s"] == pytest.approx(1.0, abs=0.4)
     assert result.summary["best_plantarflexion_deg_left"] == pytest.approx(POINT_DEG, abs=4)
 
 
@@ -62,8 +68,10 @@ def test_world_feet_frozen_image_feet_move(yaw):
         series = hold_world(series, [LEG[sd]["heel"], LEG[sd]["toe"]], LEG[sd]["ankle"])
     result = run_on_series(make_checker("ankle_flexion"), jitter(series))[0]
     assert result.rep_count == 4
-    assert result.reps[1].metrics["plantarflexion_deg"] == pytest.approx(POINT_DEG, abs=6)
-    assert result.reps[1].metrics["dorsiflexion_deg"] == pytest.approx(FLEX_DEG, abs=6)
+    assert result.reps[1].metrics["point_reading_deg"] == pytest.approx(45.0, abs=6)
+    if yaw > 60:
+        assert result.reps[1].metrics["plantarflexion_deg"] == pytest.approx(POINT_DEG, abs=6)
+        assert result.reps[1].metrics["dorsiflexion_deg"] == pytest.approx(FLEX_DEG, abs=6)
 
 
 @pytest.mark.parametrize("yaw", [45.0, 90.0])

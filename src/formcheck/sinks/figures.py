@@ -27,6 +27,11 @@ NAMES = {
 }
 
 
+# figures kept for programs and for comparing reps with each other, never shown as a measurement
+# (the ankle's raw point reading at 3/4, where its degrees are not true)
+NOT_SHOWN = frozenset({"point_reading_deg"})
+
+
 def _number(value: float, decimals: int) -> str:
     text = f"{value:.{decimals}f}"
     return "0" if text in ("-0", "-0.0") else text
@@ -34,7 +39,7 @@ def _number(value: float, decimals: int) -> str:
 
 def figure_words(key: str, value: Any) -> str | None:
     """'heel height 4.1 cm' for ('peak_height_cm', 4.09); None for a figure that was not measured."""
-    if value is None or isinstance(value, bool):
+    if value is None or isinstance(value, bool) or key in NOT_SHOWN:
         return None
     if not isinstance(value, (int, float)):
         return f"{NAMES.get(key, key.replace('_', ' '))} {value}"

@@ -170,3 +170,26 @@ def test_a_heel_hidden_behind_its_foot_asks_to_turn_not_to_step_back():
     checker = CalfRaiseChecker()
     run_on_series(checker, s)
     assert checker.state.status == "Counting" and checker.result().rep_count == 0
+
+
+def test_toe_travel_is_judged_without_the_jitters_extremes():
+    """A still toe's jitter over a long rep (a rest of several seconds before the rise) spreads its extremes
+    wide; a step moves it and it stays moved. The 5th-95th percentile range tells them apart."""
+    from formcheck.checkers.calf_raise import spread_px
+    rng = np.random.default_rng(0)
+    still = rng.standard_normal((240, 2)) * 3.0  # 8 s at 30 fps, 3 px of jitter
+    assert np.ptp(still, axis=0).max() > 15.0  # the extremes alone would read a 15-20 px travel
+    assert spread_px(still) < 11.0
+    step = still + np.where(np.arange(240)[:, None] >= 120, [40.0, 0.0], [0.0, 0.0])
+    assert spread_px(step) > 40.0
+
+
+@pytest.mark.slow
+def test_a_rest_of_seconds_before_a_rise_keeps_the_rep(real_series):
+    """The perturbation suite's 3-6 s rests between the reps of the real side clip: all 3 reps (the toe's
+    full spread over the second rep, rest included, was 1.03 of the step bar and it was lost)."""
+    from formcheck.evaluation.perturb import insert_rests
+    from formcheck.run.review import analyze_series
+    series = real_series("calf_raise_fitbod_side.mp4")
+    rested = insert_rests(series, [2.5, 5.3])  # between the labelled reps (0.52-1.85, 3.14-4.67, 5.96-7.62)
+    assert analyze_series(rested, "calf_raise")[0].rep_count == 3

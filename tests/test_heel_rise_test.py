@@ -36,19 +36,37 @@ def test_two_missed_beats_in_a_row_end_the_test_and_do_not_count():
     # on the beat for 5 reps, then each rep 1.5 s late: over the 2 s beat + 1 s margin
     rs = reps("right", [8.0] * 8, gaps={5: 1.5, 6: 1.5, 7: 1.5})
     leg = heel_rise_test(rs, 60).legs["right"]
-    # rep 5's cycle (its start to rep 6's) is 3.5 s: the first missed beat; rep 6's too: the test ends
-    assert leg.reps == 4
+    # rep 6 tops 3.5 s after rep 5: the first missed beat; rep 7 too: the test ends (the late reps fail,
+    # not the reps before the pause)
+    assert leg.reps == 5
     assert leg.end_reason == END_PACE
-    assert leg.ended_s == pytest.approx(3 * 2.0 + 1.6)
-    assert [r.failed for r in leg.all_reps] == [None] * 4 + [END_PACE, END_PACE]
-    assert leg.work_j == pytest.approx(60 * 9.81 * 0.32)
+    assert leg.ended_s == pytest.approx(4 * 2.0 + 1.6)
+    assert [r.failed for r in leg.all_reps] == [None] * 5 + [END_PACE, END_PACE]
+    assert leg.work_j == pytest.approx(60 * 9.81 * 0.40)
 
 
 def test_one_late_rep_is_a_prompt_not_the_end():
     rs = reps("right", [8.0] * 6, gaps={3: 1.5})
     leg = heel_rise_test(rs, 60).legs["right"]
-    assert [r.counted for r in leg.all_reps] == [True, True, False, True, True, True]
+    assert [r.counted for r in leg.all_reps] == [True, True, True, False, True, True]  # the 4th came late
     assert leg.reps == 5 and leg.end_reason == END_STOPPED
+
+
+def test_the_first_reps_start_does_not_set_the_pace():
+    """A rep starts where the body began to move: shifting onto the test leg before the first rise put that
+    a second early on a rendered head-on clip. The pace is read from the tops, so it costs no rep."""
+    rs = reps("right", [8.0] * 4)
+    early = rs[0]
+    rs[0] = Rep(1, early.start_s - 1.2, early.peak_s, early.end_s, early.metrics, side="right")
+    leg = heel_rise_test(rs, 60).legs["right"]
+    assert leg.reps == 4 and leg.end_reason == END_STOPPED
+
+
+def test_a_slow_way_down_misses_the_beat():
+    rs = reps("left", [8.0] * 4)
+    slow = rs[3]
+    rs[3] = Rep(4, slow.start_s, slow.peak_s, slow.peak_s + 1.8, slow.metrics, side="left")  # 1.8 s down: 3.6 s rep
+    assert [r.failed for r in heel_rise_test(rs, 60).legs["left"].all_reps] == [None] * 3 + [END_PACE]
 
 
 def test_heels_under_half_the_first_reps_height_end_the_test():

@@ -1,5 +1,5 @@
 """The heel-rise test end to end on rendered bodies (truth_set/heel_rise_test_*: six single-leg raises
-on the right leg at the test's 30 a minute, two bodies, side and 3/4): the calf-raise checker's reps
+on the right leg at the test's 30 a minute, two bodies, side, 3/4 and head-on): the calf-raise checker's reps
 scored by `run.heel_rise_test`, every figure against the renderer's truth. The left leg is the picture
 mirrored (the model's left and right labels swap with it), so the symmetry index has a known answer:
 the two clips' true work."""
@@ -15,7 +15,7 @@ from formcheck.run.review import analyze_series
 
 TRUTH_SET = Path(__file__).resolve().parents[1] / "truth_set"
 BODY_MASS_KG = 70.0
-CLIPS = [f"heel_rise_test_{view}_b{body}" for view in ("side", "oblique") for body in (0, 2)]
+CLIPS = [f"heel_rise_test_{view}_b{body}" for view in ("side", "oblique", "front") for body in (0, 2)]
 HEIGHT_TOL_CM = 2.0  # the truth set's worst floor-raise height error (tests/test_truth_set.py)
 
 

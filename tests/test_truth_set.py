@@ -27,7 +27,7 @@ def clips():
 
 def test_the_set_is_every_body_view_and_variant(clips):
     names = {c.name for c in clips}
-    assert len(names) == 40
+    assert len(names) == 42
     assert {c.view for c in clips} == {"side", "oblique", "front"} and {c.body for c in clips} == {0, 1, 2, 3}
 
 

@@ -46,10 +46,13 @@ class HeelRiseTestConfig:
     # 30 reps a minute: one rep (up on one beat, down on the next) every 2 s (Lunsford & Perry
     # 1995; Hébert-Losier 2009, 2017).
     beat_s: float = 2.0
-    # "Can no longer keep the pace": a rep that starts later than one whole metronome beat (1 s,
-    # half a rep) after its due time, i.e. one rep taking more than beat_s + this, start to next
-    # start (the last rep: start to end). Missing a beat is the plainest form of falling behind;
-    # the protocols give no figure, so this is our reading of them.
+    # "Can no longer keep the pace": a rep that reaches its top later than one whole metronome beat
+    # (1 s, half a rep) after its due time, i.e. more than beat_s + this after the previous rep's
+    # top, or a way down (top to end) longer than half of that (the first rep has only its way
+    # down). Missing a beat is the plainest form of falling behind; the protocols give no figure, so
+    # this is our reading of them. Tops, not starts: a rep starts where the body began to move, and
+    # shifting the weight onto the test leg before the first rise put that a second early (a
+    # rendered head-on clip: 0.5 s for a true 1.5 s), which read the first rep as 3.1 s, off the pace.
     slow_margin_s: float = 1.0
     # "Can no longer lift the heel": a rep under this share of the leg's own first reps' height.
     # The protocols say the heel stops rising without a figure; half the starting height is a
@@ -81,7 +84,7 @@ class TestRep:
     start_s: float
     end_s: float
     height_cm: float
-    cycle_s: float  # start to the next rep's start (the last rep: start to end)
+    cycle_s: float  # the previous rep's top to this one's, or twice its way down if longer
     counted: bool
     failed: str | None = None  # END_PACE or END_HEIGHT
 
@@ -162,7 +165,7 @@ def judge_leg(side: str, reps: Sequence[Rep], body_mass_kg: float,
     judged: list[TestRep] = []
     in_a_row, end_reason = 0, END_STOPPED
     for i, (rep, h) in enumerate(zip(reps, heights)):
-        cycle_s = (reps[i + 1].start_s if i + 1 < len(reps) else rep.end_s) - rep.start_s
+        cycle_s = max(rep.peak_s - reps[i - 1].peak_s if i > 0 else 0.0, 2.0 * (rep.end_s - rep.peak_s))
         failed = None
         if cycle_s > cfg.beat_s + cfg.slow_margin_s:
             failed = END_PACE

@@ -45,11 +45,11 @@ TRUTH_SET: dict[str, ClipSpec] = {
 }
 
 # The heel-rise test on rendered bodies: six single-leg raises at the test's metronome (30 a minute:
-# tempo 0.6 makes a rep 1.9 s); two bodies, side and 3/4.
+# tempo 0.6 makes a rep 1.9 s); two bodies, side, 3/4 and head-on.
 TRUTH_SET.update({
     f"heel_rise_test_{view}_b{body}": ClipSpec("calf_raise", view, body=body, reps=6, tempo=0.6,
                                                variant="single_leg", fps=TRUTH_SET_FPS)
-    for view in ("side", "oblique") for body in (0, 2)
+    for view in ("side", "oblique", "front") for body in (0, 2)
 })
 
 

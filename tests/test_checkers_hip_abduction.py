@@ -95,3 +95,18 @@ def test_real_two_angle_pair_reads_the_same_lifts(real_series):
     b = [r.metrics["abduction_deg"] for r in oblique.reps]
     assert len(a) == len(b) == 3
     assert max(abs(x - y) for x, y in zip(a, b)) <= 5.0, (a, b)
+
+
+@pytest.mark.parametrize("first_yaw", [0.0, 20.0])
+def test_a_walk_in_from_another_angle_does_not_set_the_scale(first_yaw):
+    """The person is first seen head-on for a moment, then turns to stand 50° round: the yaw is the
+    recent frames' median from the set's start position on, not the first frame's, so the 18° lifts
+    count and every lift reads its size (a scale fixed on the first frame counted 2 of 4)."""
+    from builders import concat
+    walk_in = series_from_poses(animate([(0.0, STANDING), (0.3, STANDING)]), yaw_deg=first_yaw)
+    tops = [lift("left", 36.0), lift("left", 18.0), lift("left", 36.0), lift("left", 18.0)]
+    set_ = series_from_poses(animate(rep_keys(STANDING, tops)), yaw_deg=50.0)
+    result = run_on_series(make_checker("hip_abduction"), jitter(concat(walk_in, set_)))[0]
+    assert result.rep_count == 4
+    got = [r.metrics["abduction_deg"] for r in result.reps]
+    assert got == pytest.approx([36.0, 18.0, 36.0, 18.0], abs=5.0), got

@@ -12,6 +12,7 @@ corrected for the share the model's hip landmark rises with the lifted thigh.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,9 +25,9 @@ from formcheck.body.abduction import MAX_PICTURE_YAW_DEG, frontal_leg_deg, hip_a
 from formcheck.body.measures import (BoneLengths, elevation_deg, knee_deg, leg_abduction_deg, leg_out_px_deg,
                                      leg_seen, pelvis_tilt_deg, trunk_lean_deg)
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
-from formcheck.checkers.base import Fault, Rep
+from formcheck.checkers.base import Event, Fault, Rep
 from formcheck.body.posture import STANDING
-from formcheck.body.view import camera_yaw_deg
+from formcheck.body.view import body_yaw_deg, camera_yaw_deg
 from formcheck.setup.features import Features
 
 
@@ -40,6 +41,9 @@ ABDUCTION_RANGE_HIPW = 1.2
 # within this long before it starts (a rest between lifts is 0.5-2 s; the set's first lift has the
 # still start before it).
 HANGING_LOOKBACK_S = 1.5
+# The camera's yaw: the median of the last this many frames' readings (10 s at 30 fps; one frame's
+# reading wanders by ~3°).
+YAW_FRAMES = 300
 # ... and they must add up to this long, else the last lift's zero is kept (a clip that starts mid-lift
 # has a few frames of the leg still coming down in that band: 9.6° on the real front clip's first lift)
 MIN_HANGING_S = 0.3
@@ -102,10 +106,17 @@ class HipAbductionChecker(SideRepChecker):
         super().__init__(config)
         self.bones = BoneLengths()
         self._hanging_px_deg: dict[str, float] = {}  # side -> the hanging leg's angle in the picture
-        self._count_cos: float | None = None  # cos(camera yaw) of the counted signal; 0 = side-on, world leg
+        # the camera's yaw: the median of the recent frames' (a walk-in or a turn ages out of it)
+        self._recent_yaws: deque[float] = deque(maxlen=YAW_FRAMES)
+        # side-on (the world leg is counted) or not (the picture's): fixed when a set starts, so the
+        # counted signal never changes source within a set
+        self._set_side_on: bool | None = None
 
     def measure(self, s: PoseSample) -> tuple[dict[str, float], dict[str, float]]:
         values, extra = {}, {}
+        extra["yaw_deg"] = body_yaw_deg(s)
+        if math.isfinite(extra["yaw_deg"]):
+            self._recent_yaws.append(extra["yaw_deg"])
         for sd in SIDES:
             leg = LEG[sd]
             if not leg_seen(s, sd, "hip", "knee", "ankle", min_visibility=self.cfg.min_visibility):
@@ -115,28 +126,55 @@ class HipAbductionChecker(SideRepChecker):
             extra[f"leg_deg.{sd}"] = elevation_deg(s, leg["hip"], leg["ankle"], self.bones.get(f"leg.{sd}"))
             extra[f"abduction_deg.{sd}"] = leg_abduction_deg(s, sd)
             extra[f"leg_px_deg.{sd}"] = leg_out_px_deg(s, sd)
-            values[sd] = self._counted_deg(extra[f"leg_px_deg.{sd}"], extra[f"leg_deg.{sd}"])
             extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
+        values.update(self._counted(extra))
         fwd, sideways = trunk_lean_deg(s)
         extra["lean_side_deg"] = sideways
         extra["pelvis_tilt_deg"] = pelvis_tilt_deg(s)
         return values, extra
 
-    def _counted_deg(self, out_px_deg: float, world_deg: float) -> float:
-        """The counted signal: the leg's angle out in the picture, stretched for the camera's yaw as first
-        seen (`frontal_leg_deg`'s geometry, fixed for the set so the signal keeps one scale); side-on,
-        the model's world leg elevation. The world leg read lifts at 3/4 at 0.7 of true and a half-height
-        lift's swing at 7° (under the 12° floor); the picture reads them at their size."""
-        if self._count_cos is None:
-            yaw = camera_yaw_deg(self.view.yaw_deg)
-            if not math.isfinite(yaw):
-                return math.nan
-            self._count_cos = math.cos(math.radians(yaw)) if yaw <= MAX_PICTURE_YAW_DEG else 0.0
-        if self._count_cos <= 0.0:
-            return world_deg
-        if not math.isfinite(out_px_deg):
-            return math.nan
-        return math.degrees(math.atan(math.tan(math.radians(out_px_deg)) / self._count_cos))
+    def _camera_yaw_deg(self) -> float:
+        """The camera's yaw (`body.view.camera_yaw_deg`) from the recent frames' median reading."""
+        return camera_yaw_deg(float(np.median(self._recent_yaws))) if self._recent_yaws else math.nan
+
+    def _counted(self, extra: dict[str, float]) -> dict[str, float]:
+        """The counted signal per leg: the leg's angle out in the picture, stretched for the camera's yaw
+        (`frontal_leg_deg`'s geometry); side-on, the model's world leg elevation. The world leg read lifts
+        at 3/4 at 0.7 of true and a half-height lift's swing at 7° (under the 12° floor); the picture reads
+        them at their size. Legs without a reading are left out."""
+        yaw = self._camera_yaw_deg()
+        if not math.isfinite(yaw):
+            return {}
+        out = {}
+        side_on = yaw > MAX_PICTURE_YAW_DEG if self._set_side_on is None else self._set_side_on
+        for sd in SIDES:
+            if side_on:
+                v = extra.get(f"leg_deg.{sd}", math.nan)
+            else:
+                a = extra.get(f"leg_px_deg.{sd}", math.nan)
+                v = math.degrees(math.atan(math.tan(math.radians(a)) / math.cos(math.radians(yaw))))
+            if math.isfinite(v):
+                out[sd] = v
+        return out
+
+    def _calibrate(self, t_s: float, buf: list, sides: list[str], still: bool) -> list[Event]:
+        """The set starts: the yaw is read from its start position on (a walk-in seen from elsewhere is
+        forgotten), whether it is counted on the picture or (side-on) on the world leg is fixed, and every
+        frame kept for the start (and for replaying since the person got into position) is read again."""
+        yaws = finite(b[2].get("yaw_deg") for b in buf)
+        if yaws:
+            self._recent_yaws.clear()
+            self._recent_yaws.extend(yaws)
+        self._set_side_on = self._camera_yaw_deg() > MAX_PICTURE_YAW_DEG
+        for _, values, extra in list(buf) + list(self._pre) + list(self._ready_buf):
+            values.clear()
+            values.update(self._counted(extra))
+        sides = [sd for sd in sides if all(sd in b[1] for b in buf)]
+        return super()._calibrate(t_s, buf, sides, still) if sides else []
+
+    def _end_set(self, t_s: float, why: str) -> list[Event]:
+        self._set_side_on = None  # the next set may be filmed from elsewhere
+        return super()._end_set(t_s, why)
 
     def in_posture(self, extra: dict[str, float]) -> bool:
         knees = finite(extra.get(f"knee_deg.{sd}") for sd in SIDES)
@@ -191,13 +229,13 @@ class HipAbductionChecker(SideRepChecker):
         near = self.frames_between(seg.start_t_s - HANGING_LOOKBACK_S, seg.peak_t_s)
         hanging = finite(f.extra.get(f"leg_px_deg.{side}") for f in near
                          if math.isfinite(f.smooth[side]) and f.smooth[side] <= low)
-        frame_s = float(np.median(np.diff([f.t_s for f in near]))) if len(near) > 2 else math.inf
+        frame_s = float(np.median(np.diff([f.t_s for f in near]))) if len(near) > 2 else 0.0
         if len(hanging) * frame_s >= MIN_HANGING_S:
             self._hanging_px_deg[side] = float(np.median(hanging))
         zero = self._hanging_px_deg.get(side, HANGING_LEG_PX_DEG)
         out = finite(f.extra.get(f"leg_px_deg.{side}") for f in top)
         if out:
-            deg = frontal_leg_deg(float(np.median(out)), zero, camera_yaw_deg(self.view.yaw_deg))
+            deg = frontal_leg_deg(float(np.median(out)), zero, self._camera_yaw_deg())
             if math.isfinite(deg):
                 return deg
         world = finite(f.extra.get(f"abduction_deg.{side}") for f in top)

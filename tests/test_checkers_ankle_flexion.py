@@ -94,3 +94,26 @@ def test_real_seated_ankle_clip_smoke(real_series):
     from formcheck.run.review import analyze_series
     result, _ = analyze_series(real_series("ankle_rotation_seated_partial.mp4"), "ankle_flexion")
     assert result.rep_count <= 7  # small circles, not point-and-flex: a handful at most, never dozens
+
+
+def test_not_side_on_the_note_stays_and_no_degrees_reach_the_tables():
+    """At 3/4: the "film side-on" note is there even after the set ended (the person left the picture);
+    the model's own reading, kept for comparing reps, shows in no table, CSV or live bar."""
+    from builders import drop
+    from formcheck.app.tables import rep_table
+    from formcheck.checkers.ankle_flexion import AT_AN_ANGLE_WARNING
+    from formcheck.sinks.report import build_report, reps_csv
+    keys = rep_keys(LEGS_OUT, [POINT] * 3, bottoms=[FLEX] * 3, top_s=1.0)
+    end_s = keys[-1][0]
+    frames = animate(keys + [(end_s + 1.5, LEGS_OUT), (end_s + 5.0, LEGS_OUT)])
+    series = drop(series_from_poses(frames, yaw_deg=45.0, root_height_m=0.6), end_s + 1.5, end_s + 5.0)
+    checker = make_checker("ankle_flexion")
+    result = run_on_series(checker, series)[0]
+    assert result.rep_count == 3 and not checker.ready  # the set ended when the person left
+    assert AT_AN_ANGLE_WARNING in result.warnings
+    assert checker.state.bar_label == ""
+    report = build_report(result, source="x", model="full", fps=30.0, frames=len(series), duration_s=end_s + 5,
+                          resolution_wh=(640, 480), pose_found_ratio=0.8)
+    assert "point_reading_deg" in report["reps"][0]["metrics"]  # for programs, in the JSON
+    assert "point_reading" not in reps_csv(report)
+    assert not [c for c in rep_table(report["reps"]).columns if "eading" in c or "°" in c]

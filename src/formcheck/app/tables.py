@@ -1,9 +1,12 @@
 """Plain-words tables for the app: the per-rep table and column names a person can read."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
+
+from formcheck.sinks.figures import NOT_SHOWN
 
 _UNITS = {"cm": "cm", "s": "s", "deg": "°", "pct": "%", "m": "m"}
 _WORDS = {"pct of best": "of your best", "min": "lowest", "max": "highest"}
@@ -34,6 +37,10 @@ def metric_display(key: str, value: float) -> tuple[str, str]:
     return label, f"{number} {unit}".strip()
 
 
+def _measured(v: Any) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+
 def rep_table(reps: list[dict[str, Any]], max_metrics: int | None = None) -> pd.DataFrame:
     """One row per rep, from report-style rep dicts (the JSON report's or the history's).
 
@@ -42,7 +49,8 @@ def rep_table(reps: list[dict[str, Any]], max_metrics: int | None = None) -> pd.
     """
     keys: list[str] = []
     for r in reps:
-        keys += [k for k in r.get("metrics", {}) if k not in keys]
+        keys += [k for k in r.get("metrics", {}) if k not in keys and k not in NOT_SHOWN]
+    keys = [k for k in keys if any(_measured(r.get("metrics", {}).get(k)) for r in reps)]  # an empty column says nothing
     keys = keys[:max_metrics] if max_metrics is not None else keys
     rows = []
     for r in reps:

@@ -36,9 +36,11 @@ from formcheck.body.posture import SEATED
 from formcheck.setup.features import FOOT_MOVE_SHANK, Features
 
 # At 3/4 the model's foot is read 20-28° more pointed at both ends on the rendered clip, and the two feet
-# differ by ~24° (truth_set/angles/ankle_flexion_oblique_b1; side-on: within 7.3°): no degrees are given
-# there, and no rating against the normal range; the cycles, their tempo and "below your best" stay.
-AT_AN_ANGLE_WARNING = ("Filmed at an angle: your cycles are counted, but how far your foot points and pulls "
+# differ by ~24° (truth_set/angles/ankle_flexion_oblique_b1; side-on: within 7.3°); head-on the foot
+# turns toward the camera, in depth, which the model reads worst (no rendered truth there). So degrees
+# are given side-on only, with the rating against the normal range; otherwise the cycles, their tempo
+# and "below your best" (on the model's own reading) stay.
+AT_AN_ANGLE_WARNING = ("Not filmed side-on: your cycles are counted, but how far your foot points and pulls "
                        "up needs the camera side-on (at an angle the degrees can be 20-30° off)")
 
 NORMAL_DORSIFLEXION_DEG = 20.0  # AAOS normal active range
@@ -117,8 +119,9 @@ class AnkleFlexionChecker(SideRepChecker):
             yaw = self.view.yaw_deg
             side_on = self.view.view in (View.SIDE, View.OBLIQUE)
             self._stretch = 1.0 / math.sin(math.radians(min(yaw, 90.0))) if side_on else None
-            self.degrees_shown = self.view.view != View.OBLIQUE
+            self.degrees_shown = self.view.view == View.SIDE
             self.range_metric = "plantarflexion_deg" if self.degrees_shown else "point_reading_deg"
+            self._state.bar_label = self.bar_label if self.degrees_shown else ""  # no bar in degrees that are not true
         for sd in SIDES:
             leg = LEG[sd]
             extra[f"knee_deg.{sd}"] = extra[f"shin_deg.{sd}"] = extra[f"thigh_deg.{sd}"] = math.nan
@@ -177,8 +180,8 @@ class AnkleFlexionChecker(SideRepChecker):
 
     def _credit_flex(self, rep: Rep, read_flex_deg: float) -> None:
         """Credit a rep with the flex (the signal's reading, pulled-up positive) that closed it."""
-        if not self.degrees_shown:
-            return
+        if not math.isfinite(rep.metrics.get("plantarflexion_deg", math.nan)):
+            return  # a rep without degrees (not filmed side-on) gets none
         flex_deg = -plantarflexion_deg(-read_flex_deg)
         if flex_deg <= rep.metrics.get("dorsiflexion_deg", math.inf):
             return
@@ -222,8 +225,10 @@ class AnkleFlexionChecker(SideRepChecker):
 
     def result(self) -> CheckResult:
         result = super().result()
-        if self.ready and not self.degrees_shown:
+        if any(not math.isfinite(r.metrics.get("plantarflexion_deg", math.nan)) for r in self.reps):
             result.warnings.append(AT_AN_ANGLE_WARNING)
+            if not self.degrees_shown:
+                result.signal_label = f"{self.bar_label} (the camera's reading, not degrees: film side-on)"
         return result
 
     def summary(self) -> dict:

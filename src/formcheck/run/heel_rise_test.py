@@ -48,8 +48,7 @@ class HeelRiseTestConfig:
     beat_s: float = 2.0
     # "Can no longer keep the pace": a rep that reaches its top later than one whole metronome beat
     # (1 s, half a rep) after its due time, i.e. more than beat_s + this after the previous rep's
-    # top, or a way down (top to end) longer than half of that (the first rep has only its way
-    # down). Missing a beat is the plainest form of falling behind; the protocols give no figure, so
+    # top (the first rep sets the beat). Missing a beat is the plainest form of falling behind; the protocols give no figure, so
     # this is our reading of them. Tops, not starts: a rep starts where the body began to move, and
     # shifting the weight onto the test leg before the first rise put that a second early (a
     # rendered head-on clip: 0.5 s for a true 1.5 s), which read the first rep as 3.1 s, off the pace.
@@ -84,7 +83,7 @@ class TestRep:
     start_s: float
     end_s: float
     height_cm: float
-    cycle_s: float  # the previous rep's top to this one's, or twice its way down if longer
+    cycle_s: float  # the previous rep's top to this one's (the first rep: 0, it sets the beat)
     counted: bool
     failed: str | None = None  # END_PACE or END_HEIGHT
 
@@ -165,7 +164,7 @@ def judge_leg(side: str, reps: Sequence[Rep], body_mass_kg: float,
     judged: list[TestRep] = []
     in_a_row, end_reason = 0, END_STOPPED
     for i, (rep, h) in enumerate(zip(reps, heights)):
-        cycle_s = max(rep.peak_s - reps[i - 1].peak_s if i > 0 else 0.0, 2.0 * (rep.end_s - rep.peak_s))
+        cycle_s = rep.peak_s - reps[i - 1].peak_s if i > 0 else 0.0  # the first rep sets the beat
         failed = None
         if cycle_s > cfg.beat_s + cfg.slow_margin_s:
             failed = END_PACE

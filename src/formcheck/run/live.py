@@ -276,6 +276,7 @@ def format_outcome(outcome: LiveOutcome) -> str:
         lines.append(f"{ex['title']}: {ex['rep_count']} reps{per_set}")
         if ex.get("corrections"):
             lines.append("  What to fix: " + "; ".join(ex["corrections"]))
+        lines.extend(f"  Note: {w}" for w in ex.get("warnings", []) if ex["rep_count"])
     if not lines:
         lines.append("Nothing was counted.")
     timed = [x for x in s.get("sets", []) if x.get("work_s")]

@@ -47,7 +47,7 @@ class RepLog:
         res = checker.result()
         entry = {"exercise": res.exercise, "title": checker.title, "rep_count": res.rep_count,
                  "sets": sets, "corrections": res.corrections, "view": res.view,
-                 "history_session_id": self._history_id}
+                 "warnings": list(res.warnings), "history_session_id": self._history_id}
         self.exercises.append(entry)
         if self.store is not None and self._history_id is not None:
             self.store.end_session(self._history_id, {**entry, "plan": plan_id, "summary": res.summary})

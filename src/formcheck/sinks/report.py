@@ -24,6 +24,7 @@ from formcheck import __version__
 from formcheck.checkers import get_checker_class
 from formcheck.checkers.base import CheckResult
 from formcheck.errors import FormcheckError
+from formcheck.sinks.figures import NOT_SHOWN
 
 SCHEMA_VERSION = 1
 
@@ -134,7 +135,7 @@ def reps_csv(report: dict[str, Any]) -> str:
     reps = report["reps"]
     metric_keys: list[str] = []
     for r in reps:
-        metric_keys += [k for k in r["metrics"] if k not in metric_keys]
+        metric_keys += [k for k in r["metrics"] if k not in metric_keys and k not in NOT_SHOWN]
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["rep", "start_s", "peak_s", "end_s", "side", *metric_keys, "faults", "corrections"])

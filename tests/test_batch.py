@@ -96,3 +96,34 @@ def test_output_that_is_a_file_is_refused_for_several_clips(tmp_path, capsys, fl
     taken.write_text("x")
     assert main(["analyze", str(clip), str(clip), "-e", "calf_raise", flag, str(taken)]) == 1
     assert "names a folder" in capsys.readouterr().err
+
+
+def test_a_file_already_there_is_never_replaced_unless_asked(tmp_path, recorded_model, capsys):  # noqa: F811
+    """One clip: an output that is already there is a one-line error before any work, the file untouched;
+    --overwrite replaces it. Several clips: that clip fails, the others go on; an existing summary is refused."""
+    import json
+    recorded_model.series = PoseSeries.load(sample_clip("calf_raise_oblique_clean.mp4")
+                                            .with_name("calf_raise_oblique_clean.landmarks.npz"))
+    clip = make_clip(tmp_path / "c.mp4", 30)
+    mine = tmp_path / "mine.json"
+    mine.write_text("my own notes")
+    assert main(["analyze", str(clip), "-e", "calf_raise", "--report", str(mine)]) == 1
+    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+    assert err == [f"formcheck: --report {mine} is already there: choose another name, or add --overwrite to "
+                   f"replace it"]
+    assert mine.read_text() == "my own notes"
+    assert main(["analyze", str(clip), "-e", "calf_raise", "-q", "--report", str(mine), "--overwrite"]) == 0
+    assert json.loads(mine.read_text())["exercise"] == "calf_raise"
+
+    folder, reports = tmp_path / "clips", tmp_path / "reports"
+    folder.mkdir(), reports.mkdir()
+    make_clip(folder / "a.mp4", 20), make_clip(folder / "b.mp4", 20, seed=1)
+    (reports / "a.json").write_text("kept")
+    summary = tmp_path / "summary.csv"
+    assert main(["analyze", str(folder), "-e", "calf_raise", "-j", "1", "-q", "--report", str(reports),
+                 "--summary-csv", str(summary)]) == 1
+    assert (reports / "a.json").read_text() == "kept"
+    assert [(r["clip"], r["status"]) for r in _rows(summary)] == [("a.mp4", "failed"), ("b.mp4", "complete")]
+    capsys.readouterr()
+    assert main(["analyze", str(folder), "-e", "calf_raise", "-q", "--summary-csv", str(summary)]) == 1
+    assert "--summary-csv" in capsys.readouterr().err and summary.read_text().startswith("clip")

@@ -96,9 +96,10 @@ def _writable_place(target: Path) -> str | None:
     return None
 
 
-def check_outputs(video: str, outputs: dict[str, str | None]) -> None:
-    """Refuse, before any work, an output that is the input clip, two outputs on one file, or a
-    place that cannot be written. `outputs` maps a flag name (--out) to its path or None."""
+def check_outputs(video: str, outputs: dict[str, str | None], overwrite: bool = False) -> None:
+    """Refuse, before any work, an output that is the input clip, two outputs on one file, a file that
+    is already there (unless `overwrite`: the person said so), or a place that cannot be written.
+    `outputs` maps a flag name (--out) to its path or None."""
     from formcheck.io.video import output_path, partial_name
     given = {flag: Path(p) for flag, p in outputs.items() if p}
     src = Path(video)
@@ -111,6 +112,9 @@ def check_outputs(video: str, outputs: dict[str, str | None]) -> None:
         if target in seen:
             raise FormcheckError(f"{seen[target]} and {flag} both write {path}: give each its own file")
         seen[target] = flag
+        if target.is_file() and not overwrite:
+            raise FormcheckError(f"{flag} {path} is already there: choose another name, or add --overwrite "
+                                 f"to replace it")
         why = _writable_place(target)
         if why:
             raise FormcheckError(f"cannot write {flag} {path}: {why}")
@@ -210,7 +214,8 @@ def cmd_analyze(a: argparse.Namespace) -> int:
     a.video = a.videos[0]
     from formcheck.run.review import analyze_clip
     from formcheck.sinks.report import report_from_analysis
-    check_outputs(a.video, {"--out": a.out, "--report": a.report, "--csv": a.csv, "--landmarks": a.landmarks})
+    check_outputs(a.video, {"--out": a.out, "--report": a.report, "--csv": a.csv, "--landmarks": a.landmarks},
+                  overwrite=a.overwrite)
     with GracefulStop() as stop:
         def recognised(exercise: str) -> None:  # --exercise auto: named from the same model pass
             from formcheck.checkers import get_checker_class
@@ -257,8 +262,11 @@ def cmd_analyze_batch(a: argparse.Namespace) -> int:
     if a.jobs is not None and a.jobs < 1:
         raise FormcheckError("--jobs must be 1 or more")
     clips = expand_inputs(a.videos)
+    if a.summary_csv and Path(a.summary_csv).is_file() and not a.overwrite:
+        raise FormcheckError(f"--summary-csv {a.summary_csv} is already there: choose another name, or add "
+                             f"--overwrite to replace it")
     jobs = plan_jobs(clips, a.exercise, model=a.model, out_dir=a.out, report_dir=a.report, csv_dir=a.csv,
-                     landmarks_dir=a.landmarks, full_size=a.full_size)
+                     landmarks_dir=a.landmarks, full_size=a.full_size, overwrite=a.overwrite)
     n_jobs = min(a.jobs or os.cpu_count() or 1, len(jobs))
     if not a.quiet:
         print(f"Reviewing {len(jobs)} clips, {n_jobs} at a time", file=sys.stderr, flush=True)
@@ -363,6 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "fatigue): reps, heights, work and symmetry per leg; needs --exercise calf_raise "
                     "and --body-mass-kg")
     an.add_argument("--body-mass-kg", type=float, metavar="KG", help="your body mass in kg (heel-rise test work)")
+    an.add_argument("--overwrite", action="store_true",
+                    help="replace output files that are already there (without it, an existing file is an error)")
     an.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     an.set_defaults(func=cmd_analyze)
 

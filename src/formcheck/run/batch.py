@@ -36,6 +36,7 @@ class ClipJob:
     csv: Path | None = None
     landmarks: Path | None = None
     full_size: bool = False
+    overwrite: bool = False  # replace outputs that are already there
 
 
 @dataclass
@@ -77,7 +78,7 @@ def expand_inputs(paths: list[str | os.PathLike]) -> list[Path]:
 
 def plan_jobs(clips: list[Path], exercise: str, *, model: str | None = None, out_dir: str | None = None,
               report_dir: str | None = None, csv_dir: str | None = None, landmarks_dir: str | None = None,
-              full_size: bool = False) -> list[ClipJob]:
+              full_size: bool = False, overwrite: bool = False) -> list[ClipJob]:
     """One job per clip; each output folder gets `<clip name>` files, never two with one name."""
     for flag, folder in (("--out", out_dir), ("--report", report_dir), ("--csv", csv_dir),
                          ("--landmarks", landmarks_dir)):
@@ -93,7 +94,7 @@ def plan_jobs(clips: list[Path], exercise: str, *, model: str | None = None, out
         def inside(folder: str | None, suffix: str) -> Path | None:
             return Path(folder) / f"{stem}{suffix}" if folder else None
         jobs.append(ClipJob(clip, exercise, model, inside(out_dir, ANNOTATED_SUFFIX), inside(report_dir, ".json"),
-                            inside(csv_dir, ".csv"), inside(landmarks_dir, ".landmarks.npz"), full_size))
+                            inside(csv_dir, ".csv"), inside(landmarks_dir, ".landmarks.npz"), full_size, overwrite))
     return jobs
 
 
@@ -107,7 +108,7 @@ def review_one(job: ClipJob) -> ClipOutcome:
         from formcheck.cli import check_outputs
         from formcheck.sinks.report import report_from_analysis, write_csv, write_json, write_landmarks
         check_outputs(str(job.video), {"--out": job.out_video, "--report": job.report, "--csv": job.csv,
-                                       "--landmarks": job.landmarks})
+                                       "--landmarks": job.landmarks}, overwrite=job.overwrite)
         analysis = analyze_clip(job.video, job.exercise, model=job.model, out_video=job.out_video,
                                 full_size=job.full_size)
         report = report_from_analysis(analysis, recognised=analysis.recognised)

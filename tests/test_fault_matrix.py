@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from conftest import SAMPLE_VIDEOS
+from formcheck.sinks.figures import reps_words
 
 SAMPLE = SAMPLE_VIDEOS / "calf_raise_side_clean.mp4"  # reps at 1.5-4.2, 4.7-7.4, 7.9-10.6, ... s
 SIZE_WH = (320, 240)  # small enough to be quick; big enough that the pose model sees the heels rise
@@ -247,7 +248,7 @@ def test_clip_cut_in_half_keeps_the_count_marked_partial_with_a_playable_video(c
     assert_one_line_error(r, 1, "cut short")
     assert rep["status"] == "partial" and "cut short" in rep["problem"]
     assert rep["rep_count"] == 1 and rep["duration_s"] == pytest.approx(CUT_AT_S, abs=TIME_TOLERANCE_S)
-    assert "1 reps" in r.stdout
+    assert "1 rep " in r.stdout and "1 reps" not in r.stdout
     partial = tmp_path / "o" / "annotated.partial.mp4"
     assert not (tmp_path / "o" / "annotated.mp4").exists()
     assert len(frame_times_ms(partial)) == rep["frames"]  # it plays, every checked frame in it
@@ -533,6 +534,10 @@ def test_outputs_are_written_through_symlinks(clips, tmp_path):
     (tmp_path / "v.mp4").symlink_to(real / "v.mp4")  # a dangling link: the video is made at its target
     r = run_cli("analyze", clips["mp4"], "-e", "calf_raise", "--report", tmp_path / "r.json",
                 "--out", tmp_path / "v.mp4", "-q")
+    assert r.returncode == 1 and "already there" in r.stderr  # the link's target holds a file: not replaced
+    assert (real / "r.json").read_text() == "old"
+    r = run_cli("analyze", clips["mp4"], "-e", "calf_raise", "--report", tmp_path / "r.json",
+                "--out", tmp_path / "v.mp4", "-q", "--overwrite")
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "r.json").is_symlink() and (tmp_path / "v.mp4").is_symlink()
     assert json.loads((real / "r.json").read_text())["rep_count"] == 1
@@ -627,9 +632,9 @@ FRAMES_BEFORE_STOP = 60  # 2 s of the clip checked: midway, with plenty left
 def test_analyze_stopped_midway_saves_a_partial_report_and_a_playable_video(clips, tmp_path, sig, code):
     out = tmp_path / "o"
     out.mkdir()
-    (out / "annotated.mp4").write_bytes(b"an earlier run's video")
+    (out / "annotated.mp4").write_bytes(b"an earlier run's video")  # replaced, as --overwrite asks
     run = AnalyzeAtATerminal(["analyze", clips["long"], "-e", "calf_raise", "--out", out / "annotated.mp4",
-                              "--report", out / "r.json", "--csv", out / "r.csv"], tmp_path / "home")
+                              "--report", out / "r.json", "--csv", out / "r.csv", "--overwrite"], tmp_path / "home")
     assert _wait_for(lambda: run.frames_done() >= FRAMES_BEFORE_STOP or run.p.poll() is not None)
     run.p.send_signal(sig)
     r = run.finish()
@@ -637,7 +642,7 @@ def test_analyze_stopped_midway_saves_a_partial_report_and_a_playable_video(clip
     rep = json.loads((out / "r.json").read_text())
     assert rep["status"] == "partial" and "stopped" in rep["problem"]
     assert FRAMES_BEFORE_STOP <= rep["frames"] < 2 * 18.2 * 30 - 5
-    assert f"{rep['rep_count']} reps" in r.stdout
+    assert reps_words(rep["rep_count"]) in r.stdout
     partial = out / "annotated.partial.mp4"
     assert len(frame_times_ms(partial)) == rep["frames"]  # closed properly: it plays, every checked frame
     assert not (out / "annotated.mp4").exists()  # no earlier complete video left beside it

@@ -41,7 +41,8 @@ def _headline(report: dict) -> str:
         per = ", ".join(f"{k} {v:.0f} s" for k, v in sides.items())
         text = f"{summary['active_s']:.0f} s of movement" + (f" ({per})" if per else "")
         return text + (f", {report['rep_count']} passes" if "passes" in summary else "")
-    return f"{report['rep_count']} reps"
+    from formcheck.sinks.figures import reps_words
+    return reps_words(report["rep_count"])
 
 
 def _fmt_summary(report: dict) -> str:

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from formcheck.events import Event, EventKind
 from formcheck.config import coerce_config
 from formcheck.run.plans import Plan, PlanItem
+from formcheck.sinks.figures import reps_words
 from formcheck.sinks.voice import estimate_speech_s
 
 
@@ -280,7 +281,7 @@ class WorkoutFlow:
         item = self.item
         self.results.append(SetResult(st.item_index, item.exercise, st.side, st.set_no, self.set_reps,
                                       round(self.work_s, 1), early))
-        what = (f"{self.set_reps} reps" if not (item.duration_s or item.hold_s)
+        what = (reps_words(self.set_reps) if not (item.duration_s or item.hold_s)
                 else f"{self.work_s:.0f} seconds")
         last = self.step(self.step_index + 1) is None
         if last:

@@ -26,6 +26,7 @@ import numpy as np
 
 from formcheck.errors import FormcheckError
 from formcheck.events import Event, EventKind
+from formcheck.sinks.figures import reps_words
 from formcheck.sinks.history import LIVE, LIVE_FROM_VIDEO, HistoryStore
 from formcheck.run.session import LiveSession
 from formcheck.run.plans import get_plan
@@ -273,7 +274,7 @@ def format_outcome(outcome: LiveOutcome) -> str:
     for ex in s.get("exercises", []):
         sets = ex.get("sets") or []
         per_set = f" in {len(sets)} sets ({', '.join(str(n) for n in sets)})" if len(sets) > 1 else ""
-        lines.append(f"{ex['title']}: {ex['rep_count']} reps{per_set}")
+        lines.append(f"{ex['title']}: {reps_words(ex['rep_count'])}{per_set}")
         if ex.get("corrections"):
             lines.append("  What to fix: " + "; ".join(ex["corrections"]))
         lines.extend(f"  Note: {w}" for w in ex.get("warnings", []) if ex["rep_count"])

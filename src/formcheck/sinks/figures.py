@@ -32,6 +32,11 @@ NAMES = {
 NOT_SHOWN = frozenset({"point_reading_deg"})
 
 
+def reps_words(n: int) -> str:
+    """'1 rep', '0 reps', '12 reps'."""
+    return f"{n} rep" if n == 1 else f"{n} reps"
+
+
 def _number(value: float, decimals: int) -> str:
     text = f"{value:.{decimals}f}"
     return "0" if text in ("-0", "-0.0") else text

@@ -101,7 +101,7 @@ def annotate(frame_rgb: np.ndarray, pose: PoseSample | None, state: LiveState,
     widths = [cv2.getTextSize(glyphs(t), FONT, readable(sc), max(1, int(2 * s)))[0][0] for t, sc, _ in rows]
     (big_w, _), _ = cv2.getTextSize(glyphs(big), FONT, big_scale, big_thick)
     unit_scale = readable(0.9 * s)
-    unit = "reps" if state.hold_s is None or state.rep_count else "held"
+    unit = ("rep" if state.rep_count == 1 else "reps") if state.hold_s is None or state.rep_count else "held"
     unit_x = x + big_w + int(10 * s)
     (unit_w, _), _ = cv2.getTextSize(unit, FONT, unit_scale, max(1, int(2 * s)))
     panel_w = min(w, max([int(330 * s), unit_x + unit_w] + [x + tw for tw in widths]) + x)

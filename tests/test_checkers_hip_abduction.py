@@ -110,3 +110,20 @@ def test_a_walk_in_from_another_angle_does_not_set_the_scale(first_yaw):
     assert result.rep_count == 4
     got = [r.metrics["abduction_deg"] for r in result.reps]
     assert got == pytest.approx([36.0, 18.0, 36.0, 18.0], abs=5.0), got
+
+
+def test_people_see_one_hike_and_one_leg_angle():
+    """The per-rep words, table and CSV show the pelvis hike and the leg's angle at the hip, not the raw
+    hip-line rise or the counted signal's rise (the JSON keeps them for programs)."""
+    from formcheck.app.tables import rep_table
+    from formcheck.sinks.figures import rep_words
+    from formcheck.sinks.report import build_report, reps_csv
+    result = run(rep_keys(STANDING, [lift("left")] * 2))
+    report = build_report(result, source="x", model="full", fps=30.0, frames=100, duration_s=5.0,
+                          resolution_wh=(640, 480), pose_found_ratio=1.0)
+    assert {"hip_hike_deg", "leg_rise_deg"} <= set(report["reps"][0]["metrics"])
+    words = rep_words(result.reps[0].metrics, limit=None)
+    assert "leg out" in words and "pelvis hike" in words and "hip hike" not in words and "leg rise" not in words
+    header = reps_csv(report).splitlines()[0]
+    assert "abduction_deg" in header and "hip_hike_deg" not in header and "leg_rise_deg" not in header
+    assert not [c for c in rep_table(report["reps"]).columns if "rise" in c.lower() or "Hip hike" in c]

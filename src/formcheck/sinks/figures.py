@@ -27,9 +27,12 @@ NAMES = {
 }
 
 
-# figures kept for programs and for comparing reps with each other, never shown as a measurement
-# (the ankle's raw point reading at 3/4, where its degrees are not true)
-NOT_SHOWN = frozenset({"point_reading_deg"})
+# Figures kept in the JSON report for programs, never shown to people as a measurement: the ankle's raw
+# point reading where its degrees are not true; hip abduction's raw hip-line rise (the pelvis hike,
+# corrected for the hip landmark riding up with the thigh, is the one shown) and its counted signal's
+# rise (the leg-out angle at the hip is the one shown). A person saw "pelvis hike 0°" beside "hip hike
+# 14°", and the leg under three names.
+NOT_SHOWN = frozenset({"point_reading_deg", "hip_hike_deg", "leg_rise_deg"})
 
 
 def reps_words(n: int) -> str:

@@ -48,11 +48,12 @@ def frontal_leg_deg(out_px_deg: float, rest_px_deg: float, yaw_deg: float) -> fl
     if not (math.isfinite(out_px_deg) and math.isfinite(rest_px_deg) and math.isfinite(yaw_deg)) \
             or yaw_deg > MAX_PICTURE_YAW_DEG:
         return math.nan
-    c = math.cos(math.radians(yaw_deg))
+    return stretched_out_deg(out_px_deg, yaw_deg) - stretched_out_deg(rest_px_deg, yaw_deg)
 
-    def stretched(a_deg: float) -> float:
-        return math.degrees(math.atan(math.tan(math.radians(a_deg)) / c))
-    return stretched(out_px_deg) - stretched(rest_px_deg)
+
+def stretched_out_deg(out_px_deg: float, yaw_deg: float) -> float:
+    """A leg's angle out in the picture with its sideways part stretched back by 1 / cos(camera yaw)."""
+    return math.degrees(math.atan(math.tan(math.radians(out_px_deg)) / math.cos(math.radians(yaw_deg))))
 
 
 def pelvis_hike_deg(leg_deg: float, hip_line_rise_deg: float) -> float:

@@ -1,7 +1,7 @@
 """Standing hip abduction, resisted (band) or not: one leg lifts out to the side (front or oblique view).
 
 Signal: each leg's angle out from hanging straight down (hip -> ankle) in the picture, stretched by
-1/cos of the camera's yaw (`_counted_deg`), so the same in a front and an oblique view; side-on,
+1/cos of the camera's yaw (`_counted`), so the same in a front and an oblique view; side-on,
 its elevation from the metric world landmarks' vertical extent. Each leg counts on its own counter and reps are reported per side;
 the standing leg barely moves and never counts. The abduction angle reported is the angle at
 the hip (`body.abduction`): the leg's frontal-plane angle at the top of the lift (its sideways
@@ -21,7 +21,8 @@ from formcheck.signals.counting import RepSegment
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.checkers import register
-from formcheck.body.abduction import MAX_PICTURE_YAW_DEG, frontal_leg_deg, hip_abduction_deg, pelvis_hike_deg
+from formcheck.body.abduction import (MAX_PICTURE_YAW_DEG, frontal_leg_deg, hip_abduction_deg, pelvis_hike_deg,
+                                      stretched_out_deg)
 from formcheck.body.measures import (BoneLengths, elevation_deg, knee_deg, leg_abduction_deg, leg_out_px_deg,
                                      leg_seen, pelvis_tilt_deg, trunk_lean_deg)
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
@@ -151,8 +152,7 @@ class HipAbductionChecker(SideRepChecker):
             if side_on:
                 v = extra.get(f"leg_deg.{sd}", math.nan)
             else:
-                a = extra.get(f"leg_px_deg.{sd}", math.nan)
-                v = math.degrees(math.atan(math.tan(math.radians(a)) / math.cos(math.radians(yaw))))
+                v = stretched_out_deg(extra.get(f"leg_px_deg.{sd}", math.nan), yaw)
             if math.isfinite(v):
                 out[sd] = v
         return out

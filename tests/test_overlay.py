@@ -82,6 +82,7 @@ def test_no_text_smaller_than_14_px_on_a_small_picture(monkeypatch):
         drawn.append((text, cv2.getTextSize(text, font, scale, 1)[0][1]))
         return real(img, text, org, font, scale, *a, **kw)
     monkeypatch.setattr(cv2, "putText", spy)
+    overlay._STAMPS.clear()  # text drawn by earlier tests is blended from its stamp, not drawn again
     img = np.zeros((240, 426, 3), np.uint8)
     annotate(img, None, state(rep_count=3, status="Counting", bar_label="Heel height", bar_value=3.0, bar_best=5.0,
                               bar_unit="cm", latest_cue="Press all the way out: your knees stopped at 154°"),
@@ -89,3 +90,31 @@ def test_no_text_smaller_than_14_px_on_a_small_picture(monkeypatch):
     texts = {t for t, _ in drawn}
     assert {"Floor calf raise", "Counting", "best", "Heel height 3 cm"} <= texts
     assert min(px for _, px in drawn) >= overlay.MIN_TEXT_PX, sorted(drawn, key=lambda d: d[1])[:3]
+
+
+def test_text_blended_from_its_stamp_looks_as_if_drawn_on_the_picture():
+    """Outlined text is drawn once into a stamp and blended after: on a busy picture, and cut by
+    the picture's edges, it matches drawing the nine strokes on the picture itself."""
+    from formcheck.sinks import overlay
+    rng = np.random.default_rng(7)
+    pic = rng.integers(0, 256, (120, 200, 3)).astype(np.uint8)
+    for org in [(20, 60), (-15, 10), (150, 118)]:  # inside, off the top-left corner, off the bottom-right
+        direct, stamped = pic.copy(), pic.copy()
+        overlay._outlined(direct, "Rise O.8 cm", org, 0.9, overlay.AMBER, 2)
+        overlay._text(stamped, "Rise 0.8 cm", org, 0.9, overlay.AMBER, 2)  # drawn with a round O
+        diff = np.abs(direct.astype(int) - stamped)
+        assert diff.max() <= 3 and diff.mean() < 0.1
+        assert (direct != pic).any()  # the text was there to compare
+
+
+def test_stamps_kept_stay_within_their_byte_budget():
+    """A long session with ever-new words (a cue per rep, a bar figure per frame) keeps only the
+    stamps last used, up to the budget: memory stays flat."""
+    from formcheck.sinks import overlay
+    stamps = overlay._Stamps(max_bytes=1_000_000)
+    for i in range(300):
+        st = stamps.get(f"Rise higher: {i} cm below your best", 1.0, overlay.AMBER, 2)
+        assert st.ink.any()
+        assert stamps._bytes <= 1_000_000 and stamps._bytes == sum(s.ink.nbytes + s.keep.nbytes
+                                                                 for s in stamps._kept.values())
+    assert 0 < len(stamps._kept) < 300

@@ -1,11 +1,12 @@
 """Bad input never gives a traceback: one clear line on stderr, a non-zero exit, no output left looking complete."""
+import json
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from conftest import make_clip
+from conftest import SAMPLE_VIDEOS, make_clip
 
 
 def run_cli(*args, cwd=None):
@@ -54,7 +55,21 @@ def test_bad_input_gets_one_line_and_nonzero_exit(tmp_path, case):
 
 def test_unknown_exercise_is_named(tmp_path):
     r = run_cli("analyze", make_clip(tmp_path / "c.mp4", 5), "--exercise", "calf_raises")
-    assert r.returncode == 1 and "unknown exercise 'calf_raises'" in r.stderr and "calf_raise" in r.stderr
+    assert r.returncode == 1 and "unknown exercise 'calf_raises' (did you mean calf_raise?)" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_an_exercise_typed_in_words_is_the_exercise(tmp_path):
+    """'Calf raise' and 'seated-calf-raise' name exercises as the ids do; the report says the id."""
+    from formcheck.checkers import get_checker_class
+    assert get_checker_class("Calf raise").exercise == "calf_raise"
+    assert get_checker_class(" seated-calf-raise ").exercise == "seated_calf_raise"
+    clip = SAMPLE_VIDEOS / "calf_raise_side_clean.mp4"
+    r = run_cli("analyze", clip, "--exercise", "Floor calf raise", "--report", tmp_path / "r.json")
+    assert r.returncode == 1 and "unknown exercise 'Floor calf raise'" in r.stderr  # a title is not an id
+    r = run_cli("analyze", clip, "--exercise", "Calf raise", "--report", tmp_path / "r.json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["exercise"] == "calf_raise"
 
 
 def test_model_path_that_is_not_a_bundle(tmp_path):

@@ -61,8 +61,11 @@ def test_bundled_plans_are_the_seed_workouts():
 def test_plans_are_found_by_id_or_title():
     assert get_plan("High Heel Rescue").id == "high_heel_rescue"
     assert get_plan("high_heels_8").id == "high_heels_8"
-    with pytest.raises(FormcheckError, match="unknown plan 'nope'.*high_heels_8"):
+    assert get_plan("heel-rise test").id == "heel_rise_test"
+    with pytest.raises(FormcheckError, match="unknown plan 'nope'; choose one of.*high_heels_8"):
         get_plan("nope")
+    with pytest.raises(FormcheckError, match=r"unknown plan 'heel_rise' \(did you mean heel_rise_test\?\)"):
+        get_plan("heel_rise")
 
 
 @pytest.mark.parametrize("item, match", [

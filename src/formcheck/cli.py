@@ -420,6 +420,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     a = parser.parse_args(argv)
     try:
+        if getattr(a, "exercise", None) not in (None, "auto"):  # "Calf raise" and "calf-raise" are calf_raise
+            from formcheck.checkers import get_checker_class
+            a.exercise = get_checker_class(a.exercise).exercise
         return a.func(a)
     except StoppedError as exc:
         print(f"formcheck: {exc}", file=sys.stderr)

@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 from typing import Any
 
-from formcheck.errors import FormcheckError
+from formcheck.errors import name_key, unknown_name
 from formcheck.checkers.base import Checker
 
 REGISTRY: dict[str, type[Checker]] = {}
@@ -35,12 +35,12 @@ def _load() -> None:
 
 
 def get_checker_class(exercise: str) -> type[Checker]:
+    """The checker of an exercise id (case, spaces and dashes ignored: "Calf raise" is calf_raise)."""
     _load()
-    try:
-        return REGISTRY[exercise]
-    except KeyError:
-        known = ", ".join(sorted(REGISTRY))
-        raise FormcheckError(f"unknown exercise '{exercise}'; choose one of: {known}") from None
+    cls = REGISTRY.get(exercise) or REGISTRY.get(name_key(exercise))
+    if cls is None:
+        raise unknown_name("exercise", exercise, sorted(REGISTRY))
+    return cls
 
 
 def make_checker(exercise: str, config: dict[str, Any] | None = None) -> Checker:

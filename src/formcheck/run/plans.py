@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.config import from_dict
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, name_key, unknown_name
 from formcheck.pose.landmarks import SIDES
 
 
@@ -106,11 +106,11 @@ def load_plans(path: str | Path | None = None) -> dict[str, Plan]:
 def get_plan(name: str, path: str | Path | None = None) -> Plan:
     """A plan by id or title (case and spaces ignored)."""
     plans = load_plans(path)
-    key = name.strip().lower()
+    key = name_key(name)
     for p in plans.values():
-        if key in (p.id.lower(), p.title.lower(), p.title.lower().replace(" ", "_")):
+        if key in (name_key(p.id), name_key(p.title)):
             return p
-    raise FormcheckError(f"unknown plan '{name}'; choose one of: {', '.join(plans)}")
+    raise unknown_name("plan", name, list(plans))
 
 
 def free_plan(exercise: str, title: str, *, rest_s: float = 60.0) -> Plan:

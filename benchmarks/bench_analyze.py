@@ -48,7 +48,7 @@ from formcheck.run.review import analyze_clip
 from formcheck.sinks.report import report_from_analysis, write_json
 a = analyze_clip(sys.argv[1], sys.argv[2], out_video=None if sys.argv[3] == "-" else sys.argv[3])
 write_json(report_from_analysis(a, recognised=a.recognised), sys.argv[4])
-print(json.dumps({"frames": a.frames, "analysed": a.analysed_frames, "duration_s": a.info.duration_s,
+print(json.dumps({"frames": a.frames, "decoded": a.decoded_frames, "analysed": a.analysed_frames, "duration_s": a.info.duration_s,
                   "stage_s": a.stage_s, "exercise": a.exercise, "reps": a.result.rep_count}))
 """
 
@@ -147,9 +147,10 @@ def main() -> int:
               f"(goal >= 1.5 for 1080p60 on 2 cores)")
         stages = stats["stage_s"]
         m = stats["analysed"]
-        print(f"per-stage ms per analysed frame ({m} of the {n} decoded) inside analyze: " + ", ".join(
-            f"{k} {1000 * stages[k] / m:.1f}" for k in ("decode", "pose", "checker", "overlay", "encode", "people")
-            if k in stages) + " (decode and encode on threads of their own; people: once per clip, after the pass)")
+        per_stage = ", ".join(f"{k} {1000 * stages[k] / m:.1f}" for k in ("decode", "pose", "checker", "overlay",
+                                                                        "encode", "people") if k in stages)
+        print(f"per-stage ms per analysed frame ({m} of the {n} presented; {stats['decoded']} decoded) inside "
+              f"analyze: {per_stage} (decode and encode on threads of their own; people: once per clip, after the pass)")
 
         # 2. memory by resolution and length
         if "sizes" not in skip:

@@ -1,5 +1,6 @@
 """Decoding (timestamps, rotation, truncation) and the H.264 writer."""
 import sys
+from pathlib import Path
 
 import av
 import numpy as np
@@ -181,3 +182,49 @@ def test_decoding_and_encoding_threads_give_way_to_the_model(tmp_path):
     assert BACKGROUND_NICE > 0
     assert seen == {"decoder": min(19, mine + BACKGROUND_NICE), "writer": min(19, mine + BACKGROUND_NICE)}
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # the caller's is untouched
+
+
+def _frames(path, step):
+    import hashlib
+    with open_video(path) as v:
+        got = [(f.index, round(f.t_ms, 3), hashlib.md5(f.image_rgb.tobytes()).hexdigest())
+               for f in v.frames((160, 120), step=step)]
+        return got, v.presented, v.decoded
+
+
+def test_stepped_over_frames_are_left_undecoded_and_the_given_ones_are_the_same(tmp_path):
+    """With step 2, a stepped-over frame that no other frame is predicted from is not decoded; the
+    frames given (index, time, picture) are those of decoding every frame, on an x264 clip with
+    B-frames, a variable-rate one, and one trimmed by an edit list (packets before the cut decoded,
+    never shown)."""
+    import shutil
+    import subprocess
+    sample = Path(__file__).resolve().parents[1] / "sample_videos" / "calf_raise_side_clean.mp4"
+    clips = [sample]
+    if shutil.which("ffmpeg"):
+        trim = tmp_path / "trim.mp4"
+        subprocess.run(["ffmpeg", "-v", "error", "-ss", "2.5", "-i", str(sample), "-c", "copy", str(trim)], check=True)
+        clips.append(trim)
+    for clip in clips:
+        every, presented, decoded_all = _frames(clip, 1)
+        stepped, presented2, decoded = _frames(clip, 2)
+        assert stepped == [f for f in every if f[0] % 2 == 0] and presented2 == presented == decoded_all
+        if clip == sample:  # its odd frames are B-frames that nothing refers to (trimmed at an odd
+            assert decoded < 0.6 * presented  # frame, they are the even ones, which are given)
+    vfr = tmp_path / "vfr.mp4"
+    c = av.open(str(vfr), "w")
+    s = c.add_stream("libx264", rate=1000)
+    s.width, s.height, s.pix_fmt = 160, 120, "yuv420p"
+    s.codec_context.time_base = __import__("fractions").Fraction(1, 1000)
+    rng = np.random.default_rng(1)
+    for t in [0, 33, 66, 200, 233, 266, 300, 500, 533, 566, 600, 633, 700]:
+        f = av.VideoFrame.from_ndarray(rng.integers(0, 255, (120, 160, 3), dtype=np.uint8), format="rgb24")
+        f.pts, f.time_base = t, s.codec_context.time_base
+        for p in s.encode(f):
+            c.mux(p)
+    for p in s.encode():
+        c.mux(p)
+    c.close()
+    every, _, _ = _frames(vfr, 1)
+    stepped, _, _ = _frames(vfr, 2)
+    assert stepped == [f for f in every if f[0] % 2 == 0] and len(every) == 13

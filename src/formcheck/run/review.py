@@ -75,7 +75,7 @@ class Analysis:
     info: VideoInfo
     result: CheckResult
     events: list[Event]
-    frames: int  # presented frames decoded
+    frames: int  # presented frames read (decoded, or stepped over undecoded)
     pose_found_ratio: float  # over the analysed frames
     model: str
     series: PoseSeries
@@ -87,7 +87,8 @@ class Analysis:
     recognised: bool = False  # the exercise was recognised from the clip, not named
     stage_s: dict[str, float] = field(default_factory=dict)  # seconds per stage (decode, pose, ...)
     analysis_fps: float = 0.0  # frames a second given to the model (and drawn): the series' rate
-    duration_s: float = 0.0  # to the end of the last frame decoded
+    duration_s: float = 0.0  # to the end of the last frame read
+    decoded_frames: int = 0  # of `frames`, the ones the decoder made (pose.stream: non-reference ones stepped over are not)
 
     @property
     def analysed_frames(self) -> int:
@@ -298,7 +299,8 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                         f"(record at least {MIN_COUNTABLE_S:.0f} s)")
     return Analysis(exercise, info, result, events, frames, series.found_ratio,
                     model_name, series, complete, problem, video_path, warnings=warnings, stopped_by=stopped_by,
-                    recognised=recognised, stage_s=stage_s, analysis_fps=stream.fps, duration_s=duration_s)
+                    recognised=recognised, stage_s=stage_s, analysis_fps=stream.fps, duration_s=duration_s,
+                    decoded_frames=stream.source.decoded)
 
 
 def _expand_and_annotate(jpeg: np.ndarray, **how) -> np.ndarray:

@@ -193,3 +193,21 @@ def test_a_rest_of_seconds_before_a_rise_keeps_the_rep(real_series):
     series = real_series("calf_raise_fitbod_side.mp4")
     rested = insert_rests(series, [2.5, 5.3])  # between the labelled reps (0.52-1.85, 3.14-4.67, 5.96-7.62)
     assert analyze_series(rested, "calf_raise")[0].rep_count == 3
+
+
+def test_rise_higher_and_pct_of_best_rate_the_heights_shown():
+    """'% of best' and 'Rise higher' read the heights the user sees: a rep is told to rise higher
+    exactly when its height is under 75 % of the best reps' (and its knees were not bent), the
+    shortfall is the cm between them, and no rep is over 100 % of the best."""
+    low = STANDING.legs(ankle_plantar_deg=12)
+    bent = STANDING.legs(ankle_plantar_deg=16, knee_flex_deg=28, hip_flex_deg=14)
+    result, _ = run(jitter(series_from_poses(animate(rep_keys(STANDING, [UP, low, bent, UP, low, UP])), yaw_deg=90)))
+    heights = [r.metrics["peak_height_cm"] for r in result.reps]
+    best = float(np.median(sorted(heights)[-3:]))
+    for r, h in zip(result.reps, heights):
+        codes = [f.code for f in r.faults]
+        assert r.metrics["pct_of_best"] == pytest.approx(min(100.0, 100 * h / best), abs=0.06)
+        assert ("low_rise" in codes) == (h < 0.75 * best and "bent_knees" not in codes), (r.index, h, best, codes)
+        if "low_rise" in codes:
+            assert r.faults[0].message == f"Rise higher: {best - h:.0f} cm below your best"
+    assert [("low_rise" in [f.code for f in r.faults]) for r in result.reps] == [False, True, False, False, True, False]

@@ -65,3 +65,22 @@ def test_a_heel_landmark_that_jumps_is_not_a_rep():
         s.xy_px[jump, heel, 1] -= 0.12 * shank_px
     result = run_on_series(make_checker("seated_calf_raise"), s)[0]
     assert result.rep_count == 1 and result.reps[0].start_s > 0.9
+
+
+def test_a_clip_that_starts_mid_rep_puts_the_set_around_its_reps():
+    """The start position is found in a rep's still top hold (a clip that starts on the rise): the
+    rep is still counted from the frames before, and the set spans it (it used to start after it)."""
+    from formcheck.evaluation.perturb import cut
+    full = series_from_poses(animate(rep_keys(SEATED, [UP] * 3, top_s=1.5)), yaw_deg=60.0, root_height_m=SEAT_M,
+                             toes_on_floor=True)
+    for t0 in (0.6, 0.9, 1.2, 1.5):
+        result = run_on_series(make_checker("seated_calf_raise"), cut(full, t0, 99.0))[0]
+        assert result.rep_count >= 2
+        assert result.set_start_s <= result.reps[0].start_s and result.set_end_s >= result.reps[-1].end_s
+
+
+def test_the_set_spans_its_reps():
+    from formcheck.checkers.base import CheckResult, Rep
+    r = CheckResult("seated_calf_raise", 1, [Rep(1, 0.5, 1.0, 3.5, {})], "side", set_start_s=1.6, set_end_s=3.0)
+    assert (r.set_start_s, r.set_end_s) == (0.5, 3.5)
+    assert CheckResult("x", 0, [], "side", set_start_s=1.6, set_end_s=3.0).set_start_s == 1.6

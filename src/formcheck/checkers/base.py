@@ -81,6 +81,14 @@ class CheckResult:
     signal_label: str = ""
     warnings: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # The set spans its reps: a checker that found its start position mid-rep (a still top
+        # hold, a clip that starts moving) counted the frames before it, and its reps with them.
+        if self.reps and self.set_start_s is not None:
+            self.set_start_s = min(self.set_start_s, self.reps[0].start_s)
+        if self.reps and self.set_end_s is not None:
+            self.set_end_s = max(self.set_end_s, self.reps[-1].end_s)
+
 
 class Checker(ABC):
     """Base for one exercise. Subclasses set the class attributes and implement the methods."""

@@ -211,3 +211,19 @@ def test_rise_higher_and_pct_of_best_rate_the_heights_shown():
         if "low_rise" in codes:
             assert r.faults[0].message == f"Rise higher: {best - h:.0f} cm below your best"
     assert [("low_rise" in [f.code for f in r.faults]) for r in result.reps] == [False, True, False, False, True, False]
+
+
+def test_a_leg_hidden_behind_the_other_is_not_a_one_leg_rep():
+    """Side-on, the far leg hides behind the near one: one leg is measured, but the reps were not
+    seen to be on one leg (a heel-rise test must not score them as one leg's); a free foot seen
+    off the floor, or hidden while its knee is seen (held up behind, head-on), makes them one leg's."""
+    both = series_from_poses(animate(rep_keys(STANDING, [UP] * 3)), yaw_deg=90)
+    far = [L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
+    result, events = run(hide(both, far, 0.0, 1e3, visibility=0.2))
+    assert result.rep_count == 3 and [r.side for r in result.reps] == [None] * 3
+    assert any(e.kind == EventKind.READY and e.text == "Ready: rise onto your toes" for e in events)
+    rest = STANDING.leg("left", knee_flex_deg=95, hip_flex_deg=10)
+    one = series_from_poses(animate(rep_keys(rest, [rest.leg("right", ankle_plantar_deg=30)] * 3)), yaw_deg=90)
+    result, events = run(one)
+    assert result.rep_count == 3 and [r.side for r in result.reps] == ["right"] * 3
+    assert any(e.text == "Ready: rise onto your toes (right leg)" for e in events)

@@ -102,7 +102,12 @@ def test_body_mass_missing_or_out_of_range_is_one_line(mass):
 def test_both_leg_reps_are_left_out_and_said():
     result = heel_rise_test(reps(None, [5.0] * 3) + reps("right", [6.0] * 3, t0=10.0), 70)
     assert list(result.legs) == ["right"] and result.legs["right"].reps == 3
-    assert result.flags[0] == "3 reps on both legs left out: the test is done on one leg at a time"
+    assert result.flags[0] == ("3 reps not on one leg left out: the test is one leg at a time, the other foot "
+                               "off the floor and in view")
+    from formcheck.run.heel_rise_test import result_words
+    words = result_words(heel_rise_test(reps(None, [5.0] * 3), 70))
+    assert words.splitlines()[0].endswith("no single-leg rep was counted, nothing saved.")
+    assert "3 reps not on one leg left out" in words
 
 
 def test_fatigue_needs_three_reps():

@@ -113,3 +113,24 @@ def test_a_checked_clip_keeps_whole_tests_only_with_its_session(tmp_path, comple
             [session] = store.sessions()
             assert rows[0].session_id == session.id and rows[0].source == session.source == "clip:my test.mp4"
             assert len(store.reps(session.id)) == 4
+
+
+def test_the_same_clip_checked_again_keeps_one_test(tmp_path):
+    """A clip analysed twice with --heel-rise-test is one test on My progress (and one session); the
+    same name with another result (another day's IMG_0001.mov) is a test of its own."""
+    from pathlib import Path
+    from types import SimpleNamespace
+    from formcheck.checkers.base import CheckResult
+    from formcheck.run.heel_rise_clip import keep_clip_test, score_clip
+
+    def clip(height_cm):
+        reps = [Rep(i + 1, 2.0 * i, 2.0 * i + 0.8, 2.0 * i + 1.6, {"peak_height_cm": height_cm}, side="left")
+                for i in range(4)]
+        return SimpleNamespace(result=CheckResult("calf_raise", 4, reps, "side"), complete=True,
+                               info=SimpleNamespace(path=Path("/clips/IMG_0001.mov")))
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        first = keep_clip_test(store, clip(6.0), score_clip(clip(6.0), 70, {}))
+        again = keep_clip_test(store, clip(6.0), score_clip(clip(6.0), 70, {}))
+        other = keep_clip_test(store, clip(7.0), score_clip(clip(7.0), 70, {}))
+        assert again == first and other != first
+        assert len(store.heel_rise_tests()) == 2 and len(store.sessions()) == 2

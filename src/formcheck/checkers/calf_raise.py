@@ -197,7 +197,10 @@ class CalfRaiseChecker(Checker):
         self._ready_buf: deque[tuple[float, dict, dict, dict, dict]] = deque()
         self._stand_knee_deg = math.nan  # the person's own standing knee angle (2-D)
         self.ready = False
-        self.legs: tuple[str, ...] = ()
+        self.legs: tuple[str, ...] = ()  # the legs measured
+        # the one leg stood on, when the other foot is seen off the floor; None: both feet down, or
+        # one leg measured with the other hidden behind it (side-on), which tells neither
+        self.one_leg: str | None = None
         self._leg_base: dict[str, float] = {}
         self.scale = ShankScale(min_visibility=self.cfg.min_visibility)  # toe travel in shanks, heights in cm
         # heights in cm (body.heel_rise): the hips' image height per leg, the leg's image and metric length
@@ -411,6 +414,8 @@ class CalfRaiseChecker(Checker):
         legs = tuple(sd for sd in stance if vis[sd] >= self.cfg.leg_visibility) or \
             (max(stance, key=lambda sd: vis[sd]),)
         self.legs = legs
+        self.one_leg = stance[0] if len(stance) == 1 and (len(sides) == 2 or self._foot_up(sample, stance[0])) \
+            else None
         # the standing level: the still frames', or (none) the low end of the reps: heels down
         self._leg_base = {sd: float(np.median([b[1][sd] for b in buf if sd in b[1]])) if still else
                           float(np.percentile([b[1][sd] for b in buf if sd in b[1]], self.cfg.rest_percentile))
@@ -443,10 +448,21 @@ class CalfRaiseChecker(Checker):
                 self.counter.noise_sd = None
         if self.set_start_s is None:
             self.set_start_s = t_s
-        which = "both legs" if len(legs) == 2 else f"{legs[0]} leg"
+        which = f" ({self.one_leg} leg)" if self.one_leg else " (both legs)" if len(stance) == 2 else ""
         self._state.status = "Counting"
-        self._state.side = None if len(legs) == 2 else legs[0]
-        return [Event(EventKind.READY, t_s, f"Ready: rise onto your toes ({which})")]
+        self._state.side = self.one_leg
+        return [Event(EventKind.READY, t_s, f"Ready: rise onto your toes{which}")]
+
+    def _foot_up(self, s: PoseSample, stance: str) -> bool:
+        """The foot of the leg not stood on is off the floor: seen `free_foot_shank` above the stance
+        toe, or hidden while its knee is seen (held up behind the body, filmed head-on). A leg hidden
+        whole (behind the other, side-on) tells nothing: it may be standing too."""
+        other, vis = LEG[SIDES[1] if stance == SIDES[0] else SIDES[0]], self.cfg.min_visibility
+        if not s.seen(other["knee"], min_visibility=vis):
+            return False
+        if not s.seen(other["ankle"], other["toe"], LEG[stance]["toe"], min_visibility=vis):
+            return True
+        return float(s.px(LEG[stance]["toe"])[1] - s.px(other["toe"])[1]) > self.cfg.free_foot_shank * self.shank_px
 
     def _from_reps(self, stance: tuple[str, ...]) -> bool:
         """Standing on planted feet for `calibrate_from_reps_s` without a still moment: the reps calibrate."""
@@ -571,7 +587,7 @@ class CalfRaiseChecker(Checker):
                     metrics[f"{sd}_height_cm"] = round(h_cm if math.isfinite(h_cm) else side_h[sd] * cm, 2)
         self._side_lift[len(self.reps) + 1] = side_h
         rep = Rep(len(self.reps) + 1, seg.start_t_s, seg.peak_t_s, seg.end_t_s, metrics,
-                  side=None if len(self.legs) == 2 else self.legs[0])
+                  side=self.one_leg)
         rep.faults = self._faults(rep, seg, at_end)
         self.reps.append(rep)
         self._refresh_relative()

@@ -35,10 +35,14 @@ def worth_keeping(analysis: Analysis, result: HeelRiseTestResult) -> bool:
 def keep_clip_test(store: HistoryStore, analysis: Analysis, result: HeelRiseTestResult, *,
                    source: str | None = None, session_id: int | None = None) -> int | None:
     """The test into the history, linked to the clip's session (saved here unless `session_id` says the
-    caller already saved it); its row id, or None when it is not worth keeping."""
+    caller already saved it); its row id, or None when it is not worth keeping. The same clip checked
+    again keeps its first row: My progress shows one test, not two."""
     if not worth_keeping(analysis, result):
         return None
     source = source or clip_source(analysis.info.path.name)
+    kept = store.same_heel_rise_test(result.to_dict(), source)
+    if kept is not None:
+        return kept
     if session_id is None:
         session_id = save_result(store, analysis.result, source)
     return store.add_heel_rise_test(result.to_dict(), source, session_id=session_id)

@@ -201,8 +201,9 @@ def heel_rise_test(reps: Iterable[Rep], body_mass_kg: float,
             for sd in SIDES if any(r.side == sd for r in reps)}
     reps_lsi = work_lsi = None
     flags: list[str] = []
-    if both:  # the test is one leg at a time: raises on both legs are not part of it
-        flags.append(f"{both} reps on both legs left out: the test is done on one leg at a time")
+    if both:  # the test is one leg at a time: raises on both legs (or not seen to be on one) are not part of it
+        flags.append(f"{both} {'rep' if both == 1 else 'reps'} not on one leg left out: the test is one leg at a "
+                     "time, the other foot off the floor and in view")
     if len(legs) == 2:
         left, right = legs["left"], legs["right"]
         reps_lsi = symmetry_pct(left.reps, right.reps)
@@ -239,7 +240,8 @@ def result_words(result: HeelRiseTestResult) -> str:
     """The result in plain words, the big numbers first."""
     lines = [f"Heel-rise test ({result.body_mass_kg:g} kg, 30 reps a minute)"]
     if not result.legs:
-        return lines[0] + ": no single-leg rep was counted."
+        return "\n".join([lines[0] + ": no single-leg rep was counted, nothing saved."]
+                         + [f"  -> {f}" for f in result.flags])
     for leg in result.legs.values():
         heights = " ".join(f"{h:.1f}" for h in leg.heights_cm) or "-"
         fat = "" if leg.fatigue_pct is None else (f", height dropped {leg.fatigue_pct:.0f} % over the set"

@@ -195,6 +195,13 @@ class HistoryStore:
                                        json.dumps(result)))
         return int(cur.lastrowid)
 
+    def same_heel_rise_test(self, result: dict[str, Any], source: str) -> int | None:
+        """The id of a kept test from the same source with the very same result (the same clip checked
+        again), or None."""
+        row = self._db.execute("SELECT id FROM heel_rise_tests WHERE source = ? AND result_json = ? LIMIT 1",
+                               (source, json.dumps(result))).fetchone()
+        return int(row[0]) if row else None
+
     def heel_rise_tests(self, limit: int = 500) -> list[HeelRiseTestRow]:
         """The heel-rise tests taken, newest first (for My progress)."""
         rows = self._db.execute("SELECT id, session_id, taken_at, source, body_mass_kg, result_json "

@@ -89,3 +89,13 @@ def test_clip_cut_short_keeps_what_was_counted_marked_partial(tmp_path):
     r = run_cli("analyze", cut, "--exercise", "calf_raise", "--out", out, "--report", report)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert not out.exists()
+
+
+def test_an_annotated_video_named_other_than_mp4_is_refused_at_once(tmp_path):
+    """The annotated video is always MP4: an .avi name (a player that trusts it will not open it) is
+    refused before any work, with the name to use."""
+    clip = make_clip(tmp_path / "c.mp4", 5)
+    r = run_cli("analyze", clip, "--exercise", "calf_raise", "--out", tmp_path / "x.avi")
+    assert r.returncode == 1 and r.stderr.strip() == (f"formcheck: --out {tmp_path / 'x.avi'}: the annotated video "
+                                                      "is an MP4 (H.264) file; name it x.mp4")
+    assert not (tmp_path / "x.avi").exists()

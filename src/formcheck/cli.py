@@ -97,6 +97,11 @@ def _writable_place(target: Path) -> str | None:
     return None
 
 
+# What the annotated video may be called: it is written as MP4 whatever the name, and a player
+# trusts the name (an .avi that is really an MP4 will not open in some).
+VIDEO_OUT_SUFFIXES = (".mp4", ".m4v")
+
+
 def check_outputs(video: str, outputs: dict[str, str | None], overwrite: bool = False) -> None:
     """Refuse, before any work, an output that is the input clip, two outputs on one file, a file that
     is already there (unless `overwrite`: the person said so), or a place that cannot be written.
@@ -106,6 +111,9 @@ def check_outputs(video: str, outputs: dict[str, str | None], overwrite: bool = 
     src = Path(video)
     seen: dict[Path, str] = {}
     for flag, path in given.items():
+        if flag == "--out" and path.suffix.lower() not in VIDEO_OUT_SUFFIXES:
+            raise FormcheckError(f"--out {path}: the annotated video is an MP4 (H.264) file; "
+                                 f"name it {path.with_suffix('.mp4').name}")
         target = output_path(path)
         also = [target, partial_name(target)] if flag == "--out" else [target]
         if any(_same_file(t, src) for t in also):
@@ -335,7 +343,7 @@ def cmd_live(a: argparse.Namespace) -> int:
                        model=a.model, body_mass_kg=a.body_mass_kg)
     with GracefulStop() as stop:
         outcome = run_live(opts, stop_requested=stop.reason)
-        print(format_outcome(outcome))
+        print(format_outcome(outcome, stats=a.stats))
     if outcome.problem:
         raise FormcheckError(f"{outcome.problem}; everything counted up to then is saved")
     if outcome.stopped_by and stop.signum != signal.SIGINT:  # Ctrl-C is the usual way to end: exit 0

@@ -71,7 +71,7 @@ END_PACE = "pace"
 END_HEIGHT = "height"
 END_STOPPED = "stopped"
 END_WORDS = {
-    END_PACE: "could not keep the pace of the metronome",
+    END_PACE: "fell behind the pace of 30 reps a minute",
     END_HEIGHT: "the heel no longer rose half as high as at the start",
     END_STOPPED: "stopped before losing the pace or the height",
 }

@@ -84,3 +84,17 @@ def test_the_set_spans_its_reps():
     r = CheckResult("seated_calf_raise", 1, [Rep(1, 0.5, 1.0, 3.5, {})], "side", set_start_s=1.6, set_end_s=3.0)
     assert (r.set_start_s, r.set_end_s) == (0.5, 3.5)
     assert CheckResult("x", 0, [], "side", set_start_s=1.6, set_end_s=3.0).set_start_s == 1.6
+
+
+def test_the_rep_height_is_the_higher_heel_and_both_heels_read_alike():
+    """Both heels are read the same way (each knee's rise on its foot): the rep's height is the higher
+    of the two shown, never above both; and the figures read height, up, down before the hold."""
+    from formcheck.sinks.figures import rep_words
+    uneven = SEATED.leg("left", ankle_plantar_deg=30.0).leg("right", ankle_plantar_deg=20.0)
+    result = run(rep_keys(SEATED, [uneven] * 3), yaw=0.0)
+    assert result.rep_count == 3
+    for r in result.reps:
+        m = r.metrics
+        assert m["peak_height_cm"] == max(m["left_height_cm"], m["right_height_cm"])
+        assert m["left_height_cm"] > m["right_height_cm"]
+        assert rep_words(m).split(", ")[2].startswith("down")

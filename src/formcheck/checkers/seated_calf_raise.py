@@ -161,10 +161,12 @@ class SeatedCalfRaiseChecker(SideRepChecker):
         thighs = finite(f.extra.get(f"thigh_deg.{sd}") for f in (bottom or frames) for sd in segs)
         # the height from the knee's rise on the foot lever (the model's heel reads 2.6 cm low on the
         # truth set); the heel lift where the knee is unseen
-        knee_cm = self._knee_rise_cm(side, frames)
-        height_cm = knee_cm if math.isfinite(knee_cm) else self.display_value(side, seg.amplitude)
+        # (each heel by its own knee's rise; the rep's height is the heel that rose most)
+        heights = {sd: self._knee_rise_cm(sd, frames) for sd in segs}
+        heights = {sd: h if math.isfinite(h) else self.display_value(sd, segs[sd].amplitude) for sd, h in heights.items()}
+        height_cm = max(heights.values())
         m = {"peak_height_cm": round(height_cm, 2),
-             "up_s": round(up_s, 2), "top_hold_s": round(top_s, 2), "down_s": round(down_s, 2),
+             "up_s": round(up_s, 2), "down_s": round(down_s, 2), "top_hold_s": round(top_s, 2),
              # not reported head-on: the shank and thigh point at the camera and the 3-D knee is the
              # model's depth guess (truth set: 12-23° off head-on, within 7.5° from the side and at 3/4)
              "knee_deg": round(float(np.median(knees)), 1) if knees and self.view.view != View.FRONT else math.nan,
@@ -173,8 +175,8 @@ class SeatedCalfRaiseChecker(SideRepChecker):
              "knee_planar_deg": round(float(np.median(planar)), 1) if planar else math.nan,
              "thigh_tilt_deg": round(float(np.median(thighs)) - 90.0, 1) if thighs else math.nan}
         if len(segs) == 2:
-            m["left_height_cm"] = round(self.display_value("left", segs["left"].amplitude), 2)
-            m["right_height_cm"] = round(self.display_value("right", segs["right"].amplitude), 2)
+            for sd, h in heights.items():
+                m[f"{sd}_height_cm"] = round(h, 2)
         return m
 
     def rep_faults(self, rep: Rep, segs: dict[str, RepSegment], at_end: bool) -> list[Fault]:

@@ -163,7 +163,8 @@ class SeatedCalfRaiseChecker(SideRepChecker):
         # truth set); the heel lift where the knee is unseen
         # (each heel by its own knee's rise; the rep's height is the heel that rose most)
         heights = {sd: self._knee_rise_cm(sd, frames) for sd in segs}
-        heights = {sd: h if math.isfinite(h) else self.display_value(sd, segs[sd].amplitude) for sd, h in heights.items()}
+        heights = {sd: h if math.isfinite(h) else self.display_value(sd, segs[sd].amplitude)
+                   for sd, h in heights.items()}
         height_cm = max(heights.values())
         m = {"peak_height_cm": round(height_cm, 2),
              "up_s": round(up_s, 2), "down_s": round(down_s, 2), "top_hold_s": round(top_s, 2),

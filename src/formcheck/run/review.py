@@ -88,7 +88,7 @@ class Analysis:
     stage_s: dict[str, float] = field(default_factory=dict)  # seconds per stage (decode, pose, ...)
     analysis_fps: float = 0.0  # frames a second given to the model (and drawn): the series' rate
     duration_s: float = 0.0  # to the end of the last frame read
-    decoded_frames: int = 0  # of `frames`, the ones the decoder made (pose.stream: non-reference ones stepped over are not)
+    decoded_frames: int = 0  # of `frames`, the ones decoded (non-reference ones stepped over are not)
 
     @property
     def analysed_frames(self) -> int:
@@ -352,9 +352,10 @@ def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | Non
 # Counting holds through gaps of up to 0.7 s (RepCounterConfig.max_gap_s); with the person found
 # in under 60 % of the frames the gaps are longer than that on average and reps are guessed, not
 # seen (the labelled clips are found in 100 % of frames; a self-filmed leg press with the body
-# mostly out of the picture in 52 %). Then no count is given at all. The share is taken over the
-# frames from the first one the person is found in to the last: a clip that runs on after the
-# person walks out (or starts before they walk in) saw their reps no worse, and its count is kept.
+# mostly out of the picture in 55 %, counted as below). Then no count is given at all. The share
+# is taken over the frames from the first one the person is found in to the last: a clip that runs
+# on after the person walks out (or starts before they walk in) saw their reps no worse, and its
+# count is kept.
 MIN_FOUND_TO_COUNT = 0.6
 NOT_ENOUGH_SEEN = "Could not see enough of you to count"
 # Nobody in the picture for longer than this at the end of a clip is said (the count is up to then).

@@ -125,5 +125,21 @@ def test_a_file_already_there_is_never_replaced_unless_asked(tmp_path, recorded_
     assert (reports / "a.json").read_text() == "kept"
     assert [(r["clip"], r["status"]) for r in _rows(summary)] == [("a.mp4", "failed"), ("b.mp4", "complete")]
     capsys.readouterr()
+    assert main(["analyze", str(folder), "-e", "calf_raise", "-j", "1", "-q", "--report", str(reports)]) == 1
+    err = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]  # the same run again: one line
+    assert err == [f"formcheck: every clip's outputs are already there ({reports / 'a.json'}, ...): choose "
+                   "other folders, or add --overwrite to replace them"]
+    assert (reports / "a.json").read_text() == "kept"
+    capsys.readouterr()
     assert main(["analyze", str(folder), "-e", "calf_raise", "-q", "--summary-csv", str(summary)]) == 1
     assert "--summary-csv" in capsys.readouterr().err and summary.read_text().startswith("clip")
+
+
+def test_the_table_says_what_its_columns_are_and_what_to_fix():
+    from formcheck.run.batch import ClipOutcome, format_table
+    table = format_table([ClipOutcome("a.mp4", "complete", "calf_raise", False, "5 reps", 5, "side", 0.98,
+                                      ["Rise higher: 2 cm below your best"], 7.4)])
+    head, row, fix, total = table.splitlines()
+    assert head.split()[-2:] == ["seen", "took"] and row.split()[-2:] == ["98%", "7s"]
+    assert fix.strip() == "what to fix: Rise higher: 2 cm below your best"
+    assert total.endswith("seen: the share of frames you were found in; took: the seconds the review took")

@@ -95,6 +95,11 @@ def plan_jobs(clips: list[Path], exercise: str, *, model: str | None = None, out
             return Path(folder) / f"{stem}{suffix}" if folder else None
         jobs.append(ClipJob(clip, exercise, model, inside(out_dir, ANNOTATED_SUFFIX), inside(report_dir, ".json"),
                             inside(csv_dir, ".csv"), inside(landmarks_dir, ".landmarks.npz"), full_size, overwrite))
+    there = [[p for p in (j.out_video, j.report, j.csv, j.landmarks) if p and p.is_file()] for j in jobs]
+    if not overwrite and len(jobs) > 1 and all(there):  # the same command run again: one line before any
+        # work (where only some clips have outputs, those clips fail alone and the new ones are reviewed)
+        raise FormcheckError(f"every clip's outputs are already there ({there[0][0]}, ...): choose other "
+                             "folders, or add --overwrite to replace them")
     return jobs
 
 
@@ -185,18 +190,22 @@ SUMMARY_FIELDS = ["clip", "status", "exercise", "recognised", "rep_count", "head
 
 def format_table(outcomes: list[ClipOutcome]) -> str:
     width = max([len("clip")] + [len(o.clip) for o in outcomes])
-    lines = [f"{'clip':<{width}}  {'status':<8}  {'exercise':<24}  {'result':<34}  {'view':<7}  found  {'s':>6}"]
+    lines = [f"{'clip':<{width}}  {'status':<8}  {'exercise':<24}  {'result':<34}  {'view':<7}  "
+             f"{'seen':>5}  {'took':>6}"]
     for o in outcomes:
         if o.status == "failed":
             lines.append(f"{o.clip:<{width}}  {'FAILED':<8}  {o.error}")
             continue
         found = f"{o.pose_found_ratio:.0%}" if o.pose_found_ratio is not None else ""
         lines.append(f"{o.clip:<{width}}  {o.status:<8}  {(o.exercise or '') + ('*' if o.recognised else ''):<24}  "
-                     f"{o.headline:<34}  {o.view or '':<7}  {found:>5}  {o.seconds:6.1f}")
+                     f"{o.headline:<34}  {o.view or '':<7}  {found:>5}  {o.seconds:5.0f}s")
+        if o.corrections:
+            lines.append(f"{'':<{width}}  what to fix: {'; '.join(o.corrections)}")
     failed = sum(o.status == "failed" for o in outcomes)
     partial = sum(o.status == "partial" for o in outcomes)
     lines.append(f"{len(outcomes)} clips: {len(outcomes) - failed - partial} complete, {partial} partial, "
-                 f"{failed} failed" + ("  (* recognised from the clip)" if any(o.recognised for o in outcomes) else ""))
+                 f"{failed} failed" + ("  (* recognised from the clip)" if any(o.recognised for o in outcomes) else "")
+                 + "; seen: the share of frames you were found in; took: the seconds the review took")
     return "\n".join(lines)
 
 

@@ -253,7 +253,7 @@ def cmd_analyze(a: argparse.Namespace) -> int:
             for label, path in (("Annotated video", analysis.video_path), ("Report", a.report),
                                 ("Rep table", a.csv)):
                 if path and not any(str(path) in f for f in failed):
-                    print(f"{label}: {path}")
+                    print(f"{label}: {Path(path).absolute()}")  # each in full, as the video's is
     if failed:
         raise FormcheckError("; ".join(failed))
     if analysis.stopped_by:

@@ -197,7 +197,7 @@ def main() -> int:
             t0 = time.perf_counter()
             for b in batch:
                 run_measured([py, "-m", "formcheck.cli", "analyze", str(b), "-e", a.exercise, "-q",
-                              "--out", str(tmp / "one.mp4")])
+                              "--out", str(tmp / f"one_{b.stem}.mp4")])
             one_by_one = time.perf_counter() - t0
             par, par_mb, _ = run_measured([py, "-m", "formcheck.cli", "analyze", *map(str, batch), "-e", a.exercise,
                                            "-q", "--jobs", "2", "--out", str(tmp / "batch_out")])

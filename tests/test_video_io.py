@@ -228,3 +228,20 @@ def test_stepped_over_frames_are_left_undecoded_and_the_given_ones_are_the_same(
     every, _, _ = _frames(vfr, 1)
     stepped, _, _ = _frames(vfr, 2)
     assert stepped == [f for f in every if f[0] % 2 == 0] and len(every) == 13
+
+
+def test_presented_order_ranks_reordered_packets_and_stops_trusting_deeper_reordering():
+    from types import SimpleNamespace
+    from formcheck.io.video import _PresentedOrder
+
+    def packets(pts_list):
+        return [SimpleNamespace(pts=p, is_discard=False, size=10) for p in pts_list]
+    # decode order of I P B b b (presented 0 4 2 1 3) and on: every packet gets its presented index
+    order = _PresentedOrder(lookahead=4)
+    got = [(p.pts, r) for p, r in order.ranked(iter(packets([0, 4, 2, 1, 3, 8, 6, 5, 7])))]
+    assert got == [(p, p) for p in [0, 4, 2, 1, 3, 8, 6, 5, 7]] and order.trusted
+    assert order.index_of(4, 3) == 4 and order.index_of(None, 5) == 5
+    # a frame that comes 6 packets after a later one, with 2 read ahead: ranks stop, frames are counted
+    order = _PresentedOrder(lookahead=2)
+    got = [r for _, r in order.ranked(iter(packets([0, 6, 1, 2, 3, 4, 5, 7])))]
+    assert not order.trusted and got[-1] is None and order.index_of(7, 7) == 7

@@ -106,27 +106,38 @@ def _rotate(img: np.ndarray, rotation_deg: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(img, k)) if k else img
 
 
-# Packets read ahead of the one being decoded, to know which presented frame each one is (a
-# B-frame's packet comes after the later frames it is predicted from: 1-3 packets in phone and
-# x264 clips; far more than that never).
-RANK_LOOKAHEAD_PACKETS = 16
+# Packets read ahead of the one being decoded, to know which presented frame each one is: a
+# B-frame's packet comes after the later frames it is predicted from, 3 packets at most in every
+# labelled and sample clip (x264 and phone encoders, 2 frames of reorder). Few enough to hold (a 4K
+# packet can be ~1 MB); a stream that reorders further turns the skipping off (`_PresentedOrder`).
+RANK_LOOKAHEAD_PACKETS = 8
 
 
 class _PresentedOrder:
     """Packets in decode order, each with the index of the frame it presents (its timestamp's
     rank among the stream's presented packets), so that a frame nobody will look at can be left
     undecoded before it is decoded. Packets without a timestamp, or discarded by an edit list,
-    get None; a decoded frame is then placed by counting (`index_of`)."""
+    get None; a decoded frame is then placed by counting (`index_of`). A packet that arrives
+    after one with a later timestamp was already ranked (reordered further than the lookahead)
+    means the ranks cannot be trusted: every packet after it gets None."""
 
     def __init__(self, lookahead: int = RANK_LOOKAHEAD_PACKETS) -> None:
         self._lookahead = lookahead
         self._seen: list[int] = []  # every presented packet's pts so far, sorted
         self._index: dict[int, int] = {}  # pts -> presented index, until its frame is decoded
+        self._last_ranked: int | None = None  # the latest pts ranked so far
+        self.trusted = True
+
+    @staticmethod
+    def _presented(packet: av.Packet) -> bool:
+        return packet.pts is not None and not packet.is_discard and bool(packet.size)
 
     def ranked(self, packets: Iterator[av.Packet]) -> Iterator[tuple[av.Packet, int | None]]:
         ahead: deque[av.Packet] = deque()
         for packet in packets:
-            if packet.pts is not None and not packet.is_discard and packet.size:
+            if self._presented(packet):
+                if self._last_ranked is not None and packet.pts < self._last_ranked:
+                    self.trusted = False
                 bisect.insort(self._seen, packet.pts)
             ahead.append(packet)
             if len(ahead) > self._lookahead:
@@ -135,16 +146,17 @@ class _PresentedOrder:
             yield self._rank(ahead.popleft())
 
     def _rank(self, packet: av.Packet) -> tuple[av.Packet, int | None]:
-        if packet.pts is None or packet.is_discard or not packet.size:
+        if not (self.trusted and self._presented(packet)):
             return packet, None
         rank = bisect.bisect_left(self._seen, packet.pts)
         self._index[packet.pts] = rank
+        self._last_ranked = packet.pts if self._last_ranked is None else max(self._last_ranked, packet.pts)
         return packet, rank
 
     def index_of(self, pts: int | None, counted: int) -> int:
         """The presented index of a decoded frame: its packet's rank, or `counted` (the index the
-        count of frames so far gives) where the rank is unknown or would run backwards."""
-        rank = self._index.pop(pts, None) if pts is not None else None
+        count of frames so far gives) where the rank is unknown, untrusted or would run backwards."""
+        rank = self._index.pop(pts, None) if pts is not None and self.trusted else None
         return rank if rank is not None and rank >= counted else counted
 
 

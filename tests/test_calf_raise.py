@@ -222,6 +222,11 @@ def test_a_leg_hidden_behind_the_other_is_not_a_one_leg_rep():
     result, events = run(hide(both, far, 0.0, 1e3, visibility=0.2))
     assert result.rep_count == 3 and [r.side for r in result.reps] == [None] * 3
     assert any(e.kind == EventKind.READY and e.text == "Ready: rise onto your toes" for e in events)
+    for yaw in (90, 60, 40, 0):  # the far foot hidden behind the near one, its knee seen: still not one leg
+        feet = [L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX]
+        result, _ = run(hide(series_from_poses(animate(rep_keys(STANDING, [UP] * 3)), yaw_deg=yaw), feet, 0.0, 1e3,
+                             visibility=0.2))
+        assert [r.side for r in result.reps] == [None] * result.rep_count, yaw
     rest = STANDING.leg("left", knee_flex_deg=95, hip_flex_deg=10)
     one = series_from_poses(animate(rep_keys(rest, [rest.leg("right", ankle_plantar_deg=30)] * 3)), yaw_deg=90)
     result, events = run(one)

@@ -134,3 +134,8 @@ def test_the_same_clip_checked_again_keeps_one_test(tmp_path):
         other = keep_clip_test(store, clip(7.0), score_clip(clip(7.0), 70, {}))
         assert again == first and other != first
         assert len(store.heel_rise_tests()) == 2 and len(store.sessions()) == 2
+        # kept before its words were reworded: still the same test
+        row = store.heel_rise_tests_from("clip:IMG_0001.mov")[-1]
+        old = dict(row.result, flags=["worded otherwise"])
+        store._db.execute("UPDATE heel_rise_tests SET result_json = ? WHERE id = ?", (json.dumps(old), row.id))
+        assert keep_clip_test(store, clip(6.0), score_clip(clip(6.0), 70, {})) == first

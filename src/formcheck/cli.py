@@ -99,7 +99,7 @@ def _writable_place(target: Path) -> str | None:
 
 # What the annotated video may be called: it is written as MP4 whatever the name, and a player
 # trusts the name (an .avi that is really an MP4 will not open in some).
-VIDEO_OUT_SUFFIXES = (".mp4", ".m4v")
+VIDEO_OUT_SUFFIXES = (".mp4", ".m4v", ".mov")  # (QuickTime plays MP4 in a .mov)
 
 
 def check_outputs(video: str, outputs: dict[str, str | None], overwrite: bool = False) -> None:
@@ -428,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     a = parser.parse_args(argv)
     try:
-        if getattr(a, "exercise", None) not in (None, "auto"):  # "Calf raise" and "calf-raise" are calf_raise
+        if a.command in ("analyze", "live") and a.exercise not in (None, "auto"):  # "Calf raise" is calf_raise
             from formcheck.checkers import get_checker_class
             a.exercise = get_checker_class(a.exercise).exercise
         return a.func(a)

@@ -84,10 +84,11 @@ class CheckResult:
     def __post_init__(self) -> None:
         # The set spans its reps: a checker that found its start position mid-rep (a still top
         # hold, a clip that starts moving) counted the frames before it, and its reps with them.
-        if self.reps and self.set_start_s is not None:
-            self.set_start_s = min(self.set_start_s, self.reps[0].start_s)
-        if self.reps and self.set_end_s is not None:
-            self.set_end_s = max(self.set_end_s, self.reps[-1].end_s)
+        reps = [r for r in self.reps if isinstance(r, Rep)]  # (a report read back may hold plain dicts)
+        if reps and self.set_start_s is not None:
+            self.set_start_s = min(self.set_start_s, min(r.start_s for r in reps))
+        if reps and self.set_end_s is not None:
+            self.set_end_s = max(self.set_end_s, max(r.end_s for r in reps))
 
 
 class Checker(ABC):

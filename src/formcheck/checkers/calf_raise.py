@@ -295,10 +295,9 @@ class CalfRaiseChecker(Checker):
     def _stance_sides(self, toe_y_px: dict[str, float], shank_px: dict[str, float]) -> tuple[str, ...]:
         if len(toe_y_px) == 2:
             shank = max(shank_px.values())
-            dy = toe_y_px["left"] - toe_y_px["right"]
-            if dy > self.cfg.free_foot_shank * shank:
+            if self._raised(toe_y_px["left"], toe_y_px["right"], shank):
                 return ("left",)
-            if -dy > self.cfg.free_foot_shank * shank:
+            if self._raised(toe_y_px["right"], toe_y_px["left"], shank):
                 return ("right",)
         return tuple(toe_y_px)
 
@@ -454,15 +453,19 @@ class CalfRaiseChecker(Checker):
         return [Event(EventKind.READY, t_s, f"Ready: rise onto your toes{which}")]
 
     def _foot_up(self, s: PoseSample, stance: str) -> bool:
-        """The foot of the leg not stood on is off the floor: seen `free_foot_shank` above the stance
-        toe, or hidden while its knee is seen (held up behind the body, filmed head-on). A leg hidden
-        whole (behind the other, side-on) tells nothing: it may be standing too."""
-        other, vis = LEG[SIDES[1] if stance == SIDES[0] else SIDES[0]], self.cfg.min_visibility
-        if not s.seen(other["knee"], min_visibility=vis):
-            return False
-        if not s.seen(other["ankle"], other["toe"], LEG[stance]["toe"], min_visibility=vis):
-            return True
-        return float(s.px(LEG[stance]["toe"])[1] - s.px(other["toe"])[1]) > self.cfg.free_foot_shank * self.shank_px
+        """The foot of the leg not stood on is off the floor: seen raised (`_raised`), or, head-on,
+        hidden behind the body with its knee seen bent (held up behind). A leg hidden whole (behind
+        the other, side-on) or a foot hidden behind the near one (3/4) tells nothing: it may stand."""
+        other_side = SIDES[1] if stance == SIDES[0] else SIDES[0]
+        other, vis = LEG[other_side], self.cfg.min_visibility
+        if s.seen(other["ankle"], other["toe"], LEG[stance]["toe"], min_visibility=vis):
+            return self._raised(float(s.px(LEG[stance]["toe"])[1]), float(s.px(other["toe"])[1]), self.shank_px)
+        return self.view.view == View.FRONT and s.seen(other["knee"], min_visibility=vis) and \
+            self._knee_angle(s, other_side) < self.cfg.standing_knee_deg
+
+    def _raised(self, stance_toe_y_px: float, other_toe_y_px: float, shank_px: float) -> bool:
+        """The other toe is off the floor: `free_foot_shank` shank lengths above the stance toe."""
+        return stance_toe_y_px - other_toe_y_px > self.cfg.free_foot_shank * shank_px
 
     def _from_reps(self, stance: tuple[str, ...]) -> bool:
         """Standing on planted feet for `calibrate_from_reps_s` without a still moment: the reps calibrate."""
@@ -592,7 +595,7 @@ class CalfRaiseChecker(Checker):
         self.reps.append(rep)
         self._refresh_relative()
         self._state.rep_count = len(self.reps)
-        self._state.bar_best = max(r.metrics["peak_height_cm"] for r in self.reps)
+        self._state.bar_best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps])  # as rated
         events = [Event(EventKind.REP, seg.end_t_s, str(rep.index), rep=rep)]
         for f in rep.faults:
             self._state.latest_cue = f.message

@@ -111,6 +111,8 @@ def _rotate(img: np.ndarray, rotation_deg: int) -> np.ndarray:
 # labelled and sample clip (x264 and phone encoders, 2 frames of reorder). Few enough to hold (a 4K
 # packet can be ~1 MB); a stream that reorders further turns the skipping off (`_PresentedOrder`).
 RANK_LOOKAHEAD_PACKETS = 8
+# Containers (FFmpeg demuxer names) whose packets carry presentation timestamps.
+TIMED_CONTAINERS = frozenset({"mov", "mp4", "matroska", "webm", "mpegts"})
 
 
 class _PresentedOrder:
@@ -126,6 +128,7 @@ class _PresentedOrder:
         self._seen: list[int] = []  # every presented packet's pts so far, sorted
         self._index: dict[int, int] = {}  # pts -> presented index, until its frame is decoded
         self._last_ranked: int | None = None  # the latest pts ranked so far
+        self._last_decoded: int | None = None  # the pts of the last frame decoded
         self.trusted = True
 
     @staticmethod
@@ -133,17 +136,21 @@ class _PresentedOrder:
         return packet.pts is not None and not packet.is_discard and bool(packet.size)
 
     def ranked(self, packets: Iterator[av.Packet]) -> Iterator[tuple[av.Packet, int | None]]:
+        """(packet, its presented index or None); the packets read ahead are given before an error
+        reading further is raised (a clip that breaks off keeps every frame it holds)."""
         ahead: deque[av.Packet] = deque()
-        for packet in packets:
-            if self._presented(packet):
-                if self._last_ranked is not None and packet.pts < self._last_ranked:
-                    self.trusted = False
-                bisect.insort(self._seen, packet.pts)
-            ahead.append(packet)
-            if len(ahead) > self._lookahead:
+        try:
+            for packet in packets:
+                if self._presented(packet):
+                    if self._last_ranked is not None and packet.pts < self._last_ranked:
+                        self.trusted = False
+                    bisect.insort(self._seen, packet.pts)
+                ahead.append(packet)
+                if len(ahead) > self._lookahead:
+                    yield self._rank(ahead.popleft())
+        finally:
+            while ahead:
                 yield self._rank(ahead.popleft())
-        while ahead:
-            yield self._rank(ahead.popleft())
 
     def _rank(self, packet: av.Packet) -> tuple[av.Packet, int | None]:
         if not (self.trusted and self._presented(packet)):
@@ -155,8 +162,12 @@ class _PresentedOrder:
 
     def index_of(self, pts: int | None, counted: int) -> int:
         """The presented index of a decoded frame: its packet's rank, or `counted` (the index the
-        count of frames so far gives) where the rank is unknown, untrusted or would run backwards."""
-        rank = self._index.pop(pts, None) if pts is not None and self.trusted else None
+        count of frames so far gives) where it has none or it would run backwards. Decoded frames
+        whose timestamps run backwards (pts in decode order: AVI) mean no rank can be trusted."""
+        if pts is not None and self._last_decoded is not None and pts <= self._last_decoded:
+            self.trusted = False
+        self._last_decoded = pts if pts is not None else self._last_decoded
+        rank = self._index.pop(pts, None) if pts is not None else None
         return rank if rank is not None and rank >= counted else counted
 
 
@@ -245,8 +256,8 @@ class VideoSource:
         size_wh (after rotation): scale each picture to this size before the colour conversion
         (never a full-size RGB copy); None keeps the clip's size. also_wh: a second picture of
         each frame at another size, as `SizedFrame.also_rgb`. step: only every step-th presented
-        frame (index 0, step, 2*step, ...) is converted and given; every frame is still decoded
-        (a compressed frame needs the ones before it) and counted, so `index`, `t_ms`,
+        frame (index 0, step, 2*step, ...) is converted and given; the others are decoded where
+        a later frame is predicted from them, and counted either way, so `index`, `t_ms`,
         `presented` and the cut-short check are those of the whole clip.
 
         A packet that will not decode (garbage in the middle of a file) is skipped and the
@@ -262,13 +273,14 @@ class VideoSource:
         # predicted from is not decoded at all (FFmpeg's skip of non-reference frames, set per
         # packet). Measured on the 1080p60 labelled clip: its 374 B-frames include every odd frame,
         # so decoding the 252 analysed frames of 504 took ~0.9 s of CPU instead of ~1.8.
-        order = _PresentedOrder() if step > 1 else None
+        order = _PresentedOrder() if step > 1 and self._timed_container() else None
         packets = self._container.demux(self._stream)
         cc = self._stream.codec_context
         try:
             for packet, rank in order.ranked(packets) if order else ((p, None) for p in packets):
                 if order is not None:
-                    cc.skip_frame = "NONREF" if rank is not None and rank % step else "DEFAULT"
+                    skip = order.trusted and rank is not None and rank % step
+                    cc.skip_frame = "NONREF" if skip else "DEFAULT"
                 try:
                     decoded = packet.decode()
                 except av.error.FFmpegError:
@@ -312,10 +324,19 @@ class VideoSource:
         if index == 0:
             raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete")
         expected = self.info.frame_count
-        if expected and index + self.damaged_packets < TRUNCATED_FRACTION * expected - 1:  # skipped ones were there
+        # damaged packets were there (by count; placed by their timestamps, they are in `index` already)
+        lost = self.damaged_packets if order is None else 0
+        if expected and index + lost < TRUNCATED_FRACTION * expected - 1:
             raise TruncatedVideoError(
                 f"{self.path.name} ends after {index} of its {expected} frames: the file is damaged or cut short",
                 frames_read=index)
+
+    def _timed_container(self) -> bool:
+        """The container gives each packet the time it is shown (MP4/MOV, Matroska/WebM, MPEG-TS), so
+        which frame a packet is can be known before it is decoded (`_PresentedOrder`); AVI and raw
+        streams give decode order."""
+        name = self._container.format.name
+        return any(n in TIMED_CONTAINERS for n in name.split(","))
 
     def _picture(self, frame: av.VideoFrame, size_wh: tuple[int, int] | None) -> np.ndarray:
         """RGB, rotated, contiguous; when size_wh asks, scaled in the clip's own pixel format first

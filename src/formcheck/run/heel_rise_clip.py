@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from formcheck.run.heel_rise_test import HeelRiseTestResult, heel_rise_test
+from formcheck.run.heel_rise_test import HeelRiseTestResult, figures_of, heel_rise_test
 from formcheck.run.review import Analysis
 from formcheck.sinks.history import CHECKED_VIDEO, HistoryStore, save_result
 
@@ -40,9 +40,10 @@ def keep_clip_test(store: HistoryStore, analysis: Analysis, result: HeelRiseTest
     if not worth_keeping(analysis, result):
         return None
     source = source or clip_source(analysis.info.path.name)
-    kept = store.same_heel_rise_test(result.to_dict(), source)
-    if kept is not None:
-        return kept
+    figures = figures_of(result.to_dict())
+    for row in store.heel_rise_tests_from(source):
+        if figures_of(row.result) == figures:
+            return row.id
     if session_id is None:
         session_id = save_result(store, analysis.result, source)
     return store.add_heel_rise_test(result.to_dict(), source, session_id=session_id)

@@ -71,7 +71,7 @@ END_PACE = "pace"
 END_HEIGHT = "height"
 END_STOPPED = "stopped"
 END_WORDS = {
-    END_PACE: "fell behind the pace of 30 reps a minute",
+    END_PACE: "fell behind the test's pace",
     END_HEIGHT: "the heel no longer rose half as high as at the start",
     END_STOPPED: "stopped before losing the pace or the height",
 }
@@ -127,6 +127,19 @@ class HeelRiseTestResult:
                 "normal_reps": NORMAL_REPS, "legs": {sd: leg.to_dict() for sd, leg in self.legs.items()},
                 "reps_symmetry_pct": _r1(self.reps_symmetry_pct), "work_symmetry_pct": _r1(self.work_symmetry_pct),
                 "min_symmetry_pct": self.config.min_symmetry_pct, "flags": list(self.flags)}
+
+
+# The plain-words parts of a result's dict (`to_dict`): the same test worded anew is the same test.
+WORDS_KEYS = frozenset({"flags", "end_words"})
+
+
+def figures_of(result: Any) -> Any:
+    """A result's dict (or a part of it) without its words: what two results are compared on."""
+    if isinstance(result, dict):
+        return {k: figures_of(v) for k, v in result.items() if k not in WORDS_KEYS}
+    if isinstance(result, list):
+        return [figures_of(v) for v in result]
+    return result
 
 
 def _r1(v: float | None) -> float | None:
@@ -238,7 +251,7 @@ def reps_from_dicts(rows: Iterable[dict[str, Any]]) -> list[Rep]:
 
 def result_words(result: HeelRiseTestResult) -> str:
     """The result in plain words, the big numbers first."""
-    lines = [f"Heel-rise test ({result.body_mass_kg:g} kg, 30 reps a minute)"]
+    lines = [f"Heel-rise test ({result.body_mass_kg:g} kg, {60.0 / result.config.beat_s:g} reps a minute)"]
     if not result.legs:
         return "\n".join([lines[0] + ": no single-leg rep was counted, nothing saved."]
                          + [f"  -> {f}" for f in result.flags])

@@ -195,12 +195,11 @@ class HistoryStore:
                                        json.dumps(result)))
         return int(cur.lastrowid)
 
-    def same_heel_rise_test(self, result: dict[str, Any], source: str) -> int | None:
-        """The id of a kept test from the same source with the very same result (the same clip checked
-        again), or None."""
-        row = self._db.execute("SELECT id FROM heel_rise_tests WHERE source = ? AND result_json = ? LIMIT 1",
-                               (source, json.dumps(result))).fetchone()
-        return int(row[0]) if row else None
+    def heel_rise_tests_from(self, source: str) -> list[HeelRiseTestRow]:
+        """The heel-rise tests kept from one source (a clip's name), newest first."""
+        rows = self._db.execute("SELECT id, session_id, taken_at, source, body_mass_kg, result_json FROM "
+                                "heel_rise_tests WHERE source = ? ORDER BY taken_at DESC, id DESC", (source,)).fetchall()
+        return [HeelRiseTestRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
 
     def heel_rise_tests(self, limit: int = 500) -> list[HeelRiseTestRow]:
         """The heel-rise tests taken, newest first (for My progress)."""

@@ -96,6 +96,8 @@ class _Stamps:
         st = _make_stamp(text, scale, color, thick)
         size = st.ink.nbytes + st.keep.nbytes
         with self._lock:
+            if key in self._kept:  # another thread drew it meanwhile: keep that one, count it once
+                return self._kept[key]
             self._kept[key] = st
             self._bytes += size
             while self._bytes > self._max and len(self._kept) > 1:

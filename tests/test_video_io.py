@@ -204,7 +204,10 @@ def test_stepped_over_frames_are_left_undecoded_and_the_given_ones_are_the_same(
     if shutil.which("ffmpeg"):
         trim = tmp_path / "trim.mp4"
         subprocess.run(["ffmpeg", "-v", "error", "-ss", "2.5", "-i", str(sample), "-c", "copy", str(trim)], check=True)
-        clips.append(trim)
+        avi = tmp_path / "bframes.avi"  # AVI times its packets in decode order: nothing is skipped there
+        subprocess.run(["ffmpeg", "-v", "error", "-t", "3", "-i", str(sample), "-c:v", "libx264", "-bf", "3",
+                        str(avi)], check=True)
+        clips += [trim, avi]
     for clip in clips:
         every, presented, decoded_all = _frames(clip, 1)
         stepped, presented2, decoded = _frames(clip, 2)
@@ -245,3 +248,19 @@ def test_presented_order_ranks_reordered_packets_and_stops_trusting_deeper_reord
     order = _PresentedOrder(lookahead=2)
     got = [r for _, r in order.ranked(iter(packets([0, 6, 1, 2, 3, 4, 5, 7])))]
     assert not order.trusted and got[-1] is None and order.index_of(7, 7) == 7
+    assert order.index_of(0, 0) == 0 and got[0] == 0  # what was ranked before still places its frame
+
+
+def test_packets_read_ahead_are_given_before_a_read_error():
+    from types import SimpleNamespace
+    from formcheck.io.video import _PresentedOrder
+
+    def breaking():
+        for p in range(6):
+            yield SimpleNamespace(pts=p, is_discard=False, size=10)
+        raise av.error.InvalidDataError(1094995529, "Invalid data found when processing input")
+    given = []
+    with pytest.raises(av.error.InvalidDataError):
+        for packet, rank in _PresentedOrder(lookahead=4).ranked(breaking()):
+            given.append(rank)
+    assert given == [0, 1, 2, 3, 4, 5]

@@ -47,21 +47,28 @@ def test_reader_streams_with_monotonic_media_time(tmp_path):
     assert all(f.image_rgb.flags.c_contiguous for f in frames)
 
 
-def test_variable_frame_rate_uses_frame_timestamps(tmp_path):
-    path = tmp_path / "vfr.mp4"
+def _vfr_clip(path, times_ms, size_wh=(64, 48), seed=None):
+    """An H.264 clip whose frames are shown at `times_ms` (noise pictures with a seed, else black)."""
     c = av.open(str(path), "w")
     s = c.add_stream("libx264", rate=1000)
-    s.width, s.height, s.pix_fmt = 64, 48, "yuv420p"
+    (w, h), rng = size_wh, np.random.default_rng(seed)
+    s.width, s.height, s.pix_fmt = w, h, "yuv420p"
     s.codec_context.time_base = __import__("fractions").Fraction(1, 1000)
-    times_ms = [0, 33, 66, 200, 233, 500]
     for t in times_ms:
-        f = av.VideoFrame.from_ndarray(np.zeros((48, 64, 3), np.uint8), format="rgb24")
+        img = rng.integers(0, 255, (h, w, 3), dtype=np.uint8) if seed is not None else np.zeros((h, w, 3), np.uint8)
+        f = av.VideoFrame.from_ndarray(img, format="rgb24")
         f.pts, f.time_base = t, s.codec_context.time_base
         for p in s.encode(f):
             c.mux(p)
     for p in s.encode():
         c.mux(p)
     c.close()
+    return path
+
+
+def test_variable_frame_rate_uses_frame_timestamps(tmp_path):
+    times_ms = [0, 33, 66, 200, 233, 500]
+    path = _vfr_clip(tmp_path / "vfr.mp4", times_ms)
     with open_video(path) as v:
         got = [f.t_ms for f in v.frames()]
     assert got == pytest.approx(times_ms, abs=2)
@@ -214,20 +221,8 @@ def test_stepped_over_frames_are_left_undecoded_and_the_given_ones_are_the_same(
         assert stepped == [f for f in every if f[0] % 2 == 0] and presented2 == presented == decoded_all
         if clip == sample:  # its odd frames are B-frames that nothing refers to (trimmed at an odd
             assert decoded < 0.6 * presented  # frame, they are the even ones, which are given)
-    vfr = tmp_path / "vfr.mp4"
-    c = av.open(str(vfr), "w")
-    s = c.add_stream("libx264", rate=1000)
-    s.width, s.height, s.pix_fmt = 160, 120, "yuv420p"
-    s.codec_context.time_base = __import__("fractions").Fraction(1, 1000)
-    rng = np.random.default_rng(1)
-    for t in [0, 33, 66, 200, 233, 266, 300, 500, 533, 566, 600, 633, 700]:
-        f = av.VideoFrame.from_ndarray(rng.integers(0, 255, (120, 160, 3), dtype=np.uint8), format="rgb24")
-        f.pts, f.time_base = t, s.codec_context.time_base
-        for p in s.encode(f):
-            c.mux(p)
-    for p in s.encode():
-        c.mux(p)
-    c.close()
+    vfr = _vfr_clip(tmp_path / "vfr.mp4", [0, 33, 66, 200, 233, 266, 300, 500, 533, 566, 600, 633, 700],
+                    (160, 120), seed=1)
     every, _, _ = _frames(vfr, 1)
     stepped, _, _ = _frames(vfr, 2)
     assert stepped == [f for f in every if f[0] % 2 == 0] and len(every) == 13

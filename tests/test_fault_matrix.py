@@ -510,9 +510,9 @@ def readonly_dir(tmp_path):
 
 
 def test_read_only_output_folder_is_refused_before_any_work(clips, readonly_dir, tmp_path):
-    for flag in ("--out", "--report", "--csv"):
+    for flag, name in (("--out", "x.mp4"), ("--report", "x.json"), ("--csv", "x.csv")):
         t0 = time.monotonic()
-        r = run_cli("analyze", clips["mp4"], "-e", "calf_raise", flag, readonly_dir / "sub" / "x.out")
+        r = run_cli("analyze", clips["mp4"], "-e", "calf_raise", flag, readonly_dir / "sub" / name)
         assert_one_line_error(r, 1, f"cannot write {flag}")
         assert time.monotonic() - t0 < 10
     assert not list(readonly_dir.iterdir())

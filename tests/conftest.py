@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +88,12 @@ def use_sample_folder(tmp_path: Path, monkeypatch, name: str = "calf_raise_obliq
         shutil.copy(f, folder / f.name)
     monkeypatch.setenv("FORMCHECK_SAMPLE_VIDEOS", str(folder))
     return folder
+
+
+def run_cli(*args, cwd=None, timeout: float = 600):
+    """`formcheck ARGS...` in a child process (its stdout, stderr and return code)."""
+    return subprocess.run([sys.executable, "-m", "formcheck.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=timeout)
 
 
 def make_clip(path: Path, n_frames: int = 30, fps: float = 30.0, size_wh=(320, 240), seed: int = 0) -> Path:

@@ -7,7 +7,7 @@ import sys
 import av
 import pytest
 
-from conftest import shared_clip
+from conftest import run_cli, shared_clip
 
 pytestmark = pytest.mark.slow
 
@@ -15,10 +15,6 @@ REPORT_KEYS = {"schema_version", "exercise", "rep_count", "reps", "fps", "frames
                "status", "source", "model", "duration_s", "resolution", "summary", "corrections", "set", "warnings"}
 REP_KEYS = {"index", "start_s", "peak_s", "end_s", "side", "metrics", "faults"}
 
-
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "formcheck.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=600)
 
 
 def test_analyze_writes_video_report_and_csv(tmp_path):

@@ -6,12 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import SAMPLE_VIDEOS, make_clip
+from conftest import run_cli, SAMPLE_VIDEOS, make_clip
 
-
-def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "formcheck.cli", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
 
 
 def _write(path, data):

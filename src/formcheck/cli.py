@@ -58,6 +58,9 @@ def _fmt_summary(report: dict) -> str:
                 lines.append(f"          -> {f['message']}")
     if report["corrections"]:
         lines.append("What to fix: " + "; ".join(report["corrections"]))
+    elif report["reps"] and report.get("counted_from") == "motion":
+        from formcheck.run.review import FORM_NOT_CHECKED
+        lines.append(FORM_NOT_CHECKED)
     elif report["reps"]:
         lines.append("Form looks good: nothing to fix.")
     for w in report["warnings"]:

@@ -116,6 +116,9 @@ def _show(review: Review) -> None:
     if report["corrections"]:
         for c in report["corrections"]:
             st.markdown(f"- **{c}**")
+    elif report.get("counted_from") == "motion":
+        from formcheck.run.review import FORM_NOT_CHECKED
+        st.info(FORM_NOT_CHECKED)
     elif view.nothing_found is None:
         st.success("Form looks good: nothing to fix.")
     else:

@@ -80,6 +80,12 @@ class CheckResult:
     signal: dict[str, list[float]] = field(default_factory=dict)  # {"t_s": [...], "value": [...]} for charts
     signal_label: str = ""
     warnings: list[str] = field(default_factory=list)
+    # False: the checker never saw the start position (so it never began to count); a rep
+    # exercise's count may then come from the picture's movement instead (run.review.enough_seen)
+    started: bool = True
+    # what the count was read from: "pose" (the body's landmarks) or "motion" (the picture's
+    # movement alone, when the body could not be seen: no form checks then)
+    counted_from: str = "pose"
 
     def __post_init__(self) -> None:
         # The set spans its reps: a checker that found its start position mid-rep (a still top

@@ -679,7 +679,7 @@ class CalfRaiseChecker(Checker):
             warnings.append("Never saw you standing still with your feet in view, so nothing was counted")
         return CheckResult(self.exercise, len(self.reps), list(self.reps), self.view.view, summary,
                            distinct_corrections(self.reps), self.set_start_s, self.set_end_s,
-                           {"t_s": self._trace_t, "value": self._trace_v}, "Heel height (cm)", warnings)
+                           {"t_s": self._trace_t, "value": self._trace_v}, "Heel height (cm)", warnings, started=self.ready or bool(self.reps))
 
 
 def _low_rise(short_cm: float) -> Fault:

@@ -13,6 +13,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from formcheck.errors import FormcheckError
 from formcheck.pose.stream import ANALYSIS_MAX_FPS
 from formcheck.pose.types import PoseSeries
@@ -36,6 +38,7 @@ class ClipScore:
     recognised: str | None = None  # with --auto: the exercise recognised from the clip (None: not ours)
     auto_checked: bool = False
     naive: int | None = None  # the naive peak counter's count on the same landmarks (naive_count.py)
+    counted_from: str = "pose"  # "motion": counted from the picture's movement (the body was not seen)
 
     @property
     def naive_diff(self) -> int | None:
@@ -127,6 +130,31 @@ def clip_series(clip: Path, model: str | None, cache_dir: Path | None,
     return series
 
 
+def clip_motion(clip: Path, cache_dir: Path | None, max_fps: float | None = ANALYSIS_MAX_FPS):
+    """The clip's reps counted from its pictures' movement (`signals.motion`), from the same
+    thumbnails `analyze` keeps (the model's pictures at the analysis rate); the thumbnails are
+    cached beside the landmark series. No model runs."""
+    from formcheck.io.kept_pictures import MotionThumbs
+    from formcheck.io.video import fit_short_side, frame_step, open_video
+    from formcheck.pose.stream import MODEL_MAX_SHORT_SIDE_PX
+    from formcheck.signals.motion import count_motion
+    cached = (cache_dir / _cache_name(clip, "motion", max_fps).replace(".npz", ".thumbs.npz")
+              if cache_dir is not None else None)
+    if cached is not None and cached.is_file():
+        with np.load(cached) as z:
+            return count_motion(z["t_ms"], z["thumbs"])
+    thumbs = MotionThumbs()
+    with open_video(clip) as video:
+        size = fit_short_side(video.info.wh, MODEL_MAX_SHORT_SIDE_PX)
+        for f in video.frames(size, step=frame_step(video.info.fps, max_fps)):
+            thumbs.add(f.t_ms, f.image_rgb)
+    t_ms, pictures = thumbs.arrays()
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(cached, t_ms=t_ms, thumbs=pictures)
+    return count_motion(t_ms, pictures)
+
+
 def evaluate(labels: str | os.PathLike, *, videos_dir: str | os.PathLike | None = None,
              model: str | None = None, only: str | None = None, include_unused: bool = False,
              cache_dir: str | os.PathLike | None = None, auto: bool = False,
@@ -150,10 +178,12 @@ def evaluate(labels: str | os.PathLike, *, videos_dir: str | os.PathLike | None 
         try:
             series = clip_series(videos / row.file, model, cache, max_fps)
             if row.exercise in known:
-                result, _ = analyze_series(series, row.exercise)
+                clip = videos / row.file
+                result, _ = analyze_series(series, row.exercise,
+                                           motion=lambda: clip_motion(clip, cache, max_fps))
                 unseen = [w for w in result.warnings if w.startswith(NOT_ENOUGH_SEEN)]
                 score = ClipScore(row, None if unseen else result.rep_count, unseen[0] if unseen else None,
-                                  naive=naive_count(series, row.exercise))
+                                  naive=naive_count(series, row.exercise), counted_from=result.counted_from)
             else:
                 score = ClipScore(row, None, "not a formcheck exercise")
             if auto:
@@ -175,6 +205,8 @@ def format_summary(s: EvalSummary) -> str:
         got = "-" if sc.counted is None else str(sc.counted)
         diff = "" if sc.diff is None else f"{sc.diff:+d}"
         note = f"  ({sc.error})" if sc.error else ("" if sc.row.use else "  (use=no)")
+        if sc.counted_from == "motion":
+            note += "  (from the movement in the picture)"
         rec = ""
         if auto:
             rec = "-" if not sc.auto_checked else f"{sc.recognised or 'not ours'}" + \

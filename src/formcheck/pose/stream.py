@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from formcheck.pose.types import PeopleSighting, PoseSample, PoseSeries
-from formcheck.io.kept_pictures import KeptPictures
+from formcheck.io.kept_pictures import KeptPictures, MotionThumbs
 from formcheck.io.video import DecodeAhead, Frame, SizedFrame, VideoInfo, fit_short_side, frame_step, open_video
 
 # The landmarker crops the person and resizes the crop to 256x256 (the detector sees the whole
@@ -103,6 +103,9 @@ class PoseStream:
         # set before iterating: each analysed frame's out picture (else the model's) is also kept
         # compressed here, on the decoder's thread, until `kept.stop()`
         self.kept: KeptPictures | None = None
+        # set before iterating: a small grey copy of each analysed frame (at most 15 a second) is kept
+        # here, on the decoder's thread, for counting from the picture's movement (signals.motion)
+        self.motion: MotionThumbs | None = None
 
     def __iter__(self) -> Iterator[PoseFrame]:
         clip_wh = self.info.wh
@@ -147,10 +150,12 @@ class PoseStream:
             self.decode_s, self.wait_s = ahead.decode_s, ahead.wait_s
 
     def _keeping(self, frames: Iterator[Frame]) -> Iterator[Frame]:
-        """The frames, each also added to `kept` while it keeps (on the decoder's thread)."""
+        """The frames, each also added to `kept` while it keeps and to `motion` (on the decoder's thread)."""
         for f in frames:
             if self.kept is not None and self.kept.keeping:
                 self.kept.add(f.also_rgb if isinstance(f, SizedFrame) else f.image_rgb)
+            if self.motion is not None:
+                self.motion.add(f.t_ms, f.image_rgb)
             yield f
 
     def close_decoder(self) -> None:

@@ -15,22 +15,23 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from formcheck.checkers import make_checker
-from formcheck.checkers.base import CheckResult, snapshot
-from formcheck.events import Event
+from formcheck.checkers.base import CheckResult, Mode, snapshot
+from formcheck.events import Event, Rep
 from formcheck.errors import FormcheckError, StoppedError
 from formcheck.sinks.overlay import annotate
 from formcheck.pose.types import PoseSample, PoseSeries
 from formcheck.pose.stream import ANALYSIS_MAX_FPS, DECODE_AHEAD_FRAMES, PoseStream
 from formcheck.body.view import View
 from formcheck.setup.advice import check_view, people_advice
-from formcheck.io.kept_pictures import KeptPictures
+from formcheck.io.kept_pictures import KeptPictures, MotionThumbs
+from formcheck.signals.motion import MotionCount, count_motion
 from formcheck.io.video import DecodeAhead, TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
@@ -135,6 +136,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
     guessed: str | None = None
     confirmed = not recognised
     kept: KeptPictures | None = None  # the first pictures, while nothing can be drawn on them yet
+    thumbs: MotionThumbs | None = None  # every frame small, for a count from the movement (rep exercises)
 
     def check_and_draw(index: int, t_ms: float, sample: PoseSample | None, picture: np.ndarray | None) -> None:
         nonlocal writer
@@ -234,6 +236,8 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                 writer = new_writer()
             if recognised and writer is not None and max(out_wh) <= KEEP_MAX_LONG_SIDE_PX:
                 kept = stream.kept = KeptPictures()
+            if checker is None or type(checker).mode == Mode.REPS:
+                thumbs = stream.motion = MotionThumbs()
             window_ms, next_guess_ms = 1000.0 * WINDOW_S, 1000.0 * EARLY_GUESS_S
             try:
                 for pf in stream:
@@ -274,18 +278,25 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
             writer.abort()
         raise
     series = PoseSeries.from_samples(t_list, samples, info.wh, stream.fps)
+    motion = cache(lambda: count_motion(*thumbs.arrays()) if thumbs is not None else None)
     if not t_list or series.found_ratio == 0.0:
-        if writer is not None:
-            writer.abort()
-        if stopped_by:
-            raise StoppedError(f"stopped ({stopped_by}) before anything was counted", stopped_by)
-        if not t_list:
-            raise FormcheckError(f"{info.path.name}: no frames could be decoded")
-        raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in good light")
+        counted = motion() if t_list and checker is not None and not stopped_by else None
+        if counted is None or not counted.reps:  # (else: counted from the movement, below)
+            if writer is not None:
+                writer.abort()
+            if stopped_by:
+                raise StoppedError(f"stopped ({stopped_by}) before anything was counted", stopped_by)
+            if not t_list:
+                raise FormcheckError(f"{info.path.name}: no frames could be decoded")
+            raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in good light")
+    result = enough_seen(checker.result(), series, motion)
+    if result.counted_from == "motion" and writer is not None:  # it would show a count of 0 throughout
+        writer.abort()
+        writer = None
+        warnings.append("annotated video not saved: no body was seen to draw on or count from")
     video_path = _finish_video(writer, complete, warnings) if writer is not None else None
     if writer is not None:
         stage_s.update(encode=writer.encode_s, overlay=writer.draw_s)
-    result = enough_seen(checker.result(), series)
     advice = check_view((s for _, s in series.samples()), type(checker), view=View(result.view))
     if advice.message:
         warnings.insert(0, f"Camera: {advice.message}")
@@ -341,12 +352,13 @@ def _finish_video(writer: VideoWriter, complete: bool, warnings: list[str]) -> P
     return path
 
 
-def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | None = None
-                   ) -> tuple[CheckResult, list[Event]]:
-    """The same checking on a recorded landmark series (no model, no video)."""
+def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | None = None,
+                   motion: Callable[[], MotionCount | None] | None = None) -> tuple[CheckResult, list[Event]]:
+    """The same checking on a recorded landmark series (no model, no video); `motion` as in
+    `enough_seen`."""
     from formcheck.checkers.base import run_on_series
     result, events = run_on_series(make_checker(exercise, checker_config), series)
-    return enough_seen(result, series), events
+    return enough_seen(result, series, motion), events
 
 
 # Counting holds through gaps of up to 0.7 s (RepCounterConfig.max_gap_s); with the person found
@@ -358,6 +370,10 @@ def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | Non
 # count is kept.
 MIN_FOUND_TO_COUNT = 0.6
 NOT_ENOUGH_SEEN = "Could not see enough of you to count"
+# The first words of a result counted from the picture's movement (`counted_from_motion`).
+COUNTED_FROM_MOVEMENT = "Counted from the movement in the picture"
+# What is said instead of "Form looks good" then.
+FORM_NOT_CHECKED = "Form not checked: the reps were counted from the movement in the picture alone."
 # Nobody in the picture for longer than this at the end of a clip is said (the count is up to then).
 LEFT_EARLY_S = 2.0
 
@@ -370,19 +386,56 @@ def found_while_present(series: PoseSeries) -> float:
     return len(found) / float(found[-1] - found[0] + 1)
 
 
-def enough_seen(result: CheckResult, series: PoseSeries) -> CheckResult:
+def enough_seen(result: CheckResult, series: PoseSeries,
+                motion: Callable[[], MotionCount | None] | None = None) -> CheckResult:
     """The result, or (a rep exercise with the person found too rarely) no count and why; and a note
-    when the person left the picture well before the clip's end."""
+    when the person left the picture well before the clip's end.
+
+    motion: the clip's reps counted from the picture's movement (`signals.motion`), asked for only
+    when the body could not be counted from (found too rarely, or never seen in the start position);
+    when it counts any, they are the result (`counted_from_motion`)."""
     from formcheck.checkers import get_checker_class
-    from formcheck.checkers.base import Mode
     found = np.flatnonzero(~np.isnan(series.xy_px[:, 0, 0]))
-    if len(found) and series.t_ms[-1] - series.t_ms[found[-1]] > 1000.0 * LEFT_EARLY_S:
-        result.warnings.append(f"Nobody in the picture after {series.t_ms[found[-1]] / 1000:.1f} s: "
-                               "counted up to then")
     share = found_while_present(series)
-    if get_checker_class(result.exercise).mode != Mode.REPS or share >= MIN_FOUND_TO_COUNT:
+    if get_checker_class(result.exercise).mode != Mode.REPS:
+        return _left_early(result, series, found)
+    if motion is not None and (share < MIN_FOUND_TO_COUNT or not result.started):
+        counted = motion()
+        if counted is not None and counted.reps:
+            return counted_from_motion(result, counted, share)
+    result = _left_early(result, series, found)
+    if share >= MIN_FOUND_TO_COUNT:
         return result
     result.warnings.insert(0, f"{NOT_ENOUGH_SEEN} (a person was found in {100 * share:.0f} % of "
                               f"the frames): film from further away so your whole body is in the picture")
     result.rep_count, result.reps, result.corrections = 0, [], []
     return result
+
+
+def _left_early(result: CheckResult, series: PoseSeries, found: np.ndarray) -> CheckResult:
+    if len(found) and series.t_ms[-1] - series.t_ms[found[-1]] > 1000.0 * LEFT_EARLY_S:
+        result.warnings.append(f"Nobody in the picture after {series.t_ms[found[-1]] / 1000:.1f} s: "
+                               "counted up to then")
+    return result
+
+
+def counted_from_motion(result: CheckResult, motion: MotionCount, found_share: float) -> CheckResult:
+    """A rep exercise's result from the picture's movement alone: the reps and their tempo (up:
+    start to the far end, down: back), no heights, angles or faults, and a plain note first."""
+    reps = [Rep(i, seg.start_t_s, seg.peak_t_s, seg.end_t_s,
+                {"up_s": round(seg.peak_t_s - seg.start_t_s, 3), "down_s": round(seg.end_t_s - seg.peak_t_s, 3)})
+            for i, seg in enumerate(motion.reps, 1)]
+    if found_share == 0.0:
+        why = "nobody was found in the picture"
+    elif found_share < MIN_FOUND_TO_COUNT:
+        why = f"your body was found in only {100 * found_share:.0f} % of the frames"
+    else:
+        why = "your body was never seen whole in the start position"
+    note = (f"{COUNTED_FROM_MOVEMENT}: {why}, so reps are counted but your form is not checked. "
+            "For form checks, film from further away so your whole body is in the picture")
+    return CheckResult(result.exercise, len(reps), reps, result.view, {}, [],
+                       reps[0].start_s, reps[-1].end_s,
+                       {"t_s": [round(float(t), 3) for t in motion.t_s],
+                        "value": [round(float(v), 3) for v in motion.value]},
+                       "Movement in the picture (0 = start, 1 = far end)", [note], started=True,
+                       counted_from="motion")

@@ -7,7 +7,9 @@ JSON (schema_version 1), documented in README "Report format":
   summary{...}, corrections [...], set {start_s, end_s}, warnings [...], recognised (true when the
   exercise was recognised from the clip rather than named), heel_rise_test (only with
   `analyze --heel-rise-test`: run.heel_rise_test.HeelRiseTestResult.to_dict()), analysed_fps and
-  analysed_frames (the frames given to the pose model: at most ~30 a second)
+  analysed_frames (the frames given to the pose model: at most ~30 a second), counted_from ("pose":
+  from the body's landmarks; "motion": from the picture's movement alone, when the body could not be
+  seen: reps and their tempo only, no form checks)
 Keys are only ever added, never renamed or removed, within a schema version.
 """
 from __future__ import annotations
@@ -70,6 +72,7 @@ def build_report(result: CheckResult, *, source: str, model: str, fps: float, fr
         "recognised": recognised,
         "analysed_fps": fps if analysed_fps is None else analysed_fps,
         "analysed_frames": frames if analysed_frames is None else analysed_frames,
+        "counted_from": result.counted_from,
     })
 
 

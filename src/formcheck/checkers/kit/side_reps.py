@@ -436,7 +436,7 @@ class SideRepChecker(Checker):
         return CheckResult(self.exercise, len(self.reps), list(self.reps), self.view.view, summary,
                            distinct_corrections(self.reps), self.set_start_s, self.set_end_s,
                            {"t_s": self._trace_t, "value": self._trace_v},
-                           f"{self.bar_label} ({self.signal_unit})", warnings)
+                           f"{self.bar_label} ({self.signal_unit})", warnings, started=self.ready or bool(self.reps))
 
 
 def too_fast(rep: Rep, cfg: SideRepConfig, up_s: float, down_s: float) -> Fault | None:

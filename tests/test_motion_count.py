@@ -157,3 +157,68 @@ def test_real_clips_the_pose_model_cannot_read_are_counted_from_movement_and_the
     for clip, score in by_file.items():  # every clip whose body the model sees is counted from it
         if clip not in FROM_MOVEMENT and score.counted is not None:
             assert score.counted_from == "pose", clip
+
+
+def test_a_covered_lens_or_noise_is_no_movement():
+    rng = np.random.default_rng(0)
+    t_ms = np.arange(600) * 1000.0 / FPS
+    for sd in (1, 2, 4):  # a dark room or a covered lens: sensor noise around a flat picture
+        dark = [np.clip(12 + rng.normal(0, sd, (240, 320)), 0, 255).astype(np.uint8) for _ in t_ms]
+        assert _count(t_ms, dark) is None
+    noise = [rng.integers(0, 255, (240, 320)).astype(np.uint8) for _ in t_ms[:300]]
+    assert _count(t_ms[:300], noise) is None
+
+
+@pytest.mark.parametrize("where", ["start", "end"])
+def test_another_scene_for_a_moment_at_either_end_does_not_hide_the_reps(where):
+    t_ms, pics = _swinging_limb(4)
+    other = [_background(seed=9)] * int(1.5 * FPS)  # a hand over the lens, the phone picked up to stop
+    pics = other + pics if where == "start" else pics + other
+    counted = _count(np.arange(len(pics)) * 1000.0 / FPS, pics)
+    assert counted is not None and len(counted.reps) == 4
+
+
+def test_thumbnails_of_a_long_clip_thin_out_and_stay_bounded(monkeypatch):
+    import formcheck.io.kept_pictures as kp
+    monkeypatch.setattr(kp, "MOTION_MAX_THUMBS", 100)
+    thumbs = MotionThumbs()
+    for i in range(30 * 60):  # a minute at 30 fps
+        thumbs.add(i * 1000.0 / 30, np.zeros((96, 128, 3), np.uint8))
+    t_ms, _ = thumbs.arrays()
+    assert len(thumbs) <= 100 and t_ms[-1] > 55_000 and thumbs.max_fps < 15
+    assert len(thumbs.arrays(until_ms=30_000)[0]) == np.count_nonzero(t_ms <= 30_000)
+
+
+def test_motion_counted_reps_read_not_checked_in_tables_and_history(tmp_path):
+    from formcheck.app.tables import rep_table
+    from formcheck.sinks.history import HistoryStore, save_result
+    from formcheck.run.review import counted_from_motion
+    from formcheck.checkers.base import CheckResult, CountedFrom
+    counted = _count(*_swinging_limb(3))
+    result = counted_from_motion(CheckResult("calf_raise", 0, [], "unknown"), counted, 0.0)
+    assert result.counted_from == CountedFrom.MOTION and result.rep_count == 3 and not result.corrections
+    rows = [r.to_dict() for r in result.reps]
+    assert list(rep_table(rows, form_checked=False)["What to fix"]) == ["Not checked"] * 3
+    assert list(rep_table(rows)["What to fix"]) == ["Good"] * 3
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        sid = save_result(store, result, "clip:seat.mp4")
+        assert store.session(sid).summary["counted_from"] == "motion"
+
+
+def test_the_heel_rise_test_says_it_needs_the_body_when_the_reps_came_from_movement(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path / "home"))
+    clip = _swinging_clip(tmp_path / "feet.mp4")
+    r = run_cli("analyze", clip, "--exercise", "calf_raise", "--heel-rise-test", "--body-mass-kg", "70")
+    assert r.returncode == 0, r.stderr
+    assert "the test needs your body in the picture" in r.stdout and "nothing saved" in r.stdout
+
+
+@pytest.mark.slow
+def test_the_wrong_exercise_on_a_whole_body_clip_is_not_counted_from_movement(real_series, series_cache):
+    from formcheck.evaluation.evaluate import clip_motion
+    from formcheck.run.review import analyze_series
+    clip = "calf_raise_fitbod_side.mp4"
+    result, _ = analyze_series(real_series(clip), "leg_press",
+                               motion=lambda: clip_motion(shared_clip(clip), series_cache))
+    assert result.counted_from == "pose" and result.rep_count == 0
+    assert any("Never saw you in the start position" in w for w in result.warnings)

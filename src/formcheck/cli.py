@@ -46,6 +46,7 @@ def _headline(report: dict) -> str:
 
 
 def _fmt_summary(report: dict) -> str:
+    from formcheck.checkers.base import CountedFrom
     from formcheck.sinks.figures import rep_words
     lines = [f"{report['title']}: {_headline(report)}  "
              f"({report['view']} view, person found in {report['pose_found_ratio']:.0%} of frames)"]
@@ -58,7 +59,7 @@ def _fmt_summary(report: dict) -> str:
                 lines.append(f"          -> {f['message']}")
     if report["corrections"]:
         lines.append("What to fix: " + "; ".join(report["corrections"]))
-    elif report["reps"] and report.get("counted_from") == "motion":
+    elif report["reps"] and report.get("counted_from") == CountedFrom.MOTION:
         from formcheck.run.review import FORM_NOT_CHECKED
         lines.append(FORM_NOT_CHECKED)
     elif report["reps"]:

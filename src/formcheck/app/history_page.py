@@ -8,6 +8,7 @@ from formcheck.sinks.history import HistoryStore
 from formcheck.app.progress import (daily_progress, heel_rise_reps_over_time, heel_rise_table, reps_csv_all,
                                     sessions_csv, sessions_table)
 from formcheck.app.tables import for_display, rep_table
+from formcheck.checkers.base import CountedFrom
 
 
 def _heel_rise_tests(store: HistoryStore) -> None:
@@ -75,7 +76,9 @@ def render() -> None:
         sid = st.selectbox("See the reps of one session", list(labels), format_func=labels.get)
         reps = store.reps(sid)
         if reps:
-            st.dataframe(rep_table(reps), hide_index=True, width="stretch")
+            row = store.session(sid)
+            checked = row is None or row.summary.get("counted_from") != CountedFrom.MOTION
+            st.dataframe(rep_table(reps, form_checked=checked), hide_index=True, width="stretch")
         else:
             st.caption("No reps in this session.")
 

@@ -7,6 +7,7 @@ import time
 import streamlit as st
 
 from formcheck.checkers import all_checkers
+from formcheck.checkers.base import CountedFrom
 from formcheck.sinks.history import HistoryStore
 from formcheck.app.charts import path_chart, signal_chart
 from formcheck.app.exercise_view import describe
@@ -116,7 +117,7 @@ def _show(review: Review) -> None:
     if report["corrections"]:
         for c in report["corrections"]:
             st.markdown(f"- **{c}**")
-    elif report.get("counted_from") == "motion":
+    elif report.get("counted_from") == CountedFrom.MOTION:
         from formcheck.run.review import FORM_NOT_CHECKED
         st.info(FORM_NOT_CHECKED)
     elif view.nothing_found is None:
@@ -143,16 +144,21 @@ def _show(review: Review) -> None:
     chart = signal_chart(result, select_param=CHART_PARAM if report["reps"] else None)
     if chart is not None:
         st.subheader(result.signal_label or "Movement")
-        st.caption(view.chart_caption + (" Click one to watch it in the video." if report["reps"] else ""))
+        if report.get("counted_from") == CountedFrom.MOTION:
+            st.caption("How far the picture moved from where the set started (0) toward the far end of a rep (1).")
+        else:
+            st.caption(view.chart_caption + (" Click one to watch it in the video."
+                                             if report["reps"] and review.video_path is not None else ""))
         picks = dict(key="review_chart", on_select=_jump_from_chart, selection_mode=CHART_PARAM) if report["reps"] \
             else {}
         st.altair_chart(chart, width="stretch", **picks)
     if report["reps"]:
         st.subheader("Hold by hold" if mode == "hold" else "Rep by rep")
-        table = rep_table(report["reps"])
+        table = rep_table(report["reps"], form_checked=report.get("counted_from") != CountedFrom.MOTION)
         st.dataframe(table, hide_index=True, width="stretch", key="review_table", selection_mode="single-row",
                      on_select=lambda: _jump_from_table(table))
-        st.caption("Pick a row to watch that one in the video.")
+        if review.video_path is not None:
+            st.caption("Pick a row to watch that one in the video.")
 
     stem = review.video_path.stem if review.video_path else "formcheck"
     c1, c2, c3 = st.columns(3)

@@ -41,11 +41,12 @@ def _measured(v: Any) -> bool:
     return v is not None and not (isinstance(v, float) and math.isnan(v))
 
 
-def rep_table(reps: list[dict[str, Any]], max_metrics: int | None = None) -> pd.DataFrame:
+def rep_table(reps: list[dict[str, Any]], max_metrics: int | None = None, form_checked: bool = True) -> pd.DataFrame:
     """One row per rep, from report-style rep dicts (the JSON report's or the history's).
 
     Figures are rounded to one decimal; `max_metrics` keeps only the first few figures
-    (the live panel shows just the main one).
+    (the live panel shows just the main one). form_checked=False (reps counted from the picture's
+    movement): a rep without faults reads "Not checked", never "Good".
     """
     keys: list[str] = []
     for r in reps:
@@ -58,7 +59,8 @@ def rep_table(reps: list[dict[str, Any]], max_metrics: int | None = None) -> pd.
         if r.get("start_s") is not None and r.get("end_s") is not None:
             row["When (s)"] = f"{r['start_s']:.1f} - {r['end_s']:.1f}"
         faults = r.get("faults", [])
-        row["What to fix"] = "; ".join(f["message"] for f in faults) if faults else "Good"
+        row["What to fix"] = "; ".join(f["message"] for f in faults) if faults else (
+            "Good" if form_checked else "Not checked")
         if any(x.get("side") for x in reps):
             row["Side"] = r.get("side") or ""
         for k in keys:

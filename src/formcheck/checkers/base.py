@@ -21,11 +21,17 @@ from formcheck.pose.types import MIN_VISIBILITY, PoseSample, PoseSeries
 
 # The event vocabulary lives in `formcheck.events`; re-exported here so a checker imports its
 # whole interface from one module.
-__all__ = ["Checker", "CheckerConfig", "CheckResult", "Event", "EventKind", "Fault", "LiveState", "Mode", "Rep",
+__all__ = ["Checker", "CheckerConfig", "CheckResult", "CountedFrom", "Event", "EventKind", "Fault", "LiveState", "Mode", "Rep",
            "distinct_corrections", "nanmedian_or_none", "run_on_series"]
 
 if TYPE_CHECKING:
     from formcheck.setup.features import Features
+
+
+class CountedFrom(str, Enum):
+    """What a result's count was read from."""
+    POSE = "pose"  # the body's landmarks
+    MOTION = "motion"  # the picture's movement alone (the body could not be seen): no form checks
 
 
 class Mode(str, Enum):
@@ -83,9 +89,8 @@ class CheckResult:
     # False: the checker never saw the start position (so it never began to count); a rep
     # exercise's count may then come from the picture's movement instead (run.review.enough_seen)
     started: bool = True
-    # what the count was read from: "pose" (the body's landmarks) or "motion" (the picture's
-    # movement alone, when the body could not be seen: no form checks then)
-    counted_from: str = "pose"
+    # what the count was read from (the body, or the picture's movement when the body could not be seen)
+    counted_from: CountedFrom = CountedFrom.POSE
 
     def __post_init__(self) -> None:
         # The set spans its reps: a checker that found its start position mid-rep (a still top

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.checkers.base import CountedFrom
 from formcheck.errors import FormcheckError
 from formcheck.pose.stream import ANALYSIS_MAX_FPS
 from formcheck.pose.types import PoseSeries
@@ -38,7 +39,7 @@ class ClipScore:
     recognised: str | None = None  # with --auto: the exercise recognised from the clip (None: not ours)
     auto_checked: bool = False
     naive: int | None = None  # the naive peak counter's count on the same landmarks (naive_count.py)
-    counted_from: str = "pose"  # "motion": counted from the picture's movement (the body was not seen)
+    counted_from: CountedFrom = CountedFrom.POSE  # MOTION: counted from the picture's movement (no body seen)
 
     @property
     def naive_diff(self) -> int | None:
@@ -134,11 +135,13 @@ def clip_motion(clip: Path, cache_dir: Path | None, max_fps: float | None = ANAL
     """The clip's reps counted from its pictures' movement (`signals.motion`), from the same
     thumbnails `analyze` keeps (the model's pictures at the analysis rate); the thumbnails are
     cached beside the landmark series. No model runs."""
-    from formcheck.io.kept_pictures import MotionThumbs
+    from formcheck.io.kept_pictures import MOTION_MAX_FPS, MOTION_THUMB_SHORT_PX, MotionThumbs
     from formcheck.io.video import fit_short_side, frame_step, open_video
     from formcheck.pose.stream import MODEL_MAX_SHORT_SIDE_PX
     from formcheck.signals.motion import count_motion
-    cached = (cache_dir / _cache_name(clip, "motion", max_fps).replace(".npz", ".thumbs.npz")
+    # the thumbnails' settings are in the key: a change of them never reads stale ones
+    key = f"thumbs{MOTION_THUMB_SHORT_PX}px{MOTION_MAX_FPS:g}fps{MODEL_MAX_SHORT_SIDE_PX}"
+    cached = (cache_dir / _cache_name(clip, key, max_fps).replace(".npz", ".thumbs.npz")
               if cache_dir is not None else None)
     if cached is not None and cached.is_file():
         with np.load(cached) as z:
@@ -149,9 +152,11 @@ def clip_motion(clip: Path, cache_dir: Path | None, max_fps: float | None = ANAL
         for f in video.frames(size, step=frame_step(video.info.fps, max_fps)):
             thumbs.add(f.t_ms, f.image_rgb)
     t_ms, pictures = thumbs.arrays()
-    if cached is not None:
+    if cached is not None:  # written beside, then renamed: never a half-written file
         cached.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(cached, t_ms=t_ms, thumbs=pictures)
+        part = cached.with_name(cached.name + f".{os.getpid()}.part.npz")
+        np.savez_compressed(part, t_ms=t_ms, thumbs=pictures)
+        os.replace(part, cached)
     return count_motion(t_ms, pictures)
 
 
@@ -205,7 +210,7 @@ def format_summary(s: EvalSummary) -> str:
         got = "-" if sc.counted is None else str(sc.counted)
         diff = "" if sc.diff is None else f"{sc.diff:+d}"
         note = f"  ({sc.error})" if sc.error else ("" if sc.row.use else "  (use=no)")
-        if sc.counted_from == "motion":
+        if sc.counted_from == CountedFrom.MOTION:
             note += "  (from the movement in the picture)"
         rec = ""
         if auto:

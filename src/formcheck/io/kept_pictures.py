@@ -65,11 +65,16 @@ class KeptPictures:
 MOTION_THUMB_SHORT_PX = 48
 # Frames a second kept: reps take a second or more; 15 fps counted as 30 fps did on every clip.
 MOTION_MAX_FPS = 15.0
+# At most this many kept (5 min at 15 fps, ~18 MB, ~75 MB as the floats the counting works on): a
+# longer clip keeps every other one from then on, and so on (7.5 fps still sees a 1 s rep 7 times).
+MOTION_MAX_THUMBS = 4500
+# Frame times are rounded to the millisecond: a frame this much early still counts as on time.
+RATE_SLACK_MS = 1.0
 
 
 class MotionThumbs:
-    """Small grey pictures of a clip's frames, at most MOTION_MAX_FPS a second (`add` from one
-    thread, read after)."""
+    """Small grey pictures of a clip's frames, at most MOTION_MAX_FPS a second and MOTION_MAX_THUMBS
+    in all (`add` from one thread, read after)."""
 
     def __init__(self, max_fps: float = MOTION_MAX_FPS, short_px: int = MOTION_THUMB_SHORT_PX) -> None:
         self.max_fps = max_fps
@@ -78,8 +83,13 @@ class MotionThumbs:
         self.thumbs: list[np.ndarray] = []
 
     def add(self, t_ms: float, picture_rgb: np.ndarray) -> None:
-        if self.t_ms and t_ms - self.t_ms[-1] < 1000.0 / self.max_fps - 1.0:
+        if self.t_ms and t_ms - self.t_ms[-1] < 1000.0 / self.max_fps - RATE_SLACK_MS:
             return
+        if len(self.thumbs) >= MOTION_MAX_THUMBS:  # a long clip: half the rate, memory stays bounded
+            self.thumbs, self.t_ms = self.thumbs[::2], self.t_ms[::2]
+            self.max_fps /= 2.0
+            if t_ms - self.t_ms[-1] < 1000.0 / self.max_fps - RATE_SLACK_MS:
+                return
         import cv2
         h, w = picture_rgb.shape[:2]
         k = self.short_px / min(h, w)
@@ -91,8 +101,9 @@ class MotionThumbs:
     def __len__(self) -> int:
         return len(self.thumbs)
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """(t_ms, thumbnails as T x H x W uint8)."""
-        if not self.thumbs:
+    def arrays(self, until_ms: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(t_ms, thumbnails as T x H x W uint8), those up to until_ms when given."""
+        n = len(self.thumbs) if until_ms is None else sum(1 for t in self.t_ms if t <= until_ms)
+        if not n:
             return np.zeros(0), np.zeros((0, self.short_px, self.short_px), np.uint8)
-        return np.asarray(self.t_ms, float), np.stack(self.thumbs)
+        return np.asarray(self.t_ms[:n], float), np.stack(self.thumbs[:n])

@@ -20,8 +20,16 @@ def clip_source(name: str) -> str:
 
 
 def score_clip(analysis: Analysis, body_mass_kg: float, report: dict[str, Any]) -> HeelRiseTestResult:
-    """The clip's reps scored as the test; the result also goes under the report's `heel_rise_test`."""
-    result = heel_rise_test(analysis.result.reps, body_mass_kg)
+    """The clip's reps scored as the test; the result also goes under the report's `heel_rise_test`.
+    Reps counted from the picture's movement (no body seen) have no side and no height: no test."""
+    from dataclasses import replace
+    from formcheck.checkers.base import CountedFrom
+    if analysis.result.counted_from == CountedFrom.MOTION:
+        result = replace(heel_rise_test([], body_mass_kg), flags=(
+            "the test needs your body in the picture, feet included: these reps were counted from the "
+            "movement in the picture alone, with no leg and no height to score",))
+    else:
+        result = heel_rise_test(analysis.result.reps, body_mass_kg)
     report["heel_rise_test"] = result.to_dict()
     return result
 

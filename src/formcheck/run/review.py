@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 
 from formcheck.checkers import make_checker
-from formcheck.checkers.base import CheckResult, Mode, snapshot
+from formcheck.checkers.base import CheckResult, CountedFrom, Mode, snapshot
 from formcheck.events import Event, Rep
 from formcheck.errors import FormcheckError, StoppedError
 from formcheck.sinks.overlay import annotate
@@ -278,9 +278,10 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
             writer.abort()
         raise
     series = PoseSeries.from_samples(t_list, samples, info.wh, stream.fps)
-    motion = cache(lambda: count_motion(*thumbs.arrays()) if thumbs is not None else None)
+    # the movement up to the last frame handled (a stopped run's decoder read a few frames further)
+    motion = cache(lambda: count_motion(*thumbs.arrays(until_ms=t_list[-1])) if thumbs is not None else None)
     if not t_list or series.found_ratio == 0.0:
-        counted = motion() if t_list and checker is not None and not stopped_by else None
+        counted = motion() if t_list and checker is not None else None
         if counted is None or not counted.reps:  # (else: counted from the movement, below)
             if writer is not None:
                 writer.abort()
@@ -288,9 +289,12 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                 raise StoppedError(f"stopped ({stopped_by}) before anything was counted", stopped_by)
             if not t_list:
                 raise FormcheckError(f"{info.path.name}: no frames could be decoded")
+            if checker is None and t_list:  # --exercise auto: a named rep exercise may be counted from movement
+                raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in "
+                                     "good light (or name the exercise to have its reps counted from the movement)")
             raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in good light")
     result = enough_seen(checker.result(), series, motion)
-    if result.counted_from == "motion" and writer is not None:  # it would show a count of 0 throughout
+    if result.counted_from == CountedFrom.MOTION and writer is not None:  # it would show a count of 0 throughout
         writer.abort()
         writer = None
         warnings.append("annotated video not saved: no body was seen to draw on or count from")
@@ -370,6 +374,12 @@ def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | Non
 # count is kept.
 MIN_FOUND_TO_COUNT = 0.6
 NOT_ENOUGH_SEEN = "Could not see enough of you to count"
+# A checker that never saw its start position may have been given a body seen in pieces (a leg
+# extension filmed with the picture turned 90 degrees: found in 75 % of the frames, the landmarks
+# junk) or the wrong exercise: below this share found the reps are counted from the picture's
+# movement, from it up the checker's own "never saw you in the start position" stands (every
+# labelled clip of a whole body is found in 100 % of its frames).
+SEEN_WHOLE = 0.9
 # The first words of a result counted from the picture's movement (`counted_from_motion`).
 COUNTED_FROM_MOVEMENT = "Counted from the movement in the picture"
 # What is said instead of "Form looks good" then.
@@ -399,7 +409,7 @@ def enough_seen(result: CheckResult, series: PoseSeries,
     share = found_while_present(series)
     if get_checker_class(result.exercise).mode != Mode.REPS:
         return _left_early(result, series, found)
-    if motion is not None and (share < MIN_FOUND_TO_COUNT or not result.started):
+    if motion is not None and (share < MIN_FOUND_TO_COUNT or (not result.started and share < SEEN_WHOLE)):
         counted = motion()
         if counted is not None and counted.reps:
             return counted_from_motion(result, counted, share)
@@ -430,12 +440,12 @@ def counted_from_motion(result: CheckResult, motion: MotionCount, found_share: f
     elif found_share < MIN_FOUND_TO_COUNT:
         why = f"your body was found in only {100 * found_share:.0f} % of the frames"
     else:
-        why = "your body was never seen whole in the start position"
+        why = f"your body was found in {100 * found_share:.0f} % of the frames but never whole in the start position"
     note = (f"{COUNTED_FROM_MOVEMENT}: {why}, so reps are counted but your form is not checked. "
             "For form checks, film from further away so your whole body is in the picture")
-    return CheckResult(result.exercise, len(reps), reps, result.view, {}, [],
+    return CheckResult(result.exercise, len(reps), reps, result.view, {"counted_from": CountedFrom.MOTION.value}, [],
                        reps[0].start_s, reps[-1].end_s,
                        {"t_s": [round(float(t), 3) for t in motion.t_s],
-                        "value": [round(float(v), 3) for v in motion.value]},
+                        "value": [round(float(v), 3) if np.isfinite(v) else None for v in motion.value]},
                        "Movement in the picture (0 = start, 1 = far end)", [note], started=True,
-                       counted_from="motion")
+                       counted_from=CountedFrom.MOTION)

@@ -39,6 +39,8 @@ REFERENCE_FRAMES = 120
 # (a phone held in the hand shakes by a few per cent of the picture).
 MIN_SHIFT_RESPONSE = 0.2
 MAX_SHAKE_FRACTION = 0.15
+# Columns (pixels) smoothed in time at once: ~18 MB of working memory for a 5 min clip.
+BOX_COLUMNS = 512
 # Power-iteration passes for the main component: it converges in a few when one movement dominates.
 POWER_ITERATIONS = 30
 # The least movement that is counted: the range (5th to 95th percentile) of the signal, in units of
@@ -47,6 +49,21 @@ POWER_ITERATIONS = 30
 # shaking by up to 1.3 % of the picture every frame (shake taken out as far as it can be) or the
 # light swinging by +-30 % (pixels clipped white), 0.10-0.19 (tests/test_motion_count.py).
 MIN_MOTION_RANGE = 0.2
+RANGE_PERCENTILES = (5, 95)  # the range leaves out the 5 % most extreme frames at each end
+# A video of a scene: its blurred thumbnails spread over at least this many grey levels (the 32
+# labelled and rendered clips: 26-89 at their flattest; a dark or covered lens with sensor noise:
+# under 1; random noise frames: ~5) ...
+MIN_PICTURE_SPREAD_GREY = 10.0
+# ... and each picture is like the one before (correlation; the same clips: 0.994 and up at their
+# 5th percentile; noise: ~0).
+MIN_FRAME_LIKENESS = 0.8
+# A picture further from the clip's median picture than this many robust spreads (MADs) of all the
+# pictures' distances is no part of the exercise (a hand over the lens, the phone picked up at the
+# end): it is left out of the main component and is a gap in the count. (Without it, 0.5 s of another
+# scene at either end of a 4-rep clip became the clip's main change and nothing was counted; with it,
+# up to 1.5 s at either end of a 13 s clip is left out, 3 s is not. At 4 MADs 3 s was, but the one
+# long-held rep of a real 4 s seated calf raise was cut out as well.)
+OUTLIER_MADS = 6.0
 # The counter's floor as a part of that range: a rep must swing through most of the clip's range,
 # as a rep from rest to the far end and back does; a sway of the picture through a third does not.
 MOTION_MIN_SWING = 0.4
@@ -59,8 +76,8 @@ class MotionCount:
     """Reps counted from the picture's movement: segments in seconds (the thumbnails' times)."""
 
     reps: list[RepSegment]
-    range: float  # the signal's range, in grey-level spreads (see MIN_MOTION_RANGE)
-    t_s: np.ndarray  # the signal, for charts (0 = rest, 1 = the far end of a rep)
+    range_spreads: float  # the signal's range, in grey-level spreads (see MIN_MOTION_RANGE)
+    t_s: np.ndarray  # the signal, for charts (0 = rest, 1 = the far end of a rep; NaN: a gap)
     value: np.ndarray
 
 
@@ -84,13 +101,17 @@ def _steadied(thumbs: np.ndarray) -> np.ndarray:
 
 
 def _box_rows(x: np.ndarray, n: int) -> np.ndarray:
-    """Each column of x averaged over n rows (odd, centred; edges held)."""
+    """Each column of x averaged over n rows (odd, centred; edges held), in place, a block of
+    columns at a time (bounded memory)."""
     n = min(n | 1, (len(x) - 1) | 1) if len(x) > 2 else 1
     if n <= 1:
         return x
-    c = np.cumsum(np.pad(x, ((n // 2, n // 2), (0, 0)), mode="edge"), axis=0, dtype=np.float64)
-    c = np.vstack([np.zeros((1, x.shape[1])), c])
-    return ((c[n:] - c[:-n]) / n).astype(np.float32)
+    for j in range(0, x.shape[1], BOX_COLUMNS):
+        block = x[:, j:j + BOX_COLUMNS]
+        c = np.cumsum(np.pad(block, ((n // 2, n // 2), (0, 0)), mode="edge"), axis=0, dtype=np.float64)
+        c = np.vstack([np.zeros((1, block.shape[1])), c])
+        block[:] = (c[n:] - c[:-n]) / n
+    return x
 
 
 def _main_component(x: np.ndarray, iterations: int = POWER_ITERATIONS) -> np.ndarray:
@@ -107,42 +128,74 @@ def _main_component(x: np.ndarray, iterations: int = POWER_ITERATIONS) -> np.nda
     return v
 
 
-def motion_signal(t_ms: np.ndarray, thumbs: np.ndarray) -> np.ndarray:
+def motion_signal(t_ms: np.ndarray, thumbs: np.ndarray, leave_out_odd: bool = True) -> np.ndarray | None:
     """One value per picture: its score on the clip's main way of changing (first principal
     component of the steadied, blurred pictures, each scaled to its own mean and spread, so a
-    change of light is not movement, and smoothed over MOTION_SMOOTH_S); in grey-level spreads."""
+    change of light is not movement, and smoothed over MOTION_SMOOTH_S); in grey-level spreads.
+    With leave_out_odd, NaN for a picture unlike the rest of the clip (OUTLIER_MADS: a hand over
+    the lens, the phone picked up to stop recording). None when the pictures are no video of a scene: too flat
+    (MIN_PICTURE_SPREAD_GREY: a covered lens, a dark room) or unrelated frame to frame
+    (MIN_FRAME_LIKENESS: noise)."""
     n = len(thumbs)
     if n < 3:
-        return np.zeros(n)
+        return None
     pics = _steadied(thumbs).reshape(n, -1)
     pics -= pics.mean(axis=1, keepdims=True)
-    pics /= pics.std(axis=1, keepdims=True) + 1e-3
+    spread = pics.std(axis=1, keepdims=True)
+    if np.median(spread) < MIN_PICTURE_SPREAD_GREY:
+        return None
+    pics /= np.maximum(spread, MIN_PICTURE_SPREAD_GREY)
+    likeness = np.einsum("ij,ij->i", pics[1:], pics[:-1]) / np.sqrt(
+        np.einsum("ij,ij->i", pics[1:], pics[1:]) * np.einsum("ij,ij->i", pics[:-1], pics[:-1]) + 1e-12)
+    if np.median(likeness) < MIN_FRAME_LIKENESS:
+        return None
+    centre = np.median(pics, axis=0)
+    distance = np.sqrt(((pics - centre) ** 2).mean(axis=1))
+    mad = np.median(np.abs(distance - np.median(distance)))
+    odd = distance > np.median(distance) + OUTLIER_MADS * 1.4826 * max(mad, 1e-6)
+    if not leave_out_odd:
+        odd[:] = False
     fps = (n - 1) / max(1e-3, (t_ms[-1] - t_ms[0]) / 1000.0)
     pics = _box_rows(pics, int(round(MOTION_SMOOTH_S * fps)))
-    pics -= pics.mean(axis=0)
-    return (pics @ _main_component(pics) / np.sqrt(pics.shape[1])).astype(float)
+    kept = pics[~odd]
+    mean = kept.mean(axis=0)
+    main = _main_component(kept - mean)
+    y = ((pics - mean) @ main / np.sqrt(pics.shape[1])).astype(float)
+    y[odd] = np.nan
+    return y
 
 
 def count_motion(t_ms: np.ndarray, thumbs: np.ndarray) -> MotionCount | None:
-    """Reps in the pictures' movement, or None when too little moves (MIN_MOTION_RANGE).
+    """Reps in the pictures' movement, or None when too little moves (MIN_MOTION_RANGE) or the
+    pictures are no video of a scene (`motion_signal`).
 
-    The signal is scaled to its range (5th to 95th percentile: 0 to 1) and turned so that the
-    clip's first START_S (the start position) is low; a rep is then a swing up to the far end
-    and back, counted by `RepCounter` with a floor of MOTION_MIN_SWING of the range (one on its way
-    down as the clip ends counts)."""
-    if len(thumbs) < 3:
+    The signal is scaled to its range (RANGE_PERCENTILES: 0 to 1) and turned so that the clip's
+    first START_S (the start position) is low; a rep is then a swing up to the far end and back,
+    counted by `RepCounter` with a floor of MOTION_MIN_SWING of the range (one on its way down as
+    the clip ends counts). It is read twice, with every picture and with the pictures unlike the rest
+    left out (gaps the counter holds across, up to its max_gap_s), and the reading with more reps
+    kept: a moment of another scene at either end hides every rep from the first reading, while the
+    second can cut out a single long-held rep as "unlike the rest" (a real 4 s seated calf raise)."""
+    readings = [_counted(t_ms, motion_signal(t_ms, thumbs, leave_out_odd)) for leave_out_odd in (False, True)]
+    readings = [r for r in readings if r is not None]
+    return max(readings, key=lambda r: len(r.reps)) if readings else None
+
+
+def _counted(t_ms: np.ndarray, y: np.ndarray | None) -> MotionCount | None:
+    if y is None or np.count_nonzero(np.isfinite(y)) < 3:
         return None
-    y = motion_signal(t_ms, thumbs)
-    lo, hi = np.percentile(y, [5, 95])
+    lo, hi = np.nanpercentile(y, RANGE_PERCENTILES)
     span = float(hi - lo)
     if span < MIN_MOTION_RANGE:
         return None
     t_s = np.asarray(t_ms, float) / 1000.0
     z = (y - lo) / span
-    if np.median(z[t_s <= t_s[0] + START_S]) > 0.5:
+    start = z[(t_s <= t_s[0] + START_S) & np.isfinite(z)]
+    if len(start) and np.median(start) > 0.5:  # the start is at the high end: turn it low
         z = 1.0 - z
     counter = RepCounter(RepCounterConfig(min_swing=MOTION_MIN_SWING))
-    reps = [seg for t, v in zip(t_s, z) if (seg := counter.update(float(t), float(v))) is not None]
+    reps = [seg for t, v in zip(t_s, z)
+            if (seg := counter.update(float(t), float(v) if np.isfinite(v) else None)) is not None]
     last = counter.finish()  # a rep coming down as the clip ends
     if last is not None:
         reps.append(last)

@@ -180,6 +180,17 @@ class HistoryStore:
                                 "FROM sessions ORDER BY started_at DESC LIMIT ?", (limit,)).fetchall()
         return [SessionRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}")) for r in rows]
 
+    def session(self, session_id: int) -> SessionRow | None:
+        r = self._db.execute("SELECT id, started_at, ended_at, exercise, source, rep_count, summary_json "
+                             "FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return None if r is None else SessionRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}"))
+
+    def sessions_from(self, source: str) -> list[SessionRow]:
+        """The sessions saved from one source (a checked clip's name), newest first."""
+        rows = self._db.execute("SELECT id, started_at, ended_at, exercise, source, rep_count, summary_json "
+                                "FROM sessions WHERE source = ? ORDER BY started_at DESC, id DESC", (source,)).fetchall()
+        return [SessionRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}")) for r in rows]
+
     def reps(self, session_id: int) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT idx, start_s, peak_s, end_s, side, metrics_json, faults_json FROM reps "
                                 "WHERE session_id = ? ORDER BY idx", (session_id,)).fetchall()
@@ -218,9 +229,23 @@ class HistoryStore:
 
 
 def save_result(store: HistoryStore, result: "CheckResult", source: str) -> int:
-    """A finished check of a recorded clip as one session (each rep its own committed transaction); its id."""
+    """A finished check of a recorded clip as one session (each rep its own committed transaction); its id.
+    The same clip checked again with the same outcome (source, exercise and every rep alike) keeps its
+    first session: My progress shows one session, not two (a tester's review saved it twice)."""
+    for row in store.sessions_from(source):
+        if row.ended_at is not None and row.exercise == result.exercise and row.rep_count == len(result.reps) \
+                and _same_reps(store.reps(row.id), result.reps):
+            return row.id
     session_id = store.start_session(result.exercise, source, started_at=time.time())
     for rep in result.reps:
         store.add_rep(session_id, rep)
     store.end_session(session_id, dict(result.summary, view=result.view, corrections=list(result.corrections)))
     return session_id
+
+
+def _same_reps(stored: list[dict[str, Any]], reps: list[Rep]) -> bool:
+    """Stored rep rows (`HistoryStore.reps`) that hold these reps, as `Rep.to_dict` rounds them."""
+    def key(d: dict[str, Any]) -> tuple:
+        return (d["index"], round(d["start_s"], 3), round(d["peak_s"], 3), round(d["end_s"], 3), d["side"],
+                json.dumps(d["metrics"], sort_keys=True), json.dumps(d["faults"], sort_keys=True))
+    return [key(d) for d in stored] == [key(r.to_dict()) for r in reps]

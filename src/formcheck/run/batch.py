@@ -53,6 +53,7 @@ class ClipOutcome:
     seconds: float = 0.0
     error: str | None = None  # the one line that says why (failed or partial)
     outputs: list[str] = field(default_factory=list)
+    counted_from: str = ""  # the report's counted_from ("motion": from the picture's movement, form not checked); "" when failed
 
     @property
     def ok(self) -> bool:
@@ -126,7 +127,8 @@ def review_one(job: ClipJob) -> ClipOutcome:
             outputs.append(str(write_landmarks(analysis.series, job.landmarks)))
         return ClipOutcome(name, report["status"], report["exercise"], analysis.recognised, _headline(report),
                            report["rep_count"], report["view"], report["pose_found_ratio"],
-                           list(report["corrections"]), time.monotonic() - t0, analysis.problem, outputs)
+                           list(report["corrections"]), time.monotonic() - t0, analysis.problem, outputs,
+                           str(report["counted_from"]))
     except FormcheckError as exc:
         return ClipOutcome(name, "failed", seconds=time.monotonic() - t0, error=str(exc))
     except Exception as exc:  # one clip's surprise must not stop the others
@@ -185,7 +187,7 @@ def _review_alone(job: ClipJob) -> ClipOutcome:
 
 
 SUMMARY_FIELDS = ["clip", "status", "exercise", "recognised", "rep_count", "headline", "view",
-                  "pose_found_ratio", "corrections", "seconds", "error", "outputs"]
+                  "pose_found_ratio", "corrections", "seconds", "error", "outputs", "counted_from"]
 
 
 def format_table(outcomes: list[ClipOutcome]) -> str:
@@ -201,6 +203,8 @@ def format_table(outcomes: list[ClipOutcome]) -> str:
                      f"{o.headline:<34}  {o.view or '':<7}  {found:>5}  {o.seconds:5.0f}s")
         if o.corrections:
             lines.append(f"{'':<{width}}  what to fix: {'; '.join(o.corrections)}")
+        elif o.counted_from == "motion":
+            lines.append(f"{'':<{width}}  form not checked: counted from the movement in the picture")
     failed = sum(o.status == "failed" for o in outcomes)
     partial = sum(o.status == "partial" for o in outcomes)
     lines.append(f"{len(outcomes)} clips: {len(outcomes) - failed - partial} complete, {partial} partial, "

@@ -32,7 +32,8 @@ from formcheck.body.view import View
 from formcheck.setup.advice import check_view, people_advice
 from formcheck.io.kept_pictures import KeptPictures, MotionThumbs
 from formcheck.signals.motion import MotionCount, count_motion
-from formcheck.io.video import DecodeAhead, TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video
+from formcheck.io.video import (DecodeAhead, TruncatedVideoError, VideoInfo, VideoWriter, fit_short_side, open_video,
+                                output_path)
 
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
 StopFn = Callable[[], "str | None"]  # a reason to stop now (e.g. "Ctrl-C"), or None to go on
@@ -294,17 +295,24 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                                      "good light (or name the exercise to have its reps counted from the movement)")
             raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in good light")
     result = enough_seen(checker.result(), series, motion)
-    if result.counted_from == CountedFrom.MOTION and writer is not None:  # it would show a count of 0 throughout
+    from_motion = result.counted_from == CountedFrom.MOTION
+    if from_motion and writer is not None:  # it would show a count of 0 throughout
         writer.abort()
         writer = None
-        warnings.append("annotated video not saved: no body was seen to draw on or count from")
+        # a file already at that path is an earlier run's (the CLI asked for --overwrite to go on):
+        # left there, it would look like this run's video
+        output_path(out_video).unlink(missing_ok=True)
+        warnings.append("annotated video not saved: the reps were counted from the movement in the picture, "
+                        "with no body to draw")
     video_path = _finish_video(writer, complete, warnings) if writer is not None else None
     if writer is not None:
         stage_s.update(encode=writer.encode_s, overlay=writer.draw_s)
+    # counted from the movement: the body's landmarks were not the person (the camera advice and the
+    # people found come from them), and the result's own note says what to change
     advice = check_view((s for _, s in series.samples()), type(checker), view=View(result.view))
-    if advice.message:
+    if advice.message and not from_motion:
         warnings.insert(0, f"Camera: {advice.message}")
-    if crowd:
+    if crowd and not from_motion:
         warnings.insert(0, f"Camera: {crowd}")
     # a stopped run reports what it handled, not what the decoding thread had read ahead
     frames = last_handled + 1 if stopped_by else stream.source.presented
@@ -374,11 +382,12 @@ def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | Non
 # count is kept.
 MIN_FOUND_TO_COUNT = 0.6
 NOT_ENOUGH_SEEN = "Could not see enough of you to count"
-# A checker that never saw its start position may have been given a body seen in pieces (a leg
-# extension filmed with the picture turned 90 degrees: found in 75 % of the frames, the landmarks
-# junk) or the wrong exercise: below this share found the reps are counted from the picture's
-# movement, from it up the checker's own "never saw you in the start position" stands (every
-# labelled clip of a whole body is found in 100 % of its frames).
+# A body found in fewer of the frames than this was seen in pieces, its landmarks guessed (a leg
+# extension filmed with the picture turned 90 degrees: 75 %, the landmarks junk; the leg press filmed
+# from its seat: 55 %, and a tester's cut of it at 60 % counted 1 rep of 3 with made-up knee angles):
+# when the picture's movement counts reps, they are the result. Every labelled clip of a whole body is
+# found in 100 % of its frames; a body seen whole but in the wrong exercise keeps its checker's "never
+# saw you in the start position".
 SEEN_WHOLE = 0.9
 # The first words of a result counted from the picture's movement (`counted_from_motion`).
 COUNTED_FROM_MOVEMENT = "Counted from the movement in the picture"
@@ -409,7 +418,7 @@ def enough_seen(result: CheckResult, series: PoseSeries,
     share = found_while_present(series)
     if get_checker_class(result.exercise).mode != Mode.REPS:
         return _left_early(result, series, found)
-    if motion is not None and (share < MIN_FOUND_TO_COUNT or (not result.started and share < SEEN_WHOLE)):
+    if motion is not None and share < SEEN_WHOLE:
         counted = motion()
         if counted is not None and counted.reps:
             return counted_from_motion(result, counted, share)
@@ -430,20 +439,16 @@ def _left_early(result: CheckResult, series: PoseSeries, found: np.ndarray) -> C
 
 
 def counted_from_motion(result: CheckResult, motion: MotionCount, found_share: float) -> CheckResult:
-    """A rep exercise's result from the picture's movement alone: the reps and their tempo (up:
-    start to the far end, down: back), no heights, angles or faults, and a plain note first."""
+    """A rep exercise's result from the picture's movement alone: the reps and their tempo (away:
+    from the start position to the far end, back: to it again), no heights, angles, faults or view,
+    and a plain note first."""
     reps = [Rep(i, seg.start_t_s, seg.peak_t_s, seg.end_t_s,
-                {"up_s": round(seg.peak_t_s - seg.start_t_s, 3), "down_s": round(seg.end_t_s - seg.peak_t_s, 3)})
+                {"away_s": round(seg.peak_t_s - seg.start_t_s, 3), "back_s": round(seg.end_t_s - seg.peak_t_s, 3)})
             for i, seg in enumerate(motion.reps, 1)]
-    if found_share == 0.0:
-        why = "nobody was found in the picture"
-    elif found_share < MIN_FOUND_TO_COUNT:
-        why = f"your body was found in only {100 * found_share:.0f} % of the frames"
-    else:
-        why = f"your body was found in {100 * found_share:.0f} % of the frames but never whole in the start position"
+    why = "nobody was found in the picture" if found_share == 0.0 else "your body was seen only in pieces"
     note = (f"{COUNTED_FROM_MOVEMENT}: {why}, so reps are counted but your form is not checked. "
             "For form checks, film from further away so your whole body is in the picture")
-    return CheckResult(result.exercise, len(reps), reps, result.view, {"counted_from": CountedFrom.MOTION.value}, [],
+    return CheckResult(result.exercise, len(reps), reps, "unknown", {"counted_from": CountedFrom.MOTION.value}, [],
                        reps[0].start_s, reps[-1].end_s,
                        {"t_s": [round(float(t), 3) for t in motion.t_s],
                         "value": [round(float(v), 3) if np.isfinite(v) else None for v in motion.value]},

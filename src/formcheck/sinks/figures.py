@@ -18,7 +18,7 @@ NAMES = {
     "peak_height_cm": "heel height", "left_height_cm": "left heel", "right_height_cm": "right heel",
     "rise_s": "up", "lower_s": "down", "up_s": "up", "down_s": "down", "press_s": "press",
     "top_hold_s": "held at the top", "bottom_hold_s": "held at the bottom", "point_hold_s": "held pointed",
-    "held_s": "held", "pass_s": "pass",
+    "held_s": "held", "pass_s": "pass", "away_s": "away", "back_s": "back",
     "bottom_knee_deg": "knees at the bottom", "top_knee_deg": "knees at the top",
     "start_knee_deg": "knees at the start", "min_knee_angle_deg": "least knee angle",
     "trunk_lean_deg": "lean", "abduction_deg": "leg out", "plantarflexion_deg": "point",

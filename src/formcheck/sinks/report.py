@@ -24,7 +24,7 @@ from typing import Any
 
 from formcheck import __version__
 from formcheck.checkers import get_checker_class
-from formcheck.checkers.base import CheckResult
+from formcheck.checkers.base import CheckResult, CountedFrom
 from formcheck.errors import FormcheckError
 from formcheck.sinks.figures import NOT_SHOWN
 
@@ -72,7 +72,7 @@ def build_report(result: CheckResult, *, source: str, model: str, fps: float, fr
         "recognised": recognised,
         "analysed_fps": fps if analysed_fps is None else analysed_fps,
         "analysed_frames": frames if analysed_frames is None else analysed_frames,
-        "counted_from": result.counted_from,
+        "counted_from": CountedFrom(result.counted_from).value,
     })
 
 

@@ -135,12 +135,12 @@ def clip_motion(clip: Path, cache_dir: Path | None, max_fps: float | None = ANAL
     """The clip's reps counted from its pictures' movement (`signals.motion`), from the same
     thumbnails `analyze` keeps (the model's pictures at the analysis rate); the thumbnails are
     cached beside the landmark series. No model runs."""
-    from formcheck.io.kept_pictures import MOTION_MAX_FPS, MOTION_THUMB_SHORT_PX, MotionThumbs
+    from formcheck.io.kept_pictures import MOTION_MAX_FPS, MOTION_THUMB_SHORT_PX, THUMBS_VERSION, MotionThumbs
     from formcheck.io.video import fit_short_side, frame_step, open_video
     from formcheck.pose.stream import MODEL_MAX_SHORT_SIDE_PX
     from formcheck.signals.motion import count_motion
     # the thumbnails' settings are in the key: a change of them never reads stale ones
-    key = f"thumbs{MOTION_THUMB_SHORT_PX}px{MOTION_MAX_FPS:g}fps{MODEL_MAX_SHORT_SIDE_PX}"
+    key = f"thumbs{MOTION_THUMB_SHORT_PX}px{MOTION_MAX_FPS:g}fps{MODEL_MAX_SHORT_SIDE_PX}:{THUMBS_VERSION}"
     cached = (cache_dir / _cache_name(clip, key, max_fps).replace(".npz", ".thumbs.npz")
               if cache_dir is not None else None)
     if cached is not None and cached.is_file():

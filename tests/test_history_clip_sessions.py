@@ -36,3 +36,12 @@ def test_a_session_cut_off_while_saving_is_not_taken_for_the_finished_one(tmp_pa
             store.add_rep(cut, rep)
         saved = save_result(store, _result(), "clip:calf.mp4")
         assert saved != cut and store.sessions_from("clip:calf.mp4")[0].ended_at is not None
+
+
+def test_timed_checks_of_one_clip_name_with_other_figures_are_two_sessions(tmp_path):
+    # an ankle alphabet has no reps: its figures are in the summary, and two uploads may share a name
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        long = CheckResult("ankle_alphabet", 0, [], "side", {"active_s": 120.0}, [])
+        short = CheckResult("ankle_alphabet", 0, [], "side", {"active_s": 15.0}, ["Trace bigger letters"])
+        first, second = save_result(store, long, "clip:video.mp4"), save_result(store, short, "clip:video.mp4")
+        assert first != second and save_result(store, long, "clip:video.mp4") == first

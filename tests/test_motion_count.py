@@ -237,3 +237,41 @@ def test_the_wrong_exercise_on_a_whole_body_clip_is_not_counted_from_movement(re
                                motion=lambda: clip_motion(shared_clip(clip), series_cache))
     assert result.counted_from == "pose" and result.rep_count == 0
     assert any("Never saw you in the start position" in w for w in result.warnings)
+
+
+def test_half_the_lens_covered_for_a_moment_is_no_rep():
+    t_ms, pics = _swinging_limb(0, rest_s=8.0)
+    for p in pics[60:90] + pics[150:180]:  # a hand over half the lens, twice, for 1 s
+        p[:, :160] = 20
+    counted = _count(t_ms, pics)
+    assert counted is None or counted.reps == []
+
+
+def _seen_in_pieces(share_kept: float):
+    """The rendered side-on calf raise (5 reps) with nobody found in stretches between its reps, so
+    the body is found in about `share_kept` of the frames."""
+    from builders import drop
+    from conftest import sample_series
+    series, truth = sample_series("calf_raise_side_clean")
+    end_s = series.t_ms[-1] / 1000.0
+    gaps = 8
+    gap_s = (1 - share_kept) * end_s / gaps
+    for i in range(gaps):
+        start = (i + 0.5) * end_s / gaps
+        series = drop(series, start, start + gap_s)
+    return series
+
+
+@pytest.mark.parametrize("moved_reps, expected", [(5, "pose"), (7, "motion"), (0, "pose")])
+def test_a_body_seen_in_pieces_keeps_its_count_unless_the_movement_shows_more(moved_reps, expected):
+    from formcheck.run.review import analyze_series, found_while_present
+    from formcheck.signals.counting import RepSegment
+    from formcheck.signals.motion import MotionCount
+    series = _seen_in_pieces(0.8)
+    assert 0.6 <= found_while_present(series) < 0.9
+    pose, _ = analyze_series(series, "calf_raise")
+    segs = [RepSegment(2.0 * i, 2.0 * i + 0.8, 2.0 * i + 1.6, 0.0, 1.0, 0.0, True) for i in range(moved_reps)]
+    moved = MotionCount(segs, 0.5, np.arange(10.0), np.zeros(10))
+    result, _ = analyze_series(series, "calf_raise", motion=lambda: moved)
+    assert result.counted_from == expected
+    assert result.rep_count == (pose.rep_count if expected == "pose" else moved_reps)

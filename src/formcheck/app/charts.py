@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from formcheck.checkers.base import CheckResult
+from formcheck.checkers.base import CheckResult, CountedFrom
 
 
 def signal_frames(result: CheckResult) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -12,11 +12,12 @@ def signal_frames(result: CheckResult) -> tuple[pd.DataFrame, pd.DataFrame]:
     sig = pd.DataFrame({"Time (s)": result.signal.get("t_s", []), "Value": result.signal.get("value", [])})
     sig = sig.dropna()
     rows = []
+    checked = result.counted_from != CountedFrom.MOTION  # counted from the picture's movement: form not checked
     for r in result.reps:
         near = sig.iloc[(sig["Time (s)"] - r.peak_s).abs().argsort()[:1]] if len(sig) else sig
         rows.append({"Rep": r.index, "start": r.start_s, "end": r.end_s, "Time (s)": r.peak_s,
                      "Value": float(near["Value"].iloc[0]) if len(near) else 0.0,
-                     "Fix": "; ".join(f.message for f in r.faults) or "Good",
+                     "Fix": "; ".join(f.message for f in r.faults) or ("Good" if checked else "Not checked"),
                      "Needs a fix": bool(r.faults)})
     return sig, pd.DataFrame(rows, columns=["Rep", "start", "end", "Time (s)", "Value", "Fix", "Needs a fix"])
 
@@ -34,11 +35,13 @@ def signal_chart(result: CheckResult, select_param: str | None = None) -> alt.Ch
     layers = [line]
     if not reps.empty:
         band = alt.Chart(reps).mark_rect(opacity=0.12, color="#22c55e").encode(x=alt.X("start:Q", title=x_title), x2="end:Q")
+        if result.counted_from == CountedFrom.MOTION:  # neutral dots: no rep was judged good or bad
+            colour = alt.value("#64748b")
+        else:
+            colour = alt.Color("Needs a fix:N", scale=alt.Scale(domain=[False, True], range=["#16a34a", "#f59e0b"]),
+                               legend=alt.Legend(title=None, labelExpr="datum.value ? 'Needs a fix' : 'Good rep'"))
         dots = alt.Chart(reps).mark_point(size=160, filled=True).encode(
-            x=alt.X("Time (s):Q", title=x_title), y=y,
-            color=alt.Color("Needs a fix:N", scale=alt.Scale(domain=[False, True], range=["#16a34a", "#f59e0b"]),
-                            legend=alt.Legend(title=None, labelExpr="datum.value ? 'Needs a fix' : 'Good rep'")),
-            tooltip=["Rep", "Fix"])
+            x=alt.X("Time (s):Q", title=x_title), y=y, color=colour, tooltip=["Rep", "Fix"])
         if select_param:
             dots = dots.add_params(alt.selection_point(name=select_param, fields=["Rep"], on="click"))
         numbers = alt.Chart(reps).mark_text(dy=-16, fontSize=16, fontWeight="bold").encode(

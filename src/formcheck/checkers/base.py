@@ -86,8 +86,8 @@ class CheckResult:
     signal: dict[str, list[float]] = field(default_factory=dict)  # {"t_s": [...], "value": [...]} for charts
     signal_label: str = ""
     warnings: list[str] = field(default_factory=list)
-    # False: the checker never saw the start position (so it never began to count); a rep
-    # exercise's count may then come from the picture's movement instead (run.review.enough_seen)
+    # False: the checker never saw the start position (so it never began to count); with the body
+    # seen in pieces, the count then comes from the picture's movement (run.review.enough_seen)
     started: bool = True
     # what the count was read from (the body, or the picture's movement when the body could not be seen)
     counted_from: CountedFrom = CountedFrom.POSE

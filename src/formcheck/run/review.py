@@ -292,7 +292,7 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
                 raise FormcheckError(f"{info.path.name}: no frames could be decoded")
             if checker is None and t_list:  # --exercise auto: a named rep exercise may be counted from movement
                 raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in "
-                                     "good light (or name the exercise to have its reps counted from the movement)")
+                                     "good light (or name a rep exercise to have its reps counted from the movement)")
             raise FormcheckError(f"nobody found in {info.path.name}: film the whole body, feet included, in good light")
     result = enough_seen(checker.result(), series, motion)
     from_motion = result.counted_from == CountedFrom.MOTION
@@ -301,7 +301,11 @@ def analyze_clip(video: str | os.PathLike, exercise: str, *, model: str | os.Pat
         writer = None
         # a file already at that path is an earlier run's (the CLI asked for --overwrite to go on):
         # left there, it would look like this run's video
-        output_path(out_video).unlink(missing_ok=True)
+        try:
+            output_path(out_video).unlink(missing_ok=True)
+        except OSError as exc:
+            warnings.append(f"an earlier video at {out_video} could not be removed ({exc.strerror or exc}): "
+                            "it is not this run's")
         warnings.append("annotated video not saved: the reps were counted from the movement in the picture, "
                         "with no body to draw")
     video_path = _finish_video(writer, complete, warnings) if writer is not None else None
@@ -376,18 +380,19 @@ def analyze_series(series: PoseSeries, exercise: str, checker_config: dict | Non
 # Counting holds through gaps of up to 0.7 s (RepCounterConfig.max_gap_s); with the person found
 # in under 60 % of the frames the gaps are longer than that on average and reps are guessed, not
 # seen (the labelled clips are found in 100 % of frames; a self-filmed leg press with the body
-# mostly out of the picture in 55 %, counted as below). Then no count is given at all. The share
+# mostly out of the picture in 55 %). Then the body's count is never given: the reps are counted
+# from the picture's movement where it shows them (SEEN_WHOLE), else there is no count at all. The share
 # is taken over the frames from the first one the person is found in to the last: a clip that runs
 # on after the person walks out (or starts before they walk in) saw their reps no worse, and its
 # count is kept.
 MIN_FOUND_TO_COUNT = 0.6
 NOT_ENOUGH_SEEN = "Could not see enough of you to count"
 # A body found in fewer of the frames than this was seen in pieces, its landmarks guessed (a leg
-# extension filmed with the picture turned 90 degrees: 75 %, the landmarks junk; the leg press filmed
-# from its seat: 55 %, and a tester's cut of it at 60 % counted 1 rep of 3 with made-up knee angles):
-# when the picture's movement counts reps, they are the result. Every labelled clip of a whole body is
-# found in 100 % of its frames; a body seen whole but in the wrong exercise keeps its checker's "never
-# saw you in the start position".
+# extension filmed with the picture turned 90 degrees: 75 %, never in its start position; the leg
+# press filmed from its seat: 55 %, and a tester's cut of it at 60 % counted 1 rep of 3 with made-up
+# knee angles): the picture's movement is counted too, and stands where the body's count does not
+# (`enough_seen`). Every labelled clip of a whole body is found in 100 % of its frames; a body seen
+# whole but in the wrong exercise keeps its checker's "never saw you in the start position".
 SEEN_WHOLE = 0.9
 # The first words of a result counted from the picture's movement (`counted_from_motion`).
 COUNTED_FROM_MOVEMENT = "Counted from the movement in the picture"
@@ -411,8 +416,9 @@ def enough_seen(result: CheckResult, series: PoseSeries,
     when the person left the picture well before the clip's end.
 
     motion: the clip's reps counted from the picture's movement (`signals.motion`), asked for only
-    when the body could not be counted from (found too rarely, or never seen in the start position);
-    when it counts any, they are the result (`counted_from_motion`)."""
+    when the body was seen in pieces (found in under SEEN_WHOLE of the frames); when it counts any,
+    they are the result (`counted_from_motion`) if the body's count cannot stand: under
+    MIN_FOUND_TO_COUNT, a checker that never started, or fewer reps than the movement shows."""
     from formcheck.checkers import get_checker_class
     found = np.flatnonzero(~np.isnan(series.xy_px[:, 0, 0]))
     share = found_while_present(series)
@@ -420,7 +426,10 @@ def enough_seen(result: CheckResult, series: PoseSeries,
         return _left_early(result, series, found)
     if motion is not None and share < SEEN_WHOLE:
         counted = motion()
-        if counted is not None and counted.reps:
+        # under MIN_FOUND_TO_COUNT the body's count is never given; up to SEEN_WHOLE it stands unless
+        # the checker never saw its start position or the movement shows more reps than it counted
+        if counted is not None and counted.reps and (share < MIN_FOUND_TO_COUNT or not result.started
+                                                     or len(counted.reps) > result.rep_count):
             return counted_from_motion(result, counted, share)
     result = _left_early(result, series, found)
     if share >= MIN_FOUND_TO_COUNT:

@@ -230,16 +230,19 @@ class HistoryStore:
 
 def save_result(store: HistoryStore, result: "CheckResult", source: str) -> int:
     """A finished check of a recorded clip as one session (each rep its own committed transaction); its id.
-    The same clip checked again with the same outcome (source, exercise and every rep alike) keeps its
-    first session: My progress shows one session, not two (a tester's review saved it twice)."""
+    The same clip checked again with the same outcome (source, exercise, summary, corrections and every
+    rep alike) keeps its first session: My progress shows one session, not two (a tester's review saved
+    it twice)."""
+    summary = dict(result.summary, view=result.view, corrections=list(result.corrections))
+    same_summary = json.loads(json.dumps(summary, default=str))  # as it reads back from the history
     for row in store.sessions_from(source):
         if row.ended_at is not None and row.exercise == result.exercise and row.rep_count == len(result.reps) \
-                and _same_reps(store.reps(row.id), result.reps):
+                and row.summary == same_summary and _same_reps(store.reps(row.id), result.reps):
             return row.id
     session_id = store.start_session(result.exercise, source, started_at=time.time())
     for rep in result.reps:
         store.add_rep(session_id, rep)
-    store.end_session(session_id, dict(result.summary, view=result.view, corrections=list(result.corrections)))
+    store.end_session(session_id, summary)
     return session_id
 
 

@@ -374,7 +374,7 @@ class CalfRaiseChecker(Checker):
         self.counter.update(t_s, None)
         if self.ready and t_s - self._last_seen_t > self.cfg.lost_end_s:
             return self._end_set(t_s, "Feet out of view: step back so your feet are in the picture")
-        if not self.ready:
+        if not self.ready and t_s - self._last_seen_t > self.cfg.ready_gap_s:
             self._ready_buf.clear()
             self._pre.clear()
             # feet in the picture but the heel behind the foot (a single-leg raise facing the camera)

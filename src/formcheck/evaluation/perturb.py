@@ -181,6 +181,41 @@ def insert_rests(series: PoseSeries, at_s: list[float], seed: int = 4) -> PoseSe
     return out
 
 
+def tempo(series: PoseSeries, factor: float) -> PoseSeries:
+    """The same movement taking `factor` times as long (under 1: faster reps), at the same frame rate
+    (the nearest recorded frame to each tick)."""
+    out = _take(series, np.arange(len(series)), series.t_ms * factor)
+    return resample(out, series.fps) if series.fps else out
+
+
+def jitter(series: PoseSeries, trunk_share: float = 0.02, seed: int = 5) -> PoseSeries:
+    """Shakier landmarks (poor light, a small person in the picture): independent noise of
+    `trunk_share` of the trunk on every landmark of every frame, and as much of a 0.5 m trunk in the
+    world landmarks."""
+    rng = np.random.default_rng(seed)
+    out = _take(series, np.arange(len(series)))
+    trunk_px = np.nanmedian(np.linalg.norm(series.xy_px[:, L.LEFT_SHOULDER] - series.xy_px[:, L.LEFT_HIP], axis=-1)) \
+        if len(series) else math.nan
+    if not np.isfinite(trunk_px):
+        trunk_px = 0.2 * series.image_wh[1]
+    out.xy_px = out.xy_px + rng.standard_normal(out.xy_px.shape) * trunk_share * trunk_px
+    out.world_xyz_m = out.world_xyz_m + rng.standard_normal(out.world_xyz_m.shape) * trunk_share * 0.5
+    return out
+
+
+FEET = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)
+
+
+def unsure_feet(series: PoseSeries, share: float = 0.2, seed: int = 6) -> PoseSeries:
+    """The feet seen unsurely in `share` of the frames, at random: their visibility cut to 30 %."""
+    rng = np.random.default_rng(seed)
+    out = _take(series, np.arange(len(series)))
+    unsure = rng.random(len(series)) < share
+    for lm in FEET:
+        out.visibility[unsure, lm] *= 0.3
+    return out
+
+
 # ---- the suite -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -211,6 +246,10 @@ def variants(series: PoseSeries, reps: RepTimes) -> list[Variant]:
         if fps < series.fps + 1:
             out.append(Variant(f"{fps} fps", resample(series, fps), n))
     out.append(Variant("10% frames dropped", drop_frames(series), n))
+    out.append(Variant("feet seen unsurely", unsure_feet(series), n))
+    out.append(Variant("shakier landmarks", jitter(series), n))
+    out.append(Variant("faster reps (x0.6 time)", tempo(series, 0.6), n))
+    out.append(Variant("slower reps (x1.5 time)", tempo(series, 1.5), n))
     out.append(Variant("0.3-0.7 s gaps", gaps(series), n))
     if n >= 2:
         between = [0.5 * (a[1] + b[0]) for a, b in zip(reps, reps[1:])]

@@ -223,7 +223,7 @@ class SideRepChecker(Checker):
             c.update(t_s, None)
         if self.ready and t_s - self._last_seen_t > self.cfg.lost_end_s:
             return self._end_set(t_s, "Out of view: move so your whole leg is in the picture")
-        if not self.ready:
+        if not self.ready and t_s - self._last_seen_t > self.cfg.ready_gap_s:
             self._ready_buf.clear()
             self._state.status = "Move so your whole leg is in the picture"
         return []

@@ -121,6 +121,9 @@ class Checker(ABC):
     # the hips are seen: on the body's rise (the floor calf raise). The camera advice then does not ask
     # the person to turn.
     counts_heel_hidden: ClassVar[bool] = False
+    # Done with the body upright (standing or seated): a picture turned on its side is read turned
+    # back (body.upright.UprightPicture), before anything is measured.
+    upright_body: ClassVar[bool] = False
     # Recognition (--exercise auto): exercises are tried in this order (lower first; only the
     # order among exercises of one posture matters), and the first whose `recognize` answers wins.
     recognition_rank: ClassVar[int] = 100

@@ -38,6 +38,7 @@ from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSeg
 from formcheck.body.geometry import angle_deg
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
+from formcheck.body.upright import UprightPicture
 from formcheck.body.view import View, ViewEstimator
 from formcheck.checkers import register
 from formcheck.body.measures import body_anchor_px, heel_hidden, heel_lift_shank, trunk_tilt_deg
@@ -166,6 +167,7 @@ class _Frame:
 @register
 class CalfRaiseChecker(Checker):
     exercise = "calf_raise"
+    upright_body = True
     title = "Floor calf raise"
     mode = Mode.REPS
     checks = ("counts each rise onto the toes (both legs or one)",
@@ -192,6 +194,7 @@ class CalfRaiseChecker(Checker):
                                                          swing_fraction=self.cfg.swing_fraction))
         self.by_rise = False  # counting on the body's rise (the heel unreadable), decided before each set
         self.view = ViewEstimator()
+        self.upright = UprightPicture(self.cfg.min_visibility)
         self._ema = Ema(self.cfg.smoothing_tau_s)
         self._frames: deque[_Frame] = deque(maxlen=1200)
         self._ready_buf: deque[tuple[float, dict, dict, dict, dict]] = deque()
@@ -305,6 +308,7 @@ class CalfRaiseChecker(Checker):
     def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
         t_s = t_ms / 1000.0
         events: list[Event] = []
+        sample = self.upright.update(sample)
         self.view.update(sample)
         if sample is None:
             return self._on_missing(t_s)
@@ -674,7 +678,7 @@ class CalfRaiseChecker(Checker):
                    "mean_height_cm": round(float(np.mean(heights)), 2) if heights else None,
                    "shank_length_cm": round(self.shank_cm, 1), "body_yaw_deg": round(self.view.yaw_deg, 1)
                    if math.isfinite(self.view.yaw_deg) else None}
-        warnings = []
+        warnings = [self.upright.note] if self.upright.note else []
         if not self.ready and not self.reps:
             warnings.append("Never saw you standing still with your feet in view, so nothing was counted")
         return CheckResult(self.exercise, len(self.reps), list(self.reps), self.view.view, summary,

@@ -83,6 +83,7 @@ class HipAbductionConfig(SideRepConfig):
 @register
 class HipAbductionChecker(SideRepChecker):
     exercise = "hip_abduction"
+    upright_body = True
     title = "Standing hip abduction"
     config_class = HipAbductionConfig
     one_sided = True

@@ -64,6 +64,7 @@ class LegExtensionConfig(SideRepConfig):
 @register
 class LegExtensionChecker(SideRepChecker):
     exercise = "leg_extension"
+    upright_body = True
     title = "Leg extension (machine)"
     config_class = LegExtensionConfig
     checks = ("counts each kick up and lowering (both legs or one)",

@@ -67,6 +67,7 @@ class SeatedCalfRaiseConfig(SideRepConfig):
 @register
 class SeatedCalfRaiseChecker(SideRepChecker):
     exercise = "seated_calf_raise"
+    upright_body = True
     title = "Seated calf raise"
     config_class = SeatedCalfRaiseConfig
     signal_unit = "cm"

@@ -273,7 +273,7 @@ def perturbation_suite(labels: str | os.PathLike, *, videos_dir: str | os.PathLi
         series = clip_series(videos / row.file, model, cache, max_fps)
         if found_while_present(series) < MIN_FOUND_TO_COUNT:
             continue  # "could not see enough to count" is the answer, whatever the perturbation
-        for v in variants(series, reps):
+        for v in variants(series, reps, upright=known[row.exercise].upright_body):
             res, _ = analyze_series(v.series, row.exercise)
             naive = naive_count(v.series, row.exercise)
             r = out.setdefault(v.name, PerturbResult(v.name))

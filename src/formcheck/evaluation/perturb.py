@@ -10,6 +10,11 @@ it runs without the model), together with the expected count derived from the la
 - camera shake (per-frame translation, scale and rotation of the picture) and a slow handheld pan.
 - frames resampled to 10/15/24/60 fps, 10 % of frames dropped, 0.3-0.7 s gaps with nobody found,
   3-6 s rests inserted between reps (the person stands still).
+- the picture turned on its side (a phone clip whose rotation flag was lost), for the exercises
+  done upright: the model's landmarks, picture and world alike, turn with the picture.
+- reps done faster (x0.6 the time) or slower (x1.5), the landmarks shakier (jitter of 2 % of the
+  trunk), and the feet seen unsurely (a fifth of the frames with the ankles, heels and toes below
+  the visibility cut: dark shoes on a dark floor, a foot at the picture's edge).
 
 Seeds are fixed: the suite is the same every run.
 """
@@ -216,6 +221,26 @@ def unsure_feet(series: PoseSeries, share: float = 0.2, seed: int = 6) -> PoseSe
     return out
 
 
+def turned(series: PoseSeries, quarters: int = 1) -> PoseSeries:
+    """The picture turned `quarters` quarter turns clockwise (1: the head toward the right), with the
+    landmarks as the model gives them in it: picture and world turn alike."""
+    out = _take(series, np.arange(len(series)))
+    w, h = series.image_wh
+    x, y = series.xy_px[..., 0], series.xy_px[..., 1]
+    wx, wy = series.world_xyz_m[..., 0].copy(), series.world_xyz_m[..., 1].copy()
+    q = quarters % 4
+    if q == 1:
+        out.xy_px, out.image_wh = np.stack([h - y, x], -1), (h, w)
+        out.world_xyz_m[..., 0], out.world_xyz_m[..., 1] = -wy, wx
+    elif q == 2:
+        out.xy_px = np.stack([w - x, h - y], -1)
+        out.world_xyz_m[..., 0], out.world_xyz_m[..., 1] = -wx, -wy
+    elif q == 3:
+        out.xy_px, out.image_wh = np.stack([y, w - x], -1), (h, w)
+        out.world_xyz_m[..., 0], out.world_xyz_m[..., 1] = wy, -wx
+    return out
+
+
 # ---- the suite -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -229,8 +254,9 @@ def _mid(rep: tuple[float, float]) -> float:
     return 0.5 * (rep[0] + rep[1])
 
 
-def variants(series: PoseSeries, reps: RepTimes) -> list[Variant]:
-    """Every perturbation of one labelled clip, each with its expected count."""
+def variants(series: PoseSeries, reps: RepTimes, upright: bool = False) -> list[Variant]:
+    """Every perturbation of one labelled clip, each with its expected count (upright: the exercise is
+    done standing or seated, so a picture turned on its side is one too)."""
     n = len(reps)
     end_s = float(series.t_ms[-1]) / 1000.0 if len(series) else 0.0
     out = [Variant("as recorded", series, n)]
@@ -242,6 +268,8 @@ def variants(series: PoseSeries, reps: RepTimes) -> list[Variant]:
     out.append(Variant("mirrored", mirror(series), n))
     out.append(Variant("camera shake", shake(series), n))
     out.append(Variant("handheld pan", pan(series), n))
+    if upright:
+        out.append(Variant("picture on its side", turned(series, 1), n))
     for fps in (10, 15, 24, 60):
         if fps < series.fps + 1:
             out.append(Variant(f"{fps} fps", resample(series, fps), n))

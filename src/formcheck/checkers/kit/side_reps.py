@@ -30,6 +30,7 @@ from formcheck.config import coerce_config
 from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
 from formcheck.pose.landmarks import SIDES
 from formcheck.pose.types import PoseSample
+from formcheck.body.upright import UprightPicture
 from formcheck.body.view import ViewEstimator
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode,
                                      Rep, distinct_corrections)
@@ -108,6 +109,7 @@ class SideRepChecker(Checker):
         self.counters = {sd: RepCounter(rc) for sd in SIDES}
         self._ema = {sd: Ema(cfg.smoothing_tau_s) for sd in SIDES}
         self.view = ViewEstimator()
+        self.upright = UprightPicture(cfg.min_visibility) if self.upright_body else None
         self._frames: deque[RepFrame] = deque(maxlen=3000)
         self._ready_buf: deque[tuple[float, dict, dict]] = deque()
         self._pre: deque[tuple[float, dict, dict]] = deque()  # in position, before getting ready
@@ -164,6 +166,8 @@ class SideRepChecker(Checker):
     # ---- streaming ----------------------------------------------------------------------
     def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
         t_s = t_ms / 1000.0
+        if self.upright is not None:
+            sample = self.upright.update(sample)
         self.view.update(sample)
         if sample is None:
             return self._on_missing(t_s)
@@ -429,7 +433,7 @@ class SideRepChecker(Checker):
                    "both_legs": sum(1 for r in self.reps if r.side is None),
                    "body_yaw_deg": round(self.view.yaw_deg, 1) if math.isfinite(self.view.yaw_deg) else None}
         summary.update(self.summary())
-        warnings = []
+        warnings = [self.upright.note] if self.upright is not None and self.upright.note else []
         if not self.ready and not self.reps:
             warnings.append(f"Never saw you in the start position and still, so nothing was counted "
                             f"({self._state.status.lower()})")

@@ -1,0 +1,138 @@
+"""A picture turned on its side (or upside down), turned back for the exercises done upright.
+
+A phone clip whose rotation flag was lost, or a phone held sideways, shows a standing or seated
+person lying across the picture. The pose model still finds them (in every frame of the labelled
+calf raise and hip abduction clips turned 90 degrees), but its landmarks, the picture's and the
+world's alike, turn with the picture: the calf raise then counted 4 reps of 3 and read heel heights
+of 13-17 cm for 7-9, and the hip abduction never saw a standing start (0 of 3).
+
+For an exercise done with the body upright (standing or seated: `Checker.upright_body`), both the
+trunk (hips -> shoulders) and a shin (ankle -> knee) point along one of the picture's axes;
+when they agree on a quarter turn other than none, the landmarks are turned back by it before the
+checker sees them. A person bending over (trunk across, shins up and down) or straightening a knee
+(shins across, trunk up) gives no evidence either way. Drawing stays on the picture as it is: only
+the checker reads the turned landmarks.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import replace
+
+import numpy as np
+
+from formcheck.pose.landmarks import PoseLandmark as L
+from formcheck.pose.types import MIN_VISIBILITY, PoseSample
+
+# A trunk or shin within this of one of the picture's axes points along it. Upright exercises lean
+# less: a standing trunk within ~20 degrees of vertical, a leg extension's backrest ~30, a hip
+# abduction's lean and a leg swung out ~25 (the mean of both shins); at 45 a direction is between
+# two axes and says nothing.
+MAX_OFF_AXIS_DEG = 35.0
+# The first turn is taken once this many frames agree with no frame against (an upright picture
+# confirms "no turn" at its first frames; a turned one is turned within 0.1 s at 30 fps). Until
+# then each frame that shows a turn is turned by its own: read unturned, the first frames of a
+# turned seated calf raise set its scale and start, and it read a 15 cm rise as 82 cm.
+FIRST_AGREEING_FRAMES = 3
+# After that a new turn must hold this long, in this share of the frames that say anything: lying
+# down to rest between sets is not a turned picture.
+CHANGE_HOLD_S = 2.0
+CHANGE_SHARE = 0.9
+
+_SIDES = ((L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_KNEE, L.RIGHT_ANKLE))
+
+
+def _quarter(dx: float, dy: float) -> int | None:
+    """Which way a picture vector points, in quarter turns clockwise from up (0 up, 1 right, 2 down,
+    3 left), or None when it is more than MAX_OFF_AXIS_DEG from every axis."""
+    deg = math.degrees(math.atan2(dx, -dy))  # 0 = up, 90 = right (the picture's y points down)
+    q = round(deg / 90.0)
+    if abs(deg - 90.0 * q) > MAX_OFF_AXIS_DEG:
+        return None
+    return q % 4
+
+
+def turn_evidence(sample: PoseSample, min_visibility: float = MIN_VISIBILITY) -> int | None:
+    """The quarter turns (clockwise) the picture shows an upright body turned by, when the trunk
+    and a shin seen agree on it; None when they are not seen or do not agree."""
+    if not sample.seen(L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, min_visibility=min_visibility):
+        return None
+    xy = sample.xy_px
+    up = (xy[L.LEFT_SHOULDER] + xy[L.RIGHT_SHOULDER]) / 2 - (xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]) / 2
+    trunk_q = _quarter(*up)
+    if trunk_q is None:
+        return None
+    # either shin will do: a single-leg stance's raised shin, or a leg swung out, points elsewhere
+    for knee, ankle in _SIDES:
+        if sample.seen(knee, ankle, min_visibility=min_visibility) and _quarter(*(xy[knee] - xy[ankle])) == trunk_q:
+            return trunk_q
+    return None
+
+
+def turned_back(sample: PoseSample, quarters: int) -> PoseSample:
+    """The sample as seen in the picture turned back by `quarters` quarter turns (counter-clockwise),
+    picture and world landmarks alike; distances and left/right are unchanged."""
+    q = quarters % 4
+    if q == 0:
+        return sample
+    w, h = sample.image_wh
+    x, y = sample.xy_px[:, 0], sample.xy_px[:, 1]
+    wx, wy, wz = sample.world_xyz_m[:, 0], sample.world_xyz_m[:, 1], sample.world_xyz_m[:, 2]
+    if q == 1:  # head toward the right: turn back a quarter counter-clockwise
+        xy, world, wh = np.stack([y, w - x], -1), np.stack([wy, -wx, wz], -1), (h, w)
+    elif q == 2:  # upside down
+        xy, world, wh = np.stack([w - x, h - y], -1), np.stack([-wx, -wy, wz], -1), (w, h)
+    else:  # head toward the left: turn back a quarter clockwise
+        xy, world, wh = np.stack([h - y, x], -1), np.stack([-wy, wx, wz], -1), (h, w)
+    return replace(sample, xy_px=xy, world_xyz_m=world, image_wh=wh)
+
+
+class UprightPicture:
+    """Stateful: `update(sample) -> sample` turned back by the picture's quarter turns, as the
+    recent frames show them (`turn_evidence`). `quarters` is the turn in use."""
+
+    def __init__(self, min_visibility: float = MIN_VISIBILITY) -> None:
+        self.min_visibility = min_visibility
+        self.quarters = 0
+        self.decided = False  # the first FIRST_AGREEING_FRAMES agreed
+        self.ever_turned = False
+        self._recent: deque[tuple[float, int]] = deque()  # (t_s, quarters) of frames with evidence
+
+    def update(self, sample: PoseSample | None) -> PoseSample | None:
+        if sample is None:
+            return None
+        q = turn_evidence(sample, self.min_visibility)
+        if q is not None:
+            t_s = sample.t_s
+            self._recent.append((t_s, q))
+            if not self.decided:
+                first = [e for _, e in self._recent]
+                if len(set(first)) > 1:  # disagreement: start over from this frame
+                    self._recent.clear()
+                    self._recent.append((t_s, q))
+                elif len(first) >= FIRST_AGREEING_FRAMES:
+                    self._take(q)
+                if not self.decided:
+                    return turned_back(sample, q)
+            else:
+                while self._recent and t_s - self._recent[0][0] > CHANGE_HOLD_S:
+                    self._recent.popleft()
+                if q != self.quarters and t_s - self._recent[0][0] >= 0.9 * CHANGE_HOLD_S:
+                    share = sum(e == q for _, e in self._recent) / len(self._recent)
+                    if share >= CHANGE_SHARE:
+                        self._take(q)
+        return turned_back(sample, self.quarters)
+
+    def _take(self, q: int) -> None:
+        self.decided = True
+        self.quarters = q
+        self.ever_turned = self.ever_turned or q != 0
+
+    @property
+    def note(self) -> str | None:
+        """Plain words for the result when a turn was used."""
+        if not self.ever_turned:
+            return None
+        how = {1: "on its side", 2: "upside down", 3: "on its side"}.get(self.quarters, "on its side")
+        return (f"The picture is turned {how}: it was read turned upright. Check the phone's rotation "
+                "setting, or hold the phone upright")

@@ -42,7 +42,8 @@ from formcheck.body.upright import UprightPicture
 from formcheck.body.view import View, ViewEstimator
 from formcheck.checkers import register
 from formcheck.body.measures import body_anchor_px, heel_hidden, heel_lift_shank, trunk_tilt_deg
-from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
+from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rose_on_feet, rise_over, \
+    toe_height_px
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                                      finite_mean,
@@ -162,6 +163,8 @@ class _Frame:
     toe_xy: dict  # side -> toe pixel position
     trunk_lean_deg: float
     rise_px: dict  # side -> the hip's rise above its standing level, pixels (body.heel_rise), or nan
+    hip_px: dict  # side -> the hip's height in the picture (pixels, up = +), or nan
+    toe_px: dict  # side -> the toes' height in the picture (pixels, up = +), or nan
 
 
 @register
@@ -359,7 +362,9 @@ class CalfRaiseChecker(Checker):
         rise = {sd: hip.get(sd, math.nan) - self._hip_base.get(sd, math.nan) for sd in SIDES}
         self._frames.append(_Frame(t_s, {sd: rel.get(sd, math.nan) for sd in SIDES},
                                    {sd: knee.get(sd, math.nan) for sd in SIDES},
-                                   {sd: toe[sd] for sd in toe}, lean, rise))
+                                   {sd: toe[sd] for sd in toe}, lean, rise,
+                                   {sd: hip.get(sd, math.nan) for sd in SIDES},
+                                   {sd: toe_height_px(sample, sd, self.cfg.min_visibility) for sd in SIDES}))
         value = float(np.mean(list(rel.values()))) if rel else None
         value = self._ema.update(t_s, value)
         now_cm = self._height_cm(float(finite_mean([rise[sd] for sd in self.legs])))
@@ -522,6 +527,11 @@ class CalfRaiseChecker(Checker):
                 return h
         return {}
 
+    def _rise_px(self, height_cm: float) -> float:
+        """The hips' rise (pixels) for a heel height (cm): `_height_cm` turned round; NaN unmeasured."""
+        per_px = self._height_cm(1.0)
+        return height_cm / per_px if per_px > 0 else math.nan
+
     def _height_cm(self, rise_px: float) -> float:
         """Heel height (cm) for a rise of the hips (pixels) on the foot lever (body.heel_rise)."""
         if not self._leg_px.measured:
@@ -548,6 +558,12 @@ class CalfRaiseChecker(Checker):
         knees = [f.knee_deg[sd] for f in frames for sd in self.legs if math.isfinite(f.knee_deg[sd])]
         if knees and min(knees) < self.cfg.standing_knee_deg:
             return []  # knees bent like a squat or lunge: whatever this was, it was not a calf raise
+        ts = [f.t_s for f in frames]
+        if rose_on_feet(ts, [finite_mean([f.hip_px[sd] for sd in self.legs]) for f in frames],
+                         [finite_mean([f.toe_px[sd] for sd in self.legs]) for f in frames],
+                         seg.start_t_s, seg.peak_t_s, self._rise_px(self.cfg.min_rise_cm)) is False:
+            self.counter.forget_last()
+            return []  # the hips sank, or the toes rose with them (the phone moved): not a rise
         cm = self.shank_cm
         # height above standing (lifts are relative to the standing level found when getting
         # ready), or above the rep's own start if the heels had sunk lower since

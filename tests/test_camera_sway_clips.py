@@ -1,0 +1,55 @@
+"""A still person filmed by a swaying handheld phone does no calf raises, through the pose model: a
+standing (or seated) frame of a rendered sample clip, moved about as a hand holding the phone moves it,
+for 12 s. On the model's landmarks of such pictures the heel and the hips wander with the sway; read
+against the picture, 4 floor and 3 seated calf raises were counted (body.heel_rise.rose_on_feet)."""
+import math
+
+import numpy as np
+import pytest
+
+from conftest import SAMPLE_VIDEOS
+from formcheck.run.review import analyze_series
+
+pytestmark = pytest.mark.slow
+
+
+def swaying_clip(src, at_s: float, dst, share: float, seed: int, seconds: float = 12.0, phased: bool = True):
+    """One frame of `src`, moved as a handheld phone moves: `share` of the picture up and down and
+    sideways (two slow sines and frame-to-frame tremor), 1 degree of roll and 1 % of zoom."""
+    import cv2
+    from formcheck.io.video import VideoWriter, open_video
+    with open_video(src) as v:
+        picture = next(f.image_rgb for f in v.frames() if f.t_ms >= 1000 * at_s)
+    h, w = picture.shape[:2]
+    rng = np.random.default_rng(seed)
+    ph = rng.uniform(0, 6.28) if phased else 0.0
+    fps = 30.0
+    with VideoWriter(dst, fps, (w, h), preset="ultrafast", crf=20) as out:
+        for i in range(int(seconds * fps)):
+            t = i / fps
+            dx = share * w * (math.sin(2 * math.pi * 0.7 * t + ph) + 0.5 * math.sin(2 * math.pi * 1.9 * t + 1)) \
+                + rng.normal(0, 0.002 * w)
+            dy = share * h * (math.sin(2 * math.pi * 0.5 * t + 2) + 0.5 * math.sin(2 * math.pi * 1.3 * t)) \
+                + rng.normal(0, 0.002 * h)
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), math.sin(2 * math.pi * 0.4 * t),
+                                        1.0 + 0.01 * math.sin(2 * math.pi * 0.3 * t))
+            m[:, 2] += (dx, dy)
+            out.write(cv2.warpAffine(picture, m, (w, h), borderMode=cv2.BORDER_REFLECT))
+    return dst
+
+
+@pytest.mark.parametrize("clip, exercise, share, seed, phased", [
+    ("calf_raise_side_clean", "calf_raise", 0.013, 0, False),
+    ("calf_raise_oblique_clean", "calf_raise", 0.02, 6, True),
+    ("seated_calf_raise_side", "seated_calf_raise", 0.013, 0, False),
+])
+def test_a_still_person_filmed_swaying_does_no_calf_raises(tmp_path, series_cache, clip, exercise, share, seed, phased):
+    from formcheck.evaluation.evaluate import clip_series
+    name = f"sway_{clip}_{share}_{seed}.mp4"
+    cached = series_cache / name
+    path = cached if cached.is_file() else swaying_clip(SAMPLE_VIDEOS / f"{clip}.mp4", 0.3, cached, share, seed,
+                                                      phased=phased)
+    series = clip_series(path, None, series_cache)
+    assert series.found_ratio > 0.95  # the model sees the person in every picture
+    result, _ = analyze_series(series, exercise)
+    assert result.rep_count == 0, [(r.start_s, r.metrics) for r in result.reps]

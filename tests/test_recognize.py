@@ -181,3 +181,18 @@ def test_a_new_exercise_is_one_checker_file_with_its_recognition_beside_it():
     finally:
         REGISTRY.pop("toy_heel_raise", None)
     assert recognize_series(series)[0] == "calf_raise"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip, exercise", [("calf_raise_fitbod_side.mp4", "calf_raise"),
+                                            ("single_leg_calf_raise_fitbod_oblique.mp4", "calf_raise"),
+                                            ("hip_abduction_standing_fitbod_front.mp4", "hip_abduction")])
+def test_a_standing_exercise_in_a_picture_turned_on_its_side_is_recognised(real_series, clip, exercise):
+    """A standing person in a picture turned on its side reads as lying with no exercise movement; the
+    landmarks turned back name the exercise (only then: a lying exercise shows a "turn" too, and
+    stays what it is: test_recognise_real_clip, test_recognise_every_rendered_sample_clip)."""
+    from formcheck.evaluation.perturb import turned
+    series = real_series(clip)
+    for quarters in (1, 3):
+        found, reason = recognize_series(turned(series, quarters))
+        assert found == exercise and "turned" in reason, (quarters, reason)

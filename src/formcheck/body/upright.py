@@ -22,7 +22,7 @@ from dataclasses import replace
 import numpy as np
 
 from formcheck.pose.landmarks import PoseLandmark as L
-from formcheck.pose.types import MIN_VISIBILITY, PoseSample
+from formcheck.pose.types import MIN_VISIBILITY, PoseSample, PoseSeries
 
 # A trunk or shin within this of one of the picture's axes points along it. Upright exercises lean
 # less: a standing trunk within ~20 degrees of vertical, a leg extension's backrest ~30, a hip
@@ -136,3 +136,24 @@ class UprightPicture:
         how = {1: "on its side", 2: "upside down", 3: "on its side"}.get(self.quarters, "on its side")
         return (f"The picture is turned {how}: it was read turned upright. Check the phone's rotation "
                 "setting, or hold the phone upright")
+
+
+def series_turn(series: PoseSeries, window_s: float | None = None) -> int:
+    """The quarter turns the picture shows over a series' first `window_s` seconds (all of it: None),
+    as `UprightPicture` reads them by the end of that stretch; 0 when nothing shows a turn."""
+    up = UprightPicture()
+    t_end = (series.t_ms[0] + 1000.0 * window_s) if window_s is not None and len(series) else math.inf
+    for t_ms, s in series.samples():
+        if t_ms > t_end:
+            break
+        up.update(s)
+    return up.quarters
+
+
+def turned_back_series(series: PoseSeries, quarters: int) -> PoseSeries:
+    """Every sample of a series turned back by `quarters` (turned_back)."""
+    if quarters % 4 == 0:
+        return series
+    samples = [turned_back(s, quarters) if s is not None else None for _, s in series.samples()]
+    wh = next((s.image_wh for s in samples if s is not None), series.image_wh)
+    return PoseSeries.from_samples(list(series.t_ms), samples, wh, series.fps)

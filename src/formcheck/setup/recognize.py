@@ -53,8 +53,22 @@ def classify(f: Features) -> tuple[str | None, str]:
 
 
 def recognize_series(series: PoseSeries, window_s: float = WINDOW_S) -> tuple[str | None, str]:
-    """(exercise id, reason) from the first seconds of a landmark series; None when not one of ours."""
-    return classify(features(series, window_s))
+    """(exercise id, reason) from the first seconds of a landmark series; None when not one of ours.
+
+    A picture turned on its side shows a standing or seated person lying (body.upright): when the
+    picture as it is shows none of the exercises and the trunk and a shin agree on a turn, the
+    landmarks turned back are tried, for the exercises done upright only (a lying exercise that
+    is recognised as filmed stays what it is)."""
+    from formcheck.body.upright import series_turn, turned_back_series
+    from formcheck.checkers import all_checkers
+    exercise, reason = classify(features(series, window_s))
+    if exercise is None:
+        quarters = series_turn(series, window_s)
+        if quarters:
+            turned, why = classify(features(turned_back_series(series, quarters), window_s))
+            if turned is not None and all_checkers()[turned].upright_body:
+                return turned, f"{why} (the picture is turned on its side)"
+    return exercise, reason
 
 
 def name_exercise(series: PoseSeries, window_s: float = WINDOW_S) -> str:

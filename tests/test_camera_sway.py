@@ -1,6 +1,6 @@
 """A still person filmed by a swaying handheld phone does no calf raises: the hips' (seated, the knees')
 rise is read against the toes, which stay on the floor in a real rise and move with the picture when the
-phone moves (body.heel_rise.rose_on_feet). Synthetic series, no model; the model on swaying pictures of
+phone moves (signals.rise.rose_on_feet). Synthetic series, no model; the model on swaying pictures of
 the rendered clips is in test_camera_sway_clips.py."""
 import math
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from builders import SEATED, STANDING, animate, jitter, rep_keys, series_from_poses
-from formcheck.body.heel_rise import rose_on_feet
+from formcheck.signals.rise import rose_on_feet
 from formcheck.checkers.base import run_on_series
 from formcheck.checkers.calf_raise import CalfRaiseChecker
 from formcheck.checkers.seated_calf_raise import SeatedCalfRaiseChecker
@@ -39,17 +39,33 @@ def test_rose_on_feet_reads_the_body_against_its_toes():
     assert rose_on_feet(t, list(rise + camera), list(camera), 0.0, 1.0, 8.0) is True  # phone moving: still a rise
     pan = 10 * np.asarray(t)  # a slow pan while rising
     assert rose_on_feet(t, list(rise + pan), list(pan), 0.0, 1.0, 8.0) is True
+    assert rose_on_feet(t, list(rise - 30 * u), list(-30 * u), 0.0, 1.0, 8.0) is True  # the phone tilting under it
     assert rose_on_feet(t, list(camera + 20 * u), list(camera + 18 * u), 0.0, 1.0, 8.0) is False  # toes with the hips
     assert rose_on_feet(t, list(2 * u), [0.0] * len(t), 0.0, 1.0, 8.0) is False  # under the smallest rise
     assert rose_on_feet(t, [math.nan] * len(t), [0.0] * len(t), 0.0, 1.0, 8.0) is None
 
 
+def drift(series, px_per_s: float):
+    """The picture moving steadily up (+) or down (-) while the reps go on."""
+    t = series.t_ms / 1000.0
+    return _warp(series, np.zeros_like(t), -px_per_s * t, np.ones_like(t), np.zeros_like(t))
+
+
 @pytest.mark.parametrize("seed", [0, 1])
-def test_real_calf_raises_filmed_swaying_still_count(seed):
+@pytest.mark.parametrize("share", [0.01, 0.02])
+@pytest.mark.parametrize("plantar_deg", [30, 15])  # a full and a half-height rise
+def test_real_calf_raises_filmed_swaying_still_count(seed, share, plantar_deg):
+    series = series_from_poses(animate(rep_keys(STANDING, [STANDING.legs(ankle_plantar_deg=plantar_deg)] * 4)),
+                               yaw_deg=60)
+    got, _ = run_on_series(CalfRaiseChecker(), jitter(sway(series, share=share, seed=seed), px_sd=1.0, seed=seed))
+    assert got.rep_count == 4
+    seated = series_from_poses(animate(rep_keys(SEATED, [SEATED.legs(ankle_plantar_deg=plantar_deg + 5)] * 4)),
+                               yaw_deg=90, root_height_m=0.49, toes_on_floor=True)
+    got, _ = run_on_series(SeatedCalfRaiseChecker(), jitter(sway(seated, share=share, seed=seed), px_sd=1.0, seed=seed))
+    assert got.rep_count == 4
+
+
+@pytest.mark.parametrize("px_per_s", [10, 20, 30, -20])
+def test_real_calf_raises_while_the_picture_drifts_still_count(px_per_s):
     series = series_from_poses(animate(rep_keys(STANDING, [UP] * 4)), yaw_deg=60)
-    got, _ = run_on_series(CalfRaiseChecker(), jitter(sway(series, share=0.01, seed=seed), px_sd=1.0, seed=seed))
-    assert got.rep_count == 4
-    seated = series_from_poses(animate(rep_keys(SEATED, [SEATED_UP] * 4)), yaw_deg=90, root_height_m=0.49,
-                               toes_on_floor=True)
-    got, _ = run_on_series(SeatedCalfRaiseChecker(), jitter(sway(seated, share=0.01, seed=seed), px_sd=1.0, seed=seed))
-    assert got.rep_count == 4
+    assert run_on_series(CalfRaiseChecker(), jitter(drift(series, px_per_s), px_sd=0.7, seed=1))[0].rep_count == 4

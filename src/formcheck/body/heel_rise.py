@@ -96,48 +96,6 @@ def rise_over(t_s: list[float], values: list[float], base: float) -> float:
     return top - min(base, float(vals[0]))
 
 
-# The body rising on its feet leaves the toes on the floor: at the top of every rep of the rendered
-# truth set, the model's toe had risen -0.2 to +0.4 of the hips' (or seated, the knees') rise in the
-# picture (median 0.07), and at most 0.45 on the real clips.
-MODEL_TOE_RISE_SHARE = 0.45
-# A handheld phone swaying moves the toes as far as the hips: 0.7-2.4 of their "rise" on a still person
-# filmed swaying 1-2 % of the picture, whose sways had counted as 4 floor and 3 seated calf raises. At
-# this share or more of the body's rise the picture moved, not the body.
-CAMERA_MOVE_SHARE = 0.6
-# ... and over the whole rise, the toes' height regressed on the body's: a still person filmed swaying
-# 0.82-1.1 (the toes follow the hips frame by frame), a real rise at most 0.58 on the truth set and the
-# real clips as filmed, and 0.81 under the perturbation suite's camera shake (1 % of the picture, jerky).
-CAMERA_FOLLOW_SLOPE = 0.9
-# Each end of a rise is read over this much time (a frame's jitter is not the rise).
-RISE_END_WINDOW_S = 0.1
-
-
-def rose_on_feet(t_s: list[float], body_px: list[float], toe_px: list[float], t0_s: float, t1_s: float,
-                 min_rise_px: float) -> bool | None:
-    """Whether the body (hips, or seated the knees; heights in the picture, up = +) rose above its
-    toes between t0_s (a rep's start) and t1_s (its top): by at least the share of the smallest rise
-    counted (`min_rise_px`) that the model's own toe leaves (MODEL_TOE_RISE_SHARE), and without the
-    toes rising with it by CAMERA_MOVE_SHARE of its rise or following it frame by frame
-    (CAMERA_FOLLOW_SLOPE): the camera moving. Read against the toes, a
-    phone moving up or down during a real rise changes nothing. None when either is unseen there."""
-    t = np.asarray(t_s, float)
-
-    def at(values: list[float], when: float) -> float:
-        v = np.asarray(values, float)[np.abs(t - when) <= RISE_END_WINDOW_S / 2]
-        v = v[np.isfinite(v)]
-        return float(np.median(v)) if v.size else math.nan
-
-    body = at(body_px, t1_s) - at(body_px, t0_s)
-    toe = at(toe_px, t1_s) - at(toe_px, t0_s)
-    if not (math.isfinite(body) and math.isfinite(toe)):
-        return None
-    above_toes = body - toe >= (1.0 - MODEL_TOE_RISE_SHARE) * min_rise_px if min_rise_px > 0 else body > toe
-    during = (t >= t0_s) & (t <= t1_s) & np.isfinite(np.asarray(body_px, float)) & np.isfinite(np.asarray(toe_px, float))
-    b, f = np.asarray(body_px, float)[during], np.asarray(toe_px, float)[during]
-    follows = len(b) > 2 and np.var(b) > 0 and float(np.cov(f, b)[0, 1] / np.var(b, ddof=1)) >= CAMERA_FOLLOW_SLOPE
-    return above_toes and toe < CAMERA_MOVE_SHARE * body and not follows
-
-
 def toe_height_px(s: PoseSample, side: str, min_visibility: float = MIN_VISIBILITY) -> float:
     """How high that leg's toes are in the picture (pixels, up = +); NaN when unseen."""
     toe = LEG[side]["toe"]

@@ -42,8 +42,9 @@ from formcheck.body.upright import UprightPicture
 from formcheck.body.view import View, ViewEstimator
 from formcheck.checkers import register
 from formcheck.body.measures import body_anchor_px, heel_hidden, heel_lift_shank, trunk_tilt_deg
-from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rose_on_feet, rise_over, \
+from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over, \
     toe_height_px
+from formcheck.signals.rise import rose_on_feet
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                                      finite_mean,

@@ -18,7 +18,8 @@ from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, heel_lift_shank, knee_3d_deg, knee_deg, leg_seen
-from formcheck.body.heel_rise import body_height_px, heel_rise_cm, rose_on_feet, rise_over, toe_height_px
+from formcheck.body.heel_rise import body_height_px, heel_rise_cm, rise_over, toe_height_px
+from formcheck.signals.rise import rose_on_feet
 from formcheck.body.scale import ShankScale
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep

@@ -51,3 +51,16 @@ def test_session_says_the_hint_once_and_waits_until_it_is_fixed():
         events += session.process_pose(5100.0 + t_ms, dataclasses.replace(s, t_ms=5100.0 + t_ms))[1]
     assert session.state.phase == "active"  # settled, counted down, started
     assert [e.text for e in events if e.kind == EventKind.GO] == ["Go"]
+
+
+def test_a_picture_turned_on_its_side_is_placed_as_the_checker_reads_it():
+    """A phone on its side: the camera advice reads the body turned upright, as the checker does
+    (body.upright), so a person facing the camera is not told to move the camera to their feet."""
+    from formcheck.evaluation.perturb import turned
+    session = LiveSession("hip_abduction")
+    events = []
+    for t_ms, s in turned(still(10.0, seconds=12.0), 1).samples():
+        events += session.process_pose(t_ms, s)[1]
+    hints = [e.text for e in events if e.kind == EventKind.HINT]
+    assert not hints, hints
+    assert session.state.phase == "active"

@@ -60,10 +60,9 @@ def test_leg_extensions_in_a_turned_picture_count():
     assert run_on_series(LegExtensionChecker(), turned(series, 3))[0].rep_count == 3
 
 
-def test_lying_down_for_a_moment_does_not_turn_an_upright_picture():
-    still = animate([(0.0, STANDING), (2.0, STANDING)])
-    lying = series_from_poses(animate([(0.0, LYING_BACK), (1.5, LYING_BACK)]), yaw_deg=90)
-    first = series_from_poses(still, yaw_deg=90)
+def test_lying_down_for_a_rest_does_not_turn_an_upright_picture():
+    first = series_from_poses(animate([(0.0, STANDING), (2.0, STANDING)]), yaw_deg=90)
+    lying = series_from_poses(animate([(0.0, LYING_BACK), (4.0, LYING_BACK)]), yaw_deg=90)
     up = UprightPicture()
     for _, s in first.samples():
         up.update(s)
@@ -72,6 +71,26 @@ def test_lying_down_for_a_moment_does_not_turn_an_upright_picture():
     for t_ms, s in lying.samples():
         up.update(PoseSample(t_ms + 2100.0, s.xy_px, s.visibility, s.world_xyz_m, s.image_wh))
     assert up.quarters == 0 and up.note is None
+
+
+def test_a_set_with_a_rest_lying_down_counts_every_rep_and_says_nothing_of_a_turn():
+    reps = animate(rep_keys(STANDING, [UP] * 3))
+    rest = [(t, LYING_BACK) for t, _ in animate([(0.0, LYING_BACK), (4.0, LYING_BACK)])]
+    again = animate(rep_keys(STANDING, [UP] * 3, lead_s=1.0))
+    t1, t2 = reps[-1][0] + 1 / 30, reps[-1][0] + 4.0 + 2 / 30
+    frames = reps + [(t1 + t, p) for t, p in rest] + [(t2 + t, p) for t, p in again]
+    got, _ = run_on_series(CalfRaiseChecker(), series_from_poses(frames, yaw_deg=60))
+    assert got.rep_count == 6 and not any("turned" in w for w in got.warnings)
+
+
+def test_a_first_frame_that_disagrees_does_not_decide_the_turn():
+    s = one(STANDING, yaw_deg=60)
+    up = UprightPicture()
+    for i in range(40):  # 1.3 s at 30 fps, every frame showing no turn
+        up.update(PoseSample(i * 33.3, s.xy_px, s.visibility, s.world_xyz_m, s.image_wh))
+    assert up.decided and up.quarters == 0
+    nan = PoseSample(1400.0, np.full_like(s.xy_px, np.nan), s.visibility, s.world_xyz_m, s.image_wh)
+    assert turn_evidence(nan) is None  # NaN landmarks seen "surely" say nothing (and do not crash)
 
 
 def test_a_body_seen_without_trunk_or_shins_is_left_as_it_is():

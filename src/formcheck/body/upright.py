@@ -29,15 +29,22 @@ from formcheck.pose.types import MIN_VISIBILITY, PoseSample, PoseSeries
 # abduction's lean and a leg swung out ~25 (the mean of both shins); at 45 a direction is between
 # two axes and says nothing.
 MAX_OFF_AXIS_DEG = 35.0
-# The first turn is taken once this many frames agree with no frame against (an upright picture
-# confirms "no turn" at its first frames; a turned one is turned within 0.1 s at 30 fps). Until
-# then each frame that shows a turn is turned by its own: read unturned, the first frames of a
-# turned seated calf raise set its scale and start, and it read a 15 cm rise as 82 cm.
-FIRST_AGREEING_FRAMES = 3
-# After that a new turn must hold this long, in this share of the frames that say anything: lying
-# down to rest between sets is not a turned picture.
-CHANGE_HOLD_S = 2.0
+# The first turn is taken once the frames that show one have agreed, with none against, for this long
+# and this many frames. Until then each frame that shows a turn is turned by its own: read unturned, the
+# first frames of a turned seated calf raise set its scale and start, and it read a 15 cm rise as 82 cm.
+FIRST_HOLD_S = 1.0
+FIRST_AGREEING_FRAMES = 5
+# After that a new turn must hold this long, in this share of the frames that show one (and this many of
+# them): a recorded clip or a camera does not turn midway, but a person lying down shows a "turn" (trunk
+# and a resting shin along one axis), and a short rest lying down between sets is not one. The cost
+# either way: a rest (or a set begun lying, as after foam rolling in a plan) longer than this is read
+# turned once the person is up, for up to as long again; a wrong first reading lasts this long.
+CHANGE_HOLD_S = 5.0
 CHANGE_SHARE = 0.9
+CHANGE_MIN_FRAMES = 20
+# The result says the picture was turned when it was read turned for at least this share of the time
+# it was read at all.
+NOTE_SHARE = 0.5
 
 _SIDES = ((L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_KNEE, L.RIGHT_ANKLE))
 
@@ -45,6 +52,8 @@ _SIDES = ((L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_KNEE, L.RIGHT_ANKLE))
 def _quarter(dx: float, dy: float) -> int | None:
     """Which way a picture vector points, in quarter turns clockwise from up (0 up, 1 right, 2 down,
     3 left), or None when it is more than MAX_OFF_AXIS_DEG from every axis."""
+    if not (math.isfinite(dx) and math.isfinite(dy)):
+        return None
     deg = math.degrees(math.atan2(dx, -dy))  # 0 = up, 90 = right (the picture's y points down)
     q = round(deg / 90.0)
     if abs(deg - 90.0 * q) > MAX_OFF_AXIS_DEG:
@@ -94,46 +103,56 @@ class UprightPicture:
     def __init__(self, min_visibility: float = MIN_VISIBILITY) -> None:
         self.min_visibility = min_visibility
         self.quarters = 0
-        self.decided = False  # the first FIRST_AGREEING_FRAMES agreed
-        self.ever_turned = False
+        self.decided = False  # the first FIRST_HOLD_S of evidence agreed
         self._recent: deque[tuple[float, int]] = deque()  # (t_s, quarters) of frames with evidence
+        self._read_s: dict[int, float] = {}  # seconds read at each turn, since decided
+        self._last_t_s: float | None = None
+        self.applied = 0  # the turn the last sample was read with
 
     def update(self, sample: PoseSample | None) -> PoseSample | None:
         if sample is None:
             return None
+        t_s = sample.t_s
+        if self.decided and self._last_t_s is not None and t_s > self._last_t_s:
+            self._read_s[self.quarters] = self._read_s.get(self.quarters, 0.0) + (t_s - self._last_t_s)
+        self._last_t_s = t_s
         q = turn_evidence(sample, self.min_visibility)
         if q is not None:
-            t_s = sample.t_s
             self._recent.append((t_s, q))
             if not self.decided:
-                first = [e for _, e in self._recent]
-                if len(set(first)) > 1:  # disagreement: start over from this frame
+                if any(e != q for _, e in self._recent):  # disagreement: start over from this frame
                     self._recent.clear()
                     self._recent.append((t_s, q))
-                elif len(first) >= FIRST_AGREEING_FRAMES:
+                elif len(self._recent) >= FIRST_AGREEING_FRAMES and t_s - self._recent[0][0] >= FIRST_HOLD_S:
                     self._take(q)
                 if not self.decided:
+                    self.applied = q
                     return turned_back(sample, q)
             else:
                 while self._recent and t_s - self._recent[0][0] > CHANGE_HOLD_S:
                     self._recent.popleft()
-                if q != self.quarters and t_s - self._recent[0][0] >= 0.9 * CHANGE_HOLD_S:
+                if q != self.quarters and len(self._recent) >= CHANGE_MIN_FRAMES \
+                        and t_s - self._recent[0][0] >= 0.9 * CHANGE_HOLD_S:
                     share = sum(e == q for _, e in self._recent) / len(self._recent)
                     if share >= CHANGE_SHARE:
                         self._take(q)
+        self.applied = self.quarters
         return turned_back(sample, self.quarters)
 
     def _take(self, q: int) -> None:
         self.decided = True
         self.quarters = q
-        self.ever_turned = self.ever_turned or q != 0
+        self._recent.clear()
 
     @property
     def note(self) -> str | None:
-        """Plain words for the result when a turn was used."""
-        if not self.ever_turned:
+        """Plain words for the result when the picture was read turned for most of the time."""
+        total = sum(self._read_s.values())
+        turned = {q: s for q, s in self._read_s.items() if q}
+        if not turned or total <= 0 or sum(turned.values()) < NOTE_SHARE * total:
             return None
-        how = {1: "on its side", 2: "upside down", 3: "on its side"}.get(self.quarters, "on its side")
+        most = max(turned, key=turned.get)
+        how = "upside down" if most == 2 else "on its side"
         return (f"The picture is turned {how}: it was read turned upright. Check the phone's rotation "
                 "setting, or hold the phone upright")
 

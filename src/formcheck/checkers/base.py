@@ -142,6 +142,16 @@ class Checker(ABC):
     def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
         """Feed one frame (None: nobody found). Returns what happened in this frame."""
 
+    def seen_upright(self, sample: PoseSample | None) -> PoseSample | None:
+        """A sample as this checker reads it now: turned back when it reads the picture turned
+        (`upright_body`; body.upright), else as it is. For what else reads the body beside the
+        checker (the live camera advice); the overlay draws on the picture as it is."""
+        upright = getattr(self, "upright", None)
+        if sample is None or upright is None or not upright.applied:
+            return sample
+        from formcheck.body.upright import turned_back
+        return turned_back(sample, upright.applied)
+
     def finish(self, t_ms: float) -> list[Event]:
         """The stream ended; close anything open. Default: nothing."""
         return []

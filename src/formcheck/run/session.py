@@ -136,7 +136,7 @@ class LiveSession:
         checker_events = self._checker.update(t_ms, sample) if self._checker else []
         self._record(checker_events)
         events += checker_events
-        placement = self._position.update(sample)
+        placement = self._position.update(self._checker.seen_upright(sample) if self._checker else sample)
         timed_s = self._checker.timed_s if self._checker is not None else None  # None: it counts reps
         flow_events = self.flow.update(t_s, checker_events, placement.ok, person_seen=placement.person_seen,
                                        timed_s=timed_s)

@@ -44,7 +44,7 @@ from formcheck.checkers import register
 from formcheck.body.measures import body_anchor_px, heel_hidden, heel_lift_shank, trunk_tilt_deg
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over, \
     toe_height_px
-from formcheck.signals.rise import rose_on_feet
+from formcheck.signals.rise import picture_moved, rise_series_px, rose_on_feet
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                                      finite_mean,
@@ -575,8 +575,8 @@ class CalfRaiseChecker(Checker):
             self.counter.forget_last()
             return []
         ts = [f.t_s for f in frames]
-        height_cm = self._height_cm(rise_over(ts, [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames],
-                                              0.0))
+        moved = self._picture_moved(frames)
+        height_cm = self._height_cm(self._rise_px_over(frames, self.legs, moved))
         if self._rise_confirms:
             # the body's rise must show min_rise_cm; hips lost during this rep: the unconfirmed floor
             confirmed = height_cm >= self.cfg.min_rise_cm if math.isfinite(height_cm) \
@@ -607,7 +607,7 @@ class CalfRaiseChecker(Checker):
             if hi > 0:
                 metrics["left_right_difference_pct"] = round(100 * abs(side_h["left"] - side_h["right"]) / hi, 1)
                 for sd in self.legs:
-                    h_cm = self._height_cm(rise_over(ts, [f.rise_px[sd] for f in frames], 0.0))
+                    h_cm = self._height_cm(self._rise_px_over(frames, (sd,), moved))
                     metrics[f"{sd}_height_cm"] = round(h_cm if math.isfinite(h_cm) else side_h[sd] * cm, 2)
         self._side_lift[len(self.reps) + 1] = side_h
         rep = Rep(len(self.reps) + 1, seg.start_t_s, seg.peak_t_s, seg.end_t_s, metrics,
@@ -622,6 +622,25 @@ class CalfRaiseChecker(Checker):
             self._state.latest_cue = f.message
             events.append(Event(EventKind.CUE, seg.end_t_s, f.message, code=f.code))
         return events
+
+    def _picture_moved(self, frames: list[_Frame]) -> bool:
+        """The phone moved during this rep (signals.rise.picture_moved): read its height against the toes."""
+        ts = [f.t_s for f in frames]
+        above = [finite_mean([f.hip_px[sd] - f.toe_px[sd] for sd in self.legs]) for f in frames]
+        start = next((a for a in above if math.isfinite(a)), math.nan)
+        return picture_moved([finite_mean([f.toe_px[sd] for sd in self.legs]) for f in frames],
+                             rise_over(ts, above, start) if math.isfinite(start) else math.nan)
+
+    def _rise_px_over(self, frames: list[_Frame], legs, against_toes: bool) -> float:
+        """How far the hips of `legs` rose over these frames (pixels): above where the person stood, or,
+        the picture having moved, above the toes from the rep's start."""
+        ts = [f.t_s for f in frames]
+        if not against_toes:
+            return rise_over(ts, [finite_mean([f.rise_px[sd] for sd in legs]) for f in frames], 0.0)
+        above = rise_series_px([finite_mean([f.hip_px[sd] for sd in legs]) for f in frames],
+                               [finite_mean([f.toe_px[sd] for sd in legs]) for f in frames], True)
+        start = next((a for a in above if math.isfinite(a)), math.nan)
+        return rise_over(ts, above, start) if math.isfinite(start) else math.nan
 
     def _pelvis_rose(self, frames: list[_Frame]) -> bool:
         """Both hips rose together (the other hip at least `pelvis_level_share` of the stance hip's rise);

@@ -19,7 +19,7 @@ from formcheck.pose.types import PoseSample
 from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, heel_lift_shank, knee_3d_deg, knee_deg, leg_seen
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, rise_over, toe_height_px
-from formcheck.signals.rise import rose_on_feet
+from formcheck.signals.rise import picture_moved, rise_series_px, rose_on_feet
 from formcheck.body.scale import ShankScale
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep
@@ -153,6 +153,11 @@ class SeatedCalfRaiseChecker(SideRepChecker):
     def _knee_rise_cm(self, side: str, frames: list[RepFrame]) -> float:
         """The heel rise (cm) that the knee's rise over these frames shows (body.heel_rise); NaN unseen."""
         knee = [f.extra.get(f"knee_y_px.{side}", math.nan) for f in frames]
+        toe = [f.extra.get(f"toe_y_px.{side}", math.nan) for f in frames]
+        above = [k - t for k, t in zip(knee, toe) if math.isfinite(k - t)]
+        t_above = [f.t_s for f, k, t in zip(frames, knee, toe) if math.isfinite(k - t)]
+        moved = len(above) >= 2 and picture_moved(toe, rise_over(t_above, above, above[0]))
+        knee = rise_series_px(knee, toe, moved)  # the phone moved: the knee above the toes (signals.rise)
         seen = [k for k in knee if math.isfinite(k)]
         if len(seen) < 2 or not (self.scale.px > 0 and self.shank_cm > 0):
             return math.nan

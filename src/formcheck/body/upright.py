@@ -153,8 +153,8 @@ class UprightPicture:
             return None
         most = max(turned, key=turned.get)
         how = "upside down" if most == 2 else "on its side"
-        return (f"The picture is turned {how}: it was read turned upright. Check the phone's rotation "
-                "setting, or hold the phone upright")
+        return (f"The video is turned {how}, so it was checked as if turned upright: next time check the "
+                "phone's rotation setting, or hold the phone upright")
 
 
 def series_turn(series: PoseSeries, window_s: float | None = None) -> int:

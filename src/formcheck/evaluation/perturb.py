@@ -223,22 +223,10 @@ def unsure_feet(series: PoseSeries, share: float = 0.2, seed: int = 6) -> PoseSe
 
 def turned(series: PoseSeries, quarters: int = 1) -> PoseSeries:
     """The picture turned `quarters` quarter turns clockwise (1: the head toward the right), with the
-    landmarks as the model gives them in it: picture and world turn alike."""
-    out = _take(series, np.arange(len(series)))
-    w, h = series.image_wh
-    x, y = series.xy_px[..., 0], series.xy_px[..., 1]
-    wx, wy = series.world_xyz_m[..., 0].copy(), series.world_xyz_m[..., 1].copy()
-    q = quarters % 4
-    if q == 1:
-        out.xy_px, out.image_wh = np.stack([h - y, x], -1), (h, w)
-        out.world_xyz_m[..., 0], out.world_xyz_m[..., 1] = -wy, wx
-    elif q == 2:
-        out.xy_px = np.stack([w - x, h - y], -1)
-        out.world_xyz_m[..., 0], out.world_xyz_m[..., 1] = -wx, -wy
-    elif q == 3:
-        out.xy_px, out.image_wh = np.stack([y, w - x], -1), (h, w)
-        out.world_xyz_m[..., 0], out.world_xyz_m[..., 1] = wy, -wx
-    return out
+    landmarks as the model gives them in it: picture and world turn alike (body.upright's turn back,
+    the other way round)."""
+    from formcheck.body.upright import turned_back_series
+    return turned_back_series(series, (4 - quarters) % 4)
 
 
 # ---- the suite -----------------------------------------------------------------------------

@@ -94,9 +94,3 @@ def rise_over(t_s: list[float], values: list[float], base: float) -> float:
         return math.nan
     top = max(float(np.mean(vals[np.abs(t - ti) <= TOP_WINDOW_S / 2])) for ti in t)
     return top - min(base, float(vals[0]))
-
-
-def toe_height_px(s: PoseSample, side: str, min_visibility: float = MIN_VISIBILITY) -> float:
-    """How high that leg's toes are in the picture (pixels, up = +); NaN when unseen."""
-    toe = LEG[side]["toe"]
-    return -float(s.px(toe)[1]) if s.visibility[toe] >= min_visibility else math.nan

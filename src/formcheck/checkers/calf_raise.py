@@ -42,9 +42,7 @@ from formcheck.body.upright import UprightPicture
 from formcheck.body.view import View, ViewEstimator
 from formcheck.checkers import register
 from formcheck.body.measures import body_anchor_px, heel_hidden, heel_lift_shank, trunk_tilt_deg
-from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over, \
-    toe_height_px
-from formcheck.signals.rise import picture_moved, rise_series_px, rose_on_feet
+from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                                      finite_mean,
@@ -164,8 +162,6 @@ class _Frame:
     toe_xy: dict  # side -> toe pixel position
     trunk_lean_deg: float
     rise_px: dict  # side -> the hip's rise above its standing level, pixels (body.heel_rise), or nan
-    hip_px: dict  # side -> the hip's height in the picture (pixels, up = +), or nan
-    toe_px: dict  # side -> the toes' height in the picture (pixels, up = +), or nan
 
 
 @register
@@ -363,9 +359,7 @@ class CalfRaiseChecker(Checker):
         rise = {sd: hip.get(sd, math.nan) - self._hip_base.get(sd, math.nan) for sd in SIDES}
         self._frames.append(_Frame(t_s, {sd: rel.get(sd, math.nan) for sd in SIDES},
                                    {sd: knee.get(sd, math.nan) for sd in SIDES},
-                                   {sd: toe[sd] for sd in toe}, lean, rise,
-                                   {sd: hip.get(sd, math.nan) for sd in SIDES},
-                                   {sd: toe_height_px(sample, sd, self.cfg.min_visibility) for sd in SIDES}))
+                                   {sd: toe[sd] for sd in toe}, lean, rise))
         value = float(np.mean(list(rel.values()))) if rel else None
         value = self._ema.update(t_s, value)
         now_cm = self._height_cm(float(finite_mean([rise[sd] for sd in self.legs])))
@@ -528,11 +522,6 @@ class CalfRaiseChecker(Checker):
                 return h
         return {}
 
-    def _rise_px(self, height_cm: float) -> float:
-        """The hips' rise (pixels) for a heel height (cm): `_height_cm` turned round; NaN unmeasured."""
-        per_px = self._height_cm(1.0)
-        return height_cm / per_px if per_px > 0 else math.nan
-
     def _height_cm(self, rise_px: float) -> float:
         """Heel height (cm) for a rise of the hips (pixels) on the foot lever (body.heel_rise)."""
         if not self._leg_px.measured:
@@ -559,12 +548,6 @@ class CalfRaiseChecker(Checker):
         knees = [f.knee_deg[sd] for f in frames for sd in self.legs if math.isfinite(f.knee_deg[sd])]
         if knees and min(knees) < self.cfg.standing_knee_deg:
             return []  # knees bent like a squat or lunge: whatever this was, it was not a calf raise
-        ts = [f.t_s for f in frames]
-        if rose_on_feet(ts, [finite_mean([f.hip_px[sd] for sd in self.legs]) for f in frames],
-                         [finite_mean([f.toe_px[sd] for sd in self.legs]) for f in frames],
-                         seg.start_t_s, seg.peak_t_s, self._rise_px(self.cfg.min_rise_cm)) is False:
-            self.counter.forget_last()
-            return []  # the hips sank, or the toes rose with them (the phone moved): not a rise
         cm = self.shank_cm
         # height above standing (lifts are relative to the standing level found when getting
         # ready), or above the rep's own start if the heels had sunk lower since
@@ -575,8 +558,8 @@ class CalfRaiseChecker(Checker):
             self.counter.forget_last()
             return []
         ts = [f.t_s for f in frames]
-        moved = self._picture_moved(frames)
-        height_cm = self._height_cm(self._rise_px_over(frames, self.legs, moved))
+        height_cm = self._height_cm(rise_over(ts, [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames],
+                                              0.0))
         if self._rise_confirms:
             # the body's rise must show min_rise_cm; hips lost during this rep: the unconfirmed floor
             confirmed = height_cm >= self.cfg.min_rise_cm if math.isfinite(height_cm) \
@@ -607,7 +590,7 @@ class CalfRaiseChecker(Checker):
             if hi > 0:
                 metrics["left_right_difference_pct"] = round(100 * abs(side_h["left"] - side_h["right"]) / hi, 1)
                 for sd in self.legs:
-                    h_cm = self._height_cm(self._rise_px_over(frames, (sd,), moved))
+                    h_cm = self._height_cm(rise_over(ts, [f.rise_px[sd] for f in frames], 0.0))
                     metrics[f"{sd}_height_cm"] = round(h_cm if math.isfinite(h_cm) else side_h[sd] * cm, 2)
         self._side_lift[len(self.reps) + 1] = side_h
         rep = Rep(len(self.reps) + 1, seg.start_t_s, seg.peak_t_s, seg.end_t_s, metrics,
@@ -622,25 +605,6 @@ class CalfRaiseChecker(Checker):
             self._state.latest_cue = f.message
             events.append(Event(EventKind.CUE, seg.end_t_s, f.message, code=f.code))
         return events
-
-    def _picture_moved(self, frames: list[_Frame]) -> bool:
-        """The phone moved during this rep (signals.rise.picture_moved): read its height against the toes."""
-        ts = [f.t_s for f in frames]
-        above = [finite_mean([f.hip_px[sd] - f.toe_px[sd] for sd in self.legs]) for f in frames]
-        start = next((a for a in above if math.isfinite(a)), math.nan)
-        return picture_moved([finite_mean([f.toe_px[sd] for sd in self.legs]) for f in frames],
-                             rise_over(ts, above, start) if math.isfinite(start) else math.nan)
-
-    def _rise_px_over(self, frames: list[_Frame], legs, against_toes: bool) -> float:
-        """How far the hips of `legs` rose over these frames (pixels): above where the person stood, or,
-        the picture having moved, above the toes from the rep's start."""
-        ts = [f.t_s for f in frames]
-        if not against_toes:
-            return rise_over(ts, [finite_mean([f.rise_px[sd] for sd in legs]) for f in frames], 0.0)
-        above = rise_series_px([finite_mean([f.hip_px[sd] for sd in legs]) for f in frames],
-                               [finite_mean([f.toe_px[sd] for sd in legs]) for f in frames], True)
-        start = next((a for a in above if math.isfinite(a)), math.nan)
-        return rise_over(ts, above, start) if math.isfinite(start) else math.nan
 
     def _pelvis_rose(self, frames: list[_Frame]) -> bool:
         """Both hips rose together (the other hip at least `pelvis_level_share` of the stance hip's rise);

@@ -18,8 +18,7 @@ from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
 from formcheck.checkers import register
 from formcheck.body.measures import BoneLengths, elevation_deg, heel_lift_shank, knee_3d_deg, knee_deg, leg_seen
-from formcheck.body.heel_rise import body_height_px, heel_rise_cm, rise_over, toe_height_px
-from formcheck.signals.rise import picture_moved, rise_series_px, rose_on_feet
+from formcheck.body.heel_rise import body_height_px, heel_rise_cm, rise_over
 from formcheck.body.scale import ShankScale
 from formcheck.checkers.kit.side_reps import RepFrame, SideRepChecker, SideRepConfig, finite, too_fast
 from formcheck.checkers.base import Fault, Rep
@@ -113,7 +112,6 @@ class SeatedCalfRaiseChecker(SideRepChecker):
             values[sd] = 100.0 * got[0]
             self.scale.update(s, (sd,))
             extra[f"knee_y_px.{sd}"] = body_height_px(s, sd, True, self.cfg.min_visibility)
-            extra[f"toe_y_px.{sd}"] = toe_height_px(s, sd, self.cfg.min_visibility)
             if leg_seen(s, sd, "hip", min_visibility=self.cfg.min_visibility):
                 extra[f"knee_deg.{sd}"] = knee_deg(s, sd, self.bones)
                 extra[f"knee_3d_deg.{sd}"] = knee_3d_deg(s, sd)
@@ -134,30 +132,15 @@ class SeatedCalfRaiseChecker(SideRepChecker):
         thighs = finite(f.extra.get(f"thigh_deg.{side}") for f in frames)
         if thighs and float(np.percentile(thighs, 10)) < self.cfg.seated_thigh_deg:
             return False
-        if rose_on_feet([f.t_s for f in frames], [f.extra.get(f"knee_y_px.{side}", math.nan) for f in frames],
-                         [f.extra.get(f"toe_y_px.{side}", math.nan) for f in frames], seg.start_t_s, seg.peak_t_s,
-                         self._rise_px(self.cfg.min_rise_cm)) is False:
-            self.counters[side].forget_last()
-            return False  # the knee sank, or the toes rose with it (the phone moved): not a rise
         rise_cm = self._knee_rise_cm(side, frames)
         ok = rise_cm >= self.cfg.min_rise_cm if math.isfinite(rise_cm) else seg.amplitude >= self.cfg.min_swing
         if not ok:
             self.counters[side].forget_last()
         return ok
 
-    def _rise_px(self, height_cm: float) -> float:
-        """The knee's rise (pixels) for a heel height (cm): `heel_rise_cm` turned round; NaN unmeasured."""
-        per_px = heel_rise_cm(1.0, self.scale.px, self.shank_cm) if self.scale.px > 0 and self.shank_cm > 0 else math.nan
-        return height_cm / per_px if per_px > 0 else math.nan
-
     def _knee_rise_cm(self, side: str, frames: list[RepFrame]) -> float:
         """The heel rise (cm) that the knee's rise over these frames shows (body.heel_rise); NaN unseen."""
         knee = [f.extra.get(f"knee_y_px.{side}", math.nan) for f in frames]
-        toe = [f.extra.get(f"toe_y_px.{side}", math.nan) for f in frames]
-        above = [k - t for k, t in zip(knee, toe) if math.isfinite(k - t)]
-        t_above = [f.t_s for f, k, t in zip(frames, knee, toe) if math.isfinite(k - t)]
-        moved = len(above) >= 2 and picture_moved(toe, rise_over(t_above, above, above[0]))
-        knee = rise_series_px(knee, toe, moved)  # the phone moved: the knee above the toes (signals.rise)
         seen = [k for k in knee if math.isfinite(k)]
         if len(seen) < 2 or not (self.scale.px > 0 and self.shank_cm > 0):
             return math.nan

@@ -83,9 +83,11 @@ def heel_rise_cm(body_rise_px: float, leg_length_px: float, leg_length_cm: float
 TOP_WINDOW_S = 0.15
 
 
-def rise_over(t_s: list[float], values: list[float], base: float) -> float:
+def rise_over(t_s: list[float], values: list[float], base: float, or_end: bool = False) -> float:
     """The highest of `values` (averaged over TOP_WINDOW_S) above `base`, or above the first value
-    when the body started lower."""
+    where the body started lower; `or_end`: or above the last value where it ended lower (a rep cut at
+    the clip's start, its standing level taken at its top while the person was still for a moment on
+    their toes, read down to where they came back onto their heels)."""
     t = np.asarray(t_s, float)
     vals = np.asarray(values, float)
     ok = np.isfinite(vals)
@@ -93,4 +95,4 @@ def rise_over(t_s: list[float], values: list[float], base: float) -> float:
     if not vals.size:
         return math.nan
     top = max(float(np.mean(vals[np.abs(t - ti) <= TOP_WINDOW_S / 2])) for ti in t)
-    return top - min(base, float(vals[0]))
+    return top - min(base, float(vals[0]), float(vals[-1]) if or_end else math.inf)

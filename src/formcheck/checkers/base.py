@@ -206,3 +206,15 @@ def finite_mean(values: list[float] | np.ndarray) -> float:
     arr = np.asarray(values, float)
     arr = arr[np.isfinite(arr)]
     return float(arr.mean()) if arr.size else math.nan
+
+
+# A set whose first frame is this close to the first frame the person was seen in starts with the
+# clip (or the camera): the clip may have been cut part-way up a rep's rise, and the still moment the
+# set started from may be that rep's top. Two frames at 10 fps; a set begun later began from a
+# position the person was seen taking.
+OPENS_CLIP_S = 0.2
+
+
+def opens_clip(set_first_t_s: float, first_seen_t_s: float | None) -> bool:
+    """The set's frames begin with the person's first frame in the clip (within OPENS_CLIP_S)."""
+    return first_seen_t_s is not None and set_first_t_s - first_seen_t_s <= OPENS_CLIP_S

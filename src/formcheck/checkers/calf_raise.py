@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.config import coerce_config
-from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
+from formcheck.signals.counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
 from formcheck.body.geometry import angle_deg
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
@@ -45,7 +45,7 @@ from formcheck.body.measures import body_anchor_px, heel_hidden, heel_lift_shank
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
-                                     finite_mean,
+                                     finite_mean, opens_clip, OPENS_CLIP_S,
                                      distinct_corrections)
 from formcheck.body.posture import LYING_TRUNK_DEG, SEATED_THIGH_DEG, STANDING, thigh_from_vertical_deg, \
     trunk_from_vertical_deg
@@ -68,6 +68,11 @@ def spread_px(points: np.ndarray) -> float:
     """The larger per-axis 5th-95th percentile range of a point's path (pixels)."""
     lo, hi = np.percentile(points, [TOE_SPREAD_PERCENTILE, 100 - TOE_SPREAD_PERCENTILE], axis=0)
     return float(np.max(hi - lo))
+
+
+# A set that began with the clip stands lower than its start level once the person is still there,
+# after a rep, for this long (the ready window's own length, `ready_still_s`).
+STAND_LOWER_S = 0.3
 
 
 # The toe's travel during a rep is judged between these percentiles of its path, not on its extremes.
@@ -216,6 +221,9 @@ class CalfRaiseChecker(Checker):
         self._rise_confirms = False  # the hips are seen: the body's rise can confirm a small heel lift
         self._pre: deque = deque()  # frames since the person stood in place, before getting ready
         self._last_seen_t = -math.inf
+        self._first_seen_t: float | None = None  # the first frame with the feet measured
+        self._set_first_t: float | None = None  # and the set's first frame
+        self._set_opens_clip = False  # the set began with the clip (`opens_clip`)
         self.reps: list[Rep] = []
         self._state = LiveState(self.exercise, self.title, status="Stand still, feet in view",
                                 bar_label="Heel height", bar_unit="cm")
@@ -325,6 +333,8 @@ class CalfRaiseChecker(Checker):
         if not lift:
             return self._on_missing(t_s, heel_hidden(sample, self.cfg.min_visibility))
         self._last_seen_t = t_s
+        if self._first_seen_t is None:
+            self._first_seen_t = t_s
         self.scale.update(sample, lift)
         self._hip_y.append((t_s, {sd: body_height_px(sample, sd, False, self.cfg.min_visibility) for sd in SIDES}))
         for sd in lift:
@@ -369,6 +379,8 @@ class CalfRaiseChecker(Checker):
         seg = self.counter.update(t_s, value)
         if seg is not None:
             events += self._on_rep(seg)
+        if self._set_opens_clip and self.reps and not self.by_rise and self.counter.phase == Phase.REST:
+            self._stand_lower(t_s)
         if value is not None and math.isfinite(now_cm):
             self._state.bar_value = max(0.0, now_cm)
         self._state.status = "Counting"
@@ -433,6 +445,8 @@ class CalfRaiseChecker(Checker):
         self._ready_toes = {sd: np.median([b[2][sd] for b in buf if sd in b[2]], axis=0) for sd in legs}
         self.ready = True
         self.counter.reset()
+        self._set_first_t = self._pre[0][0] if self._pre else buf[0][0]
+        self._set_opens_clip = opens_clip(self._set_first_t, self._first_seen_t)
         self._rise_confirms = not self.by_rise and all(sd in self._hip_base for sd in legs)
         if self.by_rise:
             pass  # the rise counter's own floor: min_rise_cm, and 6 sd of the still frames' jitter
@@ -558,8 +572,9 @@ class CalfRaiseChecker(Checker):
             self.counter.forget_last()
             return []
         ts = [f.t_s for f in frames]
+        cut = self._cut_at_start(seg)
         height_cm = self._height_cm(rise_over(ts, [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames],
-                                              0.0))
+                                              0.0, or_end=cut))
         if self._rise_confirms:
             # the body's rise must show min_rise_cm; hips lost during this rep: the unconfirmed floor
             confirmed = height_cm >= self.cfg.min_rise_cm if math.isfinite(height_cm) \
@@ -590,7 +605,7 @@ class CalfRaiseChecker(Checker):
             if hi > 0:
                 metrics["left_right_difference_pct"] = round(100 * abs(side_h["left"] - side_h["right"]) / hi, 1)
                 for sd in self.legs:
-                    h_cm = self._height_cm(rise_over(ts, [f.rise_px[sd] for f in frames], 0.0))
+                    h_cm = self._height_cm(rise_over(ts, [f.rise_px[sd] for f in frames], 0.0, or_end=cut))
                     metrics[f"{sd}_height_cm"] = round(h_cm if math.isfinite(h_cm) else side_h[sd] * cm, 2)
         self._side_lift[len(self.reps) + 1] = side_h
         rep = Rep(len(self.reps) + 1, seg.start_t_s, seg.peak_t_s, seg.end_t_s, metrics,
@@ -605,6 +620,57 @@ class CalfRaiseChecker(Checker):
             self._state.latest_cue = f.message
             events.append(Event(EventKind.CUE, seg.end_t_s, f.message, code=f.code))
         return events
+
+    def _stand_lower(self, t_s: float) -> None:
+        """A set that began with the clip (`opens_clip`) may have taken its standing level at the top
+        of a rep cut part-way up its rise. Once the person stands still, after a rep, lower than that
+        level by more than a rep's floor, that is where they stand: every figure is read from there
+        (the heel lift, the hips' rise, the live bar and chart), and the rep the clip opened on is
+        measured again."""
+        still = [f for f in self._frames if f.t_s >= t_s - STAND_LOWER_S - 1e-6 and f.t_s > self.reps[-1].end_s]
+        if not still or still[-1].t_s - still[0].t_s < STAND_LOWER_S - 1e-6:
+            return
+        lift = {sd: [f.lift[sd] for f in still if math.isfinite(f.lift[sd])] for sd in self.legs}
+        if not all(len(v) == len(still) for v in lift.values()):
+            return
+        mean = np.mean([lift[sd] for sd in self.legs], axis=0)
+        if np.ptp(mean) > 0.5 * self.counter.floor or np.median(mean) > -self.counter.floor:
+            return
+        self._set_opens_clip = False  # once a set
+        d_lift = {sd: float(np.median(lift[sd])) for sd in self.legs}
+        d_hip = {sd: float(np.nanmedian([f.rise_px[sd] for f in still])) if any(math.isfinite(f.rise_px[sd])
+                 for f in still) else 0.0 for sd in SIDES}
+        for sd in self.legs:
+            self._leg_base[sd] += d_lift[sd]
+        for sd in self._hip_base:
+            self._hip_base[sd] += d_hip[sd]
+        set_frames = [f for f in self._frames if f.t_s >= (self._set_first_t or -math.inf) - 1e-6]
+        for f in set_frames:
+            for sd in self.legs:
+                f.lift[sd] -= d_lift[sd]
+            for sd in SIDES:
+                f.rise_px[sd] -= d_hip[sd]
+        shift = float(np.mean(list(d_lift.values())))
+        self.counter.shift(-shift)
+        self._ema.shift(-shift)
+        d_cm = self._height_cm(float(finite_mean([d_hip[sd] for sd in self.legs])))
+        if math.isfinite(d_cm):
+            self._trace_v = [v - d_cm if t >= (self._set_first_t or -math.inf) - 1e-6 else v
+                             for t, v in zip(self._trace_t, self._trace_v)]
+        first = self.reps[0]
+        frames = [f for f in set_frames if first.start_s - 1e-6 <= f.t_s <= first.end_s + 1e-6]
+        h_cm = self._height_cm(rise_over([f.t_s for f in frames],
+                                         [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames], 0.0))
+        if math.isfinite(h_cm):
+            first.metrics["peak_height_cm"] = round(h_cm, 2)
+            self._refresh_relative()
+            self._state.bar_best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps])
+
+    def _cut_at_start(self, seg: RepSegment) -> bool:
+        """The rep began with the clip (`opens_clip`): its rise may have been cut off, and the standing
+        level taken at its top."""
+        return self._set_opens_clip and self._set_first_t is not None and \
+            seg.start_t_s - self._set_first_t <= OPENS_CLIP_S
 
     def _pelvis_rose(self, frames: list[_Frame]) -> bool:
         """Both hips rose together (the other hip at least `pelvis_level_share` of the stance hip's rise);

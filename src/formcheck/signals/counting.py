@@ -44,6 +44,11 @@ class Ema:
     def reset(self) -> None:
         self.value, self._t_s = None, None
 
+    def shift(self, delta: float) -> None:
+        """The signal's zero moved: what is held moves with it."""
+        if self.value is not None:
+            self.value += delta
+
 
 @dataclass(frozen=True)
 class RepCounterConfig:
@@ -138,8 +143,10 @@ class RepCounter:
         self._low_t = 0.0
         self._returned_t: float | None = None
         self._last_t: float | None = None
+        self._last_x = self._prev_x = math.nan  # the last two values
         self._up_since: float | None = None  # first time of the current run above the rise threshold
         self._down_since: float | None = None
+
 
     @property
     def rest_level(self) -> float | None:
@@ -199,6 +206,17 @@ class RepCounter:
         self.cfg = replace(self.cfg, min_swing=min_swing,
                            noise_sd_factor=self.cfg.noise_sd_factor if noise_sd_factor is None else noise_sd_factor)
 
+    def shift(self, delta: float) -> None:
+        """The signal's zero moved (the checker found the person's true start level): every level held
+        moves with it; the rep sizes do not change."""
+        if self._valley is not None:
+            self._valley += delta
+        self._start_v += delta
+        self._peak += delta
+        self._low += delta
+        self._last_x += delta
+        self._prev_x += delta
+
     def forget_last(self) -> None:
         """The checker rejected the segment just returned: it does not shape the typical amplitude."""
         if self.amplitudes:
@@ -209,7 +227,7 @@ class RepCounter:
             if self._last_t is not None and t_s - self._last_t > self.cfg.max_gap_s and self.phase != Phase.REST:
                 self.reset()  # lost the person mid-rep: never guess a rep across a long gap
             return None
-        self._last_t = t_s
+        self._last_t, self._prev_x, self._last_x = t_s, self._last_x, x
         if self._valley is None:
             self._valley, self._valley_t, self._near_valley_t = x, t_s, t_s
             return None
@@ -267,7 +285,15 @@ class RepCounter:
         return RepSegment(self._start_t, self._peak_t, self._last_t, self._start_v, self._peak, end_v, False)
 
     def finish(self) -> RepSegment | None:
-        """End of stream: a rep that came down but had not settled still counts."""
+        """End of stream: a rep that came down but had not settled still counts, and so does one seen
+        coming down from its peak as far as a rep must (`_thr_down`) in its last two frames: the clip
+        ended while the person was lowering, and the stream, not the person, cut the drop's dwell short.
+        One last frame below the line is not enough (one frame's jitter must never make a rep), nor is
+        less of a drop: a real clip labelled "partial 2nd rise (clip ends)" ends 0.1 s into its lowering,
+        28 % of the way down."""
+        if self.phase == Phase.RISING and max(self._prev_x, self._last_x) <= self._peak - self._thr_down():
+            self.phase = Phase.FALLING
+            self._low, self._low_t = self._last_x, self._last_t
         if self.phase == Phase.FALLING:
             seg = self._finish(self._low_t, self._low, False)
             self.phase = Phase.REST

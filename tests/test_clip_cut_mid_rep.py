@@ -1,0 +1,122 @@
+"""A clip cut while a rep is under way: at its end, while the person is lowering (a phone stopped as the
+last rep comes down), and at its start, part-way up the first rise (a clip trimmed from a longer
+video). The rep counts when the clip shows it; its height is not read against the rep's own top.
+Synthetic series and signals (no model), and the labelled real clips' landmark series where
+../shared is present."""
+import numpy as np
+import pytest
+
+from builders import STANDING, animate, rep_keys, series_from_poses
+from formcheck.checkers.base import run_on_series
+from formcheck.checkers.calf_raise import CalfRaiseChecker
+from formcheck.evaluation.perturb import cut
+from formcheck.signals.counting import RepCounter, RepCounterConfig
+
+FPS = 30.0
+UP = STANDING.legs(ankle_plantar_deg=30)
+
+
+def fed(values, cfg=RepCounterConfig(min_swing=1.0)) -> tuple[int, RepCounter]:
+    """Reps counted on `values` (one per frame at FPS), the stream then finished."""
+    c, n = RepCounter(cfg), 0
+    for i, x in enumerate(values):
+        n += c.update(i / FPS, float(x)) is not None
+    return n + (c.finish() is not None), c
+
+
+def rise_then(drop_to: float, lowering_frames: int) -> np.ndarray:
+    """Still at 0, up to 10 over 0.5 s, 0.3 s at the top, then `lowering_frames` frames of a steady
+    lowering towards `drop_to` (the stream ends there)."""
+    return np.concatenate([np.zeros(20), np.linspace(0, 10, 15), np.full(9, 10.0),
+                           np.linspace(10, drop_to, lowering_frames + 1)[1:]])
+
+
+# ---- the end of the stream ---------------------------------------------------------------------
+def test_a_stream_ending_while_the_person_lowers_counts_the_rep():
+    # 6 of 10 down over 4 frames (8.5, 7, 5.5, 4): past the 45 % a lowering must come down for the
+    # last 2 frames, short of the 0.1 s (3 frames) a lowering must hold mid-stream
+    n, _ = fed(rise_then(4.0, 4))
+    assert n == 1
+
+
+def test_one_last_frame_below_the_line_is_not_a_rep():
+    # a single last frame 6 below the top: a frame of jitter could do that
+    values = np.concatenate([rise_then(10.0, 3), [4.0]])
+    assert fed(values)[0] == 0
+
+
+def test_a_stream_ending_early_in_the_lowering_is_not_a_rep():
+    # 28 % of the way down when the clip ends (a real clip's "partial 2nd rise (clip ends)")
+    assert fed(rise_then(7.2, 4))[0] == 0
+    # and a stream ending in the top hold is not one either
+    assert fed(rise_then(10.0, 10))[0] == 0
+
+
+def calf_raises(n: int = 3, lead_s: float = 1.0):
+    return series_from_poses(animate(rep_keys(STANDING, [UP] * n, lead_s=lead_s)), yaw_deg=60.0)
+
+
+def rep_windows(lead_s: float = 1.0, n: int = 3, up_s: float = 1.0, top_s: float = 0.3, down_s: float = 1.0,
+                rest_s: float = 0.8) -> list[tuple[float, float]]:
+    """(start, end) of each rep of `calf_raises` (rep_keys' defaults)."""
+    step = up_s + top_s + down_s + rest_s
+    return [(lead_s + i * step, lead_s + i * step + up_s + top_s + down_s) for i in range(n)]
+
+
+def test_a_calf_raise_clip_ending_as_the_last_rep_comes_down_counts_it():
+    series = calf_raises()
+    start, end = rep_windows()[-1]
+    for at_s in (end - 0.4, end - 0.2, end):  # 60 %, 80 % and all of the way down (1 s lowering)
+        result, _ = run_on_series(CalfRaiseChecker(), cut(series, 0.0, at_s))
+        assert result.rep_count == 3, at_s
+
+
+def test_a_calf_raise_clip_starting_part_way_up_the_first_rise_counts_it_at_its_height():
+    series = calf_raises()
+    whole, _ = run_on_series(CalfRaiseChecker(), series)
+    assert whole.rep_count == 3
+    full_cm = whole.reps[0].metrics["peak_height_cm"]
+    start, _ = rep_windows()[0]
+    # 0.3 and 0.5 s into a 1 s rise: the clip opens with the heels up, and the first still moment
+    # is the top hold
+    for into_s in (0.3, 0.5):
+        result, _ = run_on_series(CalfRaiseChecker(), cut(series, start + into_s, 99.0))
+        assert result.rep_count == 3, into_s
+        first = result.reps[0].metrics["peak_height_cm"]
+        # read down to where the heels came back, not from the top the set started at (that read
+        # 4.0 cm for 8.7 on a real clip)
+        assert first == pytest.approx(full_cm, abs=1.0), (into_s, first, full_cm)
+        assert not any(f.code == "low_rise" for f in result.reps[0].faults)
+
+
+def test_a_rep_later_in_the_set_is_still_read_from_the_heels_down():
+    """The lower-of-both-ends reading is for the rep the clip opened on: a later rep whose heels
+    end lower than they started (a dip after it) is read above its own start, as before."""
+    series = calf_raises()
+    start, _ = rep_windows()[0]
+    result, _ = run_on_series(CalfRaiseChecker(), cut(series, start + 0.3, 99.0))
+    whole, _ = run_on_series(CalfRaiseChecker(), series)
+    for a, b in zip(result.reps[1:], whole.reps[1:]):
+        assert a.metrics["peak_height_cm"] == pytest.approx(b.metrics["peak_height_cm"], abs=0.2)
+
+
+# ---- the labelled real clips -------------------------------------------------------------------
+# (clip, exercise, cut start s, cut end s, reps): cut 0.2 s into the first rise; cut as or just after
+# the last rep's labelled end (labels.tsv)
+REAL_CUTS = [
+    ("calf_raise_fitbod_side.mp4", "calf_raise", 0.72, None, 3),  # rep 1 0.52-1.85
+    ("calf_raise_fitbod_side.mp4", "calf_raise", 0.0, 7.62, 3),  # rep 3 5.96-7.62
+    ("single_leg_calf_raise_fitbod_side.mp4", "calf_raise", 0.0, 4.22, 3),  # rep 3 3.64-4.22
+    ("single_leg_calf_raise_fitbod_oblique.mp4", "calf_raise", 0.0, 4.59, 3),  # rep 3 3.97-4.59
+    ("hip_abduction_standing_fitbod_front.mp4", "hip_abduction", 0.0, 5.87, 3),  # rep 3 4.97-5.84
+    ("hip_abduction_standing_fitbod_oblique.mp4", "hip_abduction", 0.0, 6.62, 3),  # rep 3 5.67-6.62
+    ("seated_calf_raise_machine_rearoblique.mp4", "seated_calf_raise", 0.0, 3.7, 1),  # rep 0.8-3.7
+]
+
+
+@pytest.mark.parametrize("clip, exercise, t0, t1, reps", REAL_CUTS)
+def test_real_clips_cut_at_a_rep_count_it(real_series, clip, exercise, t0, t1, reps):
+    from formcheck.run.review import analyze_series
+    series = real_series(clip)
+    result, _ = analyze_series(cut(series, t0, t1 if t1 is not None else 1e9), exercise)
+    assert result.rep_count == reps

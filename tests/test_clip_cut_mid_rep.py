@@ -120,3 +120,23 @@ def test_real_clips_cut_at_a_rep_count_it(real_series, clip, exercise, t0, t1, r
     series = real_series(clip)
     result, _ = analyze_series(cut(series, t0, t1 if t1 is not None else 1e9), exercise)
     assert result.rep_count == reps
+
+
+@pytest.mark.parametrize("toe_deg", [8.0, 15.0])
+def test_a_toe_raise_held_after_the_first_rep_moves_no_standing_level(toe_deg):
+    """A still start (rep 1 rises from the set's start level): a toe raise held 1 s after rep 1 (heel
+    lift below the start level, the hips no lower) is not the person standing lower (a reviewer's
+    case: it had re-read rep 2 at 8.3 cm for 9.65)."""
+    toe = STANDING.legs(ankle_plantar_deg=-toe_deg)
+    keys, t = [(0.0, STANDING), (1.5, STANDING)], 1.5
+    for i in range(3):
+        for dt, pose in ((1.0, UP), (0.3, UP), (1.0, STANDING), (0.8, STANDING)) + \
+                (((0.6, toe), (1.0, toe), (0.6, STANDING), (0.8, STANDING)) if i == 0 else ()):
+            t += dt
+            keys.append((t, pose))
+    keys.append((t + 1.5, STANDING))
+    result, _ = run_on_series(CalfRaiseChecker(), series_from_poses(animate(keys), yaw_deg=60.0))
+    whole, _ = run_on_series(CalfRaiseChecker(), calf_raises(lead_s=1.5))
+    assert result.rep_count == 3
+    for a, b in zip(result.reps, whole.reps):
+        assert a.metrics["peak_height_cm"] == pytest.approx(b.metrics["peak_height_cm"], abs=0.3)

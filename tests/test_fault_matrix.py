@@ -174,6 +174,8 @@ def clips(tmp_path_factory):
     c["vfr"], c["vfr_times_ms"] = _vfr(one, d / "vfr.mp4")
     # an edit list: packets before 2.5 s kept but not shown. 2.5 s is 1.0 s into rep 1 (1.5-4.2 s, its
     # peak at 2.75 s): the clip shows the end of its rise, its top and all its lowering, so it counts
+    # (37 % into the rep: neither its whole middle half shown nor cut through its middle, perturb.py's
+    # two sure cases; the first rep of a clip cut in its rise counts since d958ef4)
     c["trim"] = d / "trim.mp4"
     ffmpeg("-ss", 2.5, "-i", two, "-c", "copy", c["trim"])
     c["cut_half"] = _cut_at(two, d / "cut_half.mp4", CUT_AT_S)

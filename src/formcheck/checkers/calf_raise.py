@@ -224,6 +224,8 @@ class CalfRaiseChecker(Checker):
         self._first_seen_t: float | None = None  # the first frame with the feet measured
         self._set_first_t: float | None = None  # and the set's first frame
         self._set_opens_clip = False  # the set began with the clip (`opens_clip`)
+        # ... and its first rep rose from below the set's start level: that level was on the rep's way up
+        self._opened_on_top = False
         self.reps: list[Rep] = []
         self._state = LiveState(self.exercise, self.title, status="Stand still, feet in view",
                                 bar_label="Heel height", bar_unit="cm")
@@ -379,7 +381,7 @@ class CalfRaiseChecker(Checker):
         seg = self.counter.update(t_s, value)
         if seg is not None:
             events += self._on_rep(seg)
-        if self._set_opens_clip and self.reps and not self.by_rise and self.counter.phase == Phase.REST:
+        if self._opened_on_top and self.reps and not self.by_rise and self.counter.phase == Phase.REST:
             self._stand_lower(t_s)
         if value is not None and math.isfinite(now_cm):
             self._state.bar_value = max(0.0, now_cm)
@@ -447,6 +449,7 @@ class CalfRaiseChecker(Checker):
         self.counter.reset()
         self._set_first_t = self._pre[0][0] if self._pre else buf[0][0]
         self._set_opens_clip = opens_clip(self._set_first_t, self._first_seen_t)
+        self._opened_on_top = False
         self._rise_confirms = not self.by_rise and all(sd in self._hip_base for sd in legs)
         if self.by_rise:
             pass  # the rise counter's own floor: min_rise_cm, and 6 sd of the still frames' jitter
@@ -573,6 +576,8 @@ class CalfRaiseChecker(Checker):
             return []
         ts = [f.t_s for f in frames]
         cut = self._cut_at_start(seg)
+        if cut and not self.reps and not self.by_rise:  # rep 1 rose from below the set's start level
+            self._opened_on_top = seg.start_value < -self.counter.floor
         height_cm = self._height_cm(rise_over(ts, [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames],
                                               0.0, or_end=cut))
         if self._rise_confirms:
@@ -622,11 +627,12 @@ class CalfRaiseChecker(Checker):
         return events
 
     def _stand_lower(self, t_s: float) -> None:
-        """A set that began with the clip (`opens_clip`) may have taken its standing level at the top
-        of a rep cut part-way up its rise. Once the person stands still, after a rep, lower than that
-        level by more than a rep's floor, that is where they stand: every figure is read from there
-        (the heel lift, the hips' rise, the live bar and chart), and the rep the clip opened on is
-        measured again."""
+        """A set that began with the clip (`opens_clip`), its first rep rising from below the set's start
+        level, took that level part-way up a rep cut in its rise. Once the person
+        stands still after it, heels lower than that level by more than a rep's floor, hips lower by at
+        least `min_rise_cm` and knees straight, that is where they stand: every figure is read from
+        there (the heel lift, the hips' rise, the live bar and chart), and the rep the clip opened on
+        is measured again."""
         still = [f for f in self._frames if f.t_s >= t_s - STAND_LOWER_S - 1e-6 and f.t_s > self.reps[-1].end_s]
         if not still or still[-1].t_s - still[0].t_s < STAND_LOWER_S - 1e-6:
             return
@@ -636,10 +642,14 @@ class CalfRaiseChecker(Checker):
         mean = np.mean([lift[sd] for sd in self.legs], axis=0)
         if np.ptp(mean) > 0.5 * self.counter.floor or np.median(mean) > -self.counter.floor:
             return
-        self._set_opens_clip = False  # once a set
-        d_lift = {sd: float(np.median(lift[sd])) for sd in self.legs}
         d_hip = {sd: float(np.nanmedian([f.rise_px[sd] for f in still])) if any(math.isfinite(f.rise_px[sd])
                  for f in still) else 0.0 for sd in SIDES}
+        knees = [f.knee_deg[sd] for f in still for sd in self.legs if math.isfinite(f.knee_deg[sd])]
+        if not (self._height_cm(float(finite_mean([d_hip[sd] for sd in self.legs]))) <= -self.cfg.min_rise_cm) or \
+                (knees and min(knees) < self.cfg.standing_knee_deg):
+            return  # the hips must stand lower too, on straight knees: not a bend or a toe raise
+        self._opened_on_top = False  # once a set
+        d_lift = {sd: float(np.median(lift[sd])) for sd in self.legs}
         for sd in self.legs:
             self._leg_base[sd] += d_lift[sd]
         for sd in self._hip_base:
@@ -659,10 +669,15 @@ class CalfRaiseChecker(Checker):
                              for t, v in zip(self._trace_t, self._trace_v)]
         first = self.reps[0]
         frames = [f for f in set_frames if first.start_s - 1e-6 <= f.t_s <= first.end_s + 1e-6]
-        h_cm = self._height_cm(rise_over([f.t_s for f in frames],
-                                         [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames], 0.0))
+        ts = [f.t_s for f in frames]
+        h_cm = self._height_cm(rise_over(ts, [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames], 0.0))
         if math.isfinite(h_cm):
             first.metrics["peak_height_cm"] = round(h_cm, 2)
+            for sd in self.legs:
+                if f"{sd}_height_cm" in first.metrics:
+                    side_cm = self._height_cm(rise_over(ts, [f.rise_px[sd] for f in frames], 0.0))
+                    if math.isfinite(side_cm):
+                        first.metrics[f"{sd}_height_cm"] = round(side_cm, 2)
             self._refresh_relative()
             self._state.bar_best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps])
 

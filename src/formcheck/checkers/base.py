@@ -124,6 +124,9 @@ class Checker(ABC):
     # Done with the body upright (standing or seated): a picture turned on its side is read turned
     # back (body.upright.UprightPicture), before anything is measured.
     upright_body: ClassVar[bool] = False
+    # Done standing on the feet: a camera rolled a little (a phone propped up leaning) is levelled on
+    # the standing body's balance line (body.level.LevelPicture), before anything is measured.
+    standing_body: ClassVar[bool] = False
     # Recognition (--exercise auto): exercises are tried in this order (lower first; only the
     # order among exercises of one posture matters), and the first whose `recognize` answers wins.
     recognition_rank: ClassVar[int] = 100

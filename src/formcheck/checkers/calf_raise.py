@@ -38,6 +38,7 @@ from formcheck.signals.counting import Ema, Phase, RepCounter, RepCounterConfig,
 from formcheck.body.geometry import angle_deg
 from formcheck.pose.landmarks import LEG, SIDES
 from formcheck.pose.types import PoseSample
+from formcheck.body.level import LevelPicture
 from formcheck.body.upright import UprightPicture
 from formcheck.body.view import View, ViewEstimator
 from formcheck.checkers import register
@@ -173,6 +174,7 @@ class _Frame:
 class CalfRaiseChecker(Checker):
     exercise = "calf_raise"
     upright_body = True
+    standing_body = True
     title = "Floor calf raise"
     mode = Mode.REPS
     checks = ("counts each rise onto the toes (both legs or one)",
@@ -200,6 +202,7 @@ class CalfRaiseChecker(Checker):
         self.by_rise = False  # counting on the body's rise (the heel unreadable), decided before each set
         self.view = ViewEstimator()
         self.upright = UprightPicture(self.cfg.min_visibility)
+        self.level = LevelPicture(self.cfg.min_visibility)  # (standing_body)
         self._ema = Ema(self.cfg.smoothing_tau_s)
         self._frames: deque[_Frame] = deque(maxlen=1200)
         self._ready_buf: deque[tuple[float, dict, dict, dict, dict]] = deque()
@@ -316,9 +319,14 @@ class CalfRaiseChecker(Checker):
 
     # ---- streaming ---------------------------------------------------------------------
     def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
+        events: list[Event] = []
+        for t, s in self.level.feed(t_ms, self.upright.update(sample)):  # levelled (body.level)
+            events += self._update_levelled(t, s)
+        return events
+
+    def _update_levelled(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
         t_s = t_ms / 1000.0
         events: list[Event] = []
-        sample = self.upright.update(sample)
         self.view.update(sample)
         if sample is None:
             return self._on_missing(t_s)
@@ -515,6 +523,8 @@ class CalfRaiseChecker(Checker):
 
     def finish(self, t_ms: float) -> list[Event]:
         events = []
+        for t, s in self.level.flush():
+            events += self._update_levelled(t, s)
         if self.ready:
             seg = self.counter.finish()
             if seg is not None:

@@ -84,6 +84,7 @@ class HipAbductionConfig(SideRepConfig):
 class HipAbductionChecker(SideRepChecker):
     exercise = "hip_abduction"
     upright_body = True
+    standing_body = True
     title = "Standing hip abduction"
     config_class = HipAbductionConfig
     one_sided = True

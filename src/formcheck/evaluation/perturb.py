@@ -11,7 +11,8 @@ it runs without the model), together with the expected count derived from the la
 - frames resampled to 10/15/24/60 fps, 10 % of frames dropped, 0.3-0.7 s gaps with nobody found,
   3-6 s rests inserted between reps (the person stands still).
 - the picture turned on its side (a phone clip whose rotation flag was lost), for the exercises
-  done upright: the model's landmarks, picture and world alike, turn with the picture.
+  done upright: the model's landmarks, picture and world alike, turn with the picture; and the
+  camera tilted 15 degrees either way (a phone propped up leaning), its landmarks turned alike.
 - reps done faster (x0.6 the time) or slower (x1.5), the landmarks shakier (jitter of 2 % of the
   trunk), and the feet seen unsurely (a fifth of the frames with the ankles, heels and toes below
   the visibility cut: dark shoes on a dark floor, a foot at the picture's edge).
@@ -229,6 +230,13 @@ def turned(series: PoseSeries, quarters: int = 1) -> PoseSeries:
     return turned_back_series(series, (4 - quarters) % 4)
 
 
+def tilted(series: PoseSeries, deg: float) -> PoseSeries:
+    """The camera rolled `deg` degrees (a phone propped up leaning): the picture turns about its centre
+    and the model's world landmarks, which follow the camera, turn alike (body.level's turn)."""
+    from formcheck.body.level import rolled_series
+    return rolled_series(series, deg)
+
+
 # ---- the suite -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -258,6 +266,8 @@ def variants(series: PoseSeries, reps: RepTimes, upright: bool = False) -> list[
     out.append(Variant("handheld pan", pan(series), n))
     if upright:
         out.append(Variant("picture on its side", turned(series, 1), n))
+    out.append(Variant("camera tilted 15°", tilted(series, 15.0), n))
+    out.append(Variant("camera tilted 15°", tilted(series, -15.0), n))
     for fps in (10, 15, 24, 60):
         if fps < series.fps + 1:
             out.append(Variant(f"{fps} fps", resample(series, fps), n))

@@ -30,6 +30,7 @@ from formcheck.config import coerce_config
 from formcheck.signals.counting import Ema, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
 from formcheck.pose.landmarks import SIDES
 from formcheck.pose.types import PoseSample
+from formcheck.body.level import LevelPicture
 from formcheck.body.upright import UprightPicture
 from formcheck.body.view import ViewEstimator
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode,
@@ -110,6 +111,7 @@ class SideRepChecker(Checker):
         self._ema = {sd: Ema(cfg.smoothing_tau_s) for sd in SIDES}
         self.view = ViewEstimator()
         self.upright = UprightPicture(cfg.min_visibility) if self.upright_body else None
+        self.level = LevelPicture(cfg.min_visibility) if self.standing_body else None
         self._frames: deque[RepFrame] = deque(maxlen=3000)
         self._ready_buf: deque[tuple[float, dict, dict]] = deque()
         self._pre: deque[tuple[float, dict, dict]] = deque()  # in position, before getting ready
@@ -165,9 +167,17 @@ class SideRepChecker(Checker):
 
     # ---- streaming ----------------------------------------------------------------------
     def update(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
-        t_s = t_ms / 1000.0
         if self.upright is not None:
             sample = self.upright.update(sample)
+        if self.level is None:
+            return self._update_levelled(t_ms, sample)
+        events: list[Event] = []
+        for t, s in self.level.feed(t_ms, sample):  # levelled (body.level)
+            events += self._update_levelled(t, s)
+        return events
+
+    def _update_levelled(self, t_ms: float, sample: PoseSample | None) -> list[Event]:
+        t_s = t_ms / 1000.0
         self.view.update(sample)
         if sample is None:
             return self._on_missing(t_s)
@@ -310,6 +320,8 @@ class SideRepChecker(Checker):
 
     def finish(self, t_ms: float) -> list[Event]:
         events: list[Event] = []
+        for t, s in self.level.flush() if self.level is not None else []:
+            events += self._update_levelled(t, s)
         if not self.ready and self._pre:  # a short clip that never paused: its reps calibrate
             buf, sides = self._moving_start(at_end=True)
             if sides:

@@ -1,0 +1,158 @@
+"""A camera rolled a little (a phone propped up leaning): the picture levelled on the standing body.
+
+A person standing still on both feet keeps their centre of mass over them: the line from the middle
+of the feet (between heel and toe) up to between the hips points straight up, from the side, at 3/4
+or head-on. (On one leg the pelvis need not sit over the foot: rendered single-leg stances lean it
+5-8 degrees head-on and at 3/4, so a frame with a foot seen off the floor is not read.) In a picture from a phone propped up crookedly that line leans by
+the camera's roll, and every "up" read in the picture (the hips' rise on the toes, the heights in cm)
+mixes in the body's travel across the picture: a real side-on calf raise read 11.3-12.7 cm for
+8.7-8.8 with the camera rolled 15 degrees one way and 6.3-7.1 the other (its landmark series turned,
+`evaluation.perturb.tilted`). Levelling turns the picture's landmarks, and the model's world
+landmarks, which follow the camera, back by the roll: the median lean of that line over the first
+frames the person stands still on straight knees, decided once and then held (a roll read afresh every
+frame would move the hips in the levelled picture by itself).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from formcheck.body.geometry import angle_deg
+from formcheck.pose.landmarks import LEG, SIDES, PoseLandmark as L
+from formcheck.pose.types import MIN_VISIBILITY, PoseSample, PoseSeries
+
+# Below this the picture is taken as level: on the labelled real clips filmed from a level camera the
+# balance line leans -2.8 to +1.7 degrees at the start (floor and single-leg calf raises from the side
+# and at 3/4, on a step from behind, hip abduction at 3/4), and -3.5 to +2.5 (5th-95th percentile)
+# through their reps; the rendered truth set's two-foot stances 0.0-4.1 (4.1: side-on, the hips a
+# little behind the feet).
+ROLL_MIN_DEG = 5.0
+# Beyond this the lean is not a roll to level: a picture turned further is `body.upright`'s quarter
+# turns, and a body leaning this far is not standing still.
+ROLL_MAX_DEG = 30.0
+# The lean is read on the first FIRST_FRAMES standing frames in a row that are still: their leans
+# agree within AGREE_DEG and the hips move less than STILL_LEG_SHARE of the leg's image length (walking
+# in sways the line 10 degrees and more; a hip abduction's lift shifts the pelvis over the other foot,
+# 8-11 degrees on a real head-on clip). 10 frames: 0.33 s at 30 fps, 1 s at 10.
+FIRST_FRAMES = 10
+AGREE_DEG = 4.0
+STILL_LEG_SHARE = 0.03
+# Frames are held back while the roll is unread for at most this long, then taken as level: the
+# counting and the live screen wait that long at most, once, at the start (a set begun at once has a
+# still moment between its first reps).
+WAIT_S = 2.0
+# Standing: the knee straighter than this in the picture (a calf raise keeps it ~170-180 degrees).
+STRAIGHT_KNEE_DEG = 160.0
+# A foot is on the floor when its toe is within this share of the leg's image length of the lowest toe.
+ON_FLOOR_LEG_SHARE = 0.1
+# ... and, in the model's world (where a hidden foot is placed too), the ankles' heights differ by less
+# than this share of the leg: a single-leg raise holds the free foot 0.3-0.5 m up; feet hip-width apart
+# under a 20-degree roll differ by ~0.09 m (0.1 of the leg).
+FOOT_UP_LEG_SHARE = 0.15
+
+
+def balance_lean_deg(s: PoseSample, min_visibility: float = MIN_VISIBILITY) -> float | None:
+    """How far the line from the middle of the feet to between the hips leans from the picture's
+    vertical (degrees, + = the hips to the right of the feet); None unless both hips, a whole foot and
+    a straight knee over it are seen, or when a foot is seen off the floor (standing on one leg)."""
+    if not s.seen(L.LEFT_HIP, L.RIGHT_HIP, min_visibility=min_visibility):
+        return None
+    # one foot off the floor, seen or not (the model places a hidden leg too): the world ankles' heights
+    ankle_y = [float(s.world(LEG[sd]["ankle"])[1]) for sd in SIDES]
+    leg_m = max(float(np.linalg.norm(s.world(LEG[sd]["hip"]) - s.world(LEG[sd]["knee"])) +
+                      np.linalg.norm(s.world(LEG[sd]["knee"]) - s.world(LEG[sd]["ankle"]))) for sd in SIDES)
+    if abs(ankle_y[0] - ankle_y[1]) > FOOT_UP_LEG_SHARE * leg_m:
+        return None
+    feet = []
+    for side in SIDES:
+        leg = LEG[side]
+        if not s.seen(leg["knee"], leg["ankle"], leg["heel"], leg["toe"], min_visibility=min_visibility):
+            continue
+        if angle_deg(s.px(leg["hip"]), s.px(leg["knee"]), s.px(leg["ankle"])) < STRAIGHT_KNEE_DEG:
+            continue
+        length = float(np.linalg.norm(s.px(leg["hip"]) - s.px(leg["knee"])) +
+                       np.linalg.norm(s.px(leg["knee"]) - s.px(leg["ankle"])))
+        feet.append((0.5 * (s.px(leg["heel"]) + s.px(leg["toe"])), float(s.px(leg["toe"])[1]), length))
+    if not feet:
+        return None
+    lowest = max(f[1] for f in feet)
+    if any(lowest - f[1] > ON_FLOOR_LEG_SHARE * f[2] for f in feet):
+        return None
+    base = np.mean([f[0] for f in feet], axis=0)
+    d = 0.5 * (s.px(L.LEFT_HIP) + s.px(L.RIGHT_HIP)) - base
+    return math.degrees(math.atan2(float(d[0]), float(-d[1])))
+
+
+def _leg_px(s: PoseSample) -> float:
+    """The longer leg's image length, hip to knee to ankle (pixels)."""
+    return max(float(np.linalg.norm(s.px(LEG[sd]["hip"]) - s.px(LEG[sd]["knee"])) +
+                     np.linalg.norm(s.px(LEG[sd]["knee"]) - s.px(LEG[sd]["ankle"]))) for sd in SIDES)
+
+
+def _turn(xy_px: np.ndarray, world_xyz_m: np.ndarray, image_wh: tuple[int, int], deg: float
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Picture points turned `deg` degrees about the picture's centre (clockwise on screen: y points
+    down), world points turned alike about the camera's axis."""
+    th = math.radians(deg)
+    c, s_ = math.cos(th), math.sin(th)
+    centre = np.array([image_wh[0] / 2.0, image_wh[1] / 2.0])
+    p = xy_px - centre
+    xy = np.stack([c * p[..., 0] - s_ * p[..., 1], s_ * p[..., 0] + c * p[..., 1]], -1) + centre
+    w = world_xyz_m.copy()
+    w[..., 0] = c * world_xyz_m[..., 0] - s_ * world_xyz_m[..., 1]
+    w[..., 1] = s_ * world_xyz_m[..., 0] + c * world_xyz_m[..., 1]
+    return xy, w
+
+
+def rolled(s: PoseSample, deg: float) -> PoseSample:
+    """The sample as a camera rolled `deg` degrees more would have given it."""
+    xy, w = _turn(s.xy_px, s.world_xyz_m, s.image_wh, deg)
+    return PoseSample(s.t_ms, xy, s.visibility, w, s.image_wh)
+
+
+def rolled_series(series: PoseSeries, deg: float) -> PoseSeries:
+    """`rolled` for every frame of a series."""
+    xy, w = _turn(series.xy_px, series.world_xyz_m, series.image_wh, deg)
+    return PoseSeries(series.t_ms.copy(), xy, series.visibility.copy(), w, series.image_wh, series.fps)
+
+
+class LevelPicture:
+    """Stateful: `feed(t_ms, sample) -> [(t_ms, sample), ...]`, the frames levelled by the camera's roll
+    (`roll_deg`). Until the roll is read the frames are held back (at most WAIT_S), so that nothing is
+    measured on a crooked picture and then on a levelled one; `flush()` at the end of the stream."""
+
+    def __init__(self, min_visibility: float = MIN_VISIBILITY) -> None:
+        self.min_visibility = min_visibility
+        self._leans: list[tuple[float, np.ndarray, float]] = []  # (lean, mid-hip px, leg px) in a row
+        self._held: list[tuple[float, PoseSample | None]] = []
+        self.decided = False
+        self.roll_deg = 0.0
+
+    def feed(self, t_ms: float, sample: PoseSample | None) -> list[tuple[float, PoseSample | None]]:
+        if self.decided:
+            return [(t_ms, self._level(sample))]
+        self._held.append((t_ms, sample))
+        lean = balance_lean_deg(sample, self.min_visibility) if sample is not None else None
+        if lean is None:
+            self._leans = []
+        else:
+            hip = 0.5 * (sample.px(L.LEFT_HIP) + sample.px(L.RIGHT_HIP))
+            self._leans = (self._leans + [(lean, hip, _leg_px(sample))])[-FIRST_FRAMES:]
+        if len(self._leans) == FIRST_FRAMES and np.ptp([v for v, _, _ in self._leans]) <= AGREE_DEG and \
+                np.ptp([h for _, h, _ in self._leans], axis=0).max() <= STILL_LEG_SHARE * max(n for _, _, n in self._leans):
+            roll = float(np.median([v for v, _, _ in self._leans]))
+            self.roll_deg = roll if ROLL_MIN_DEG <= abs(roll) <= ROLL_MAX_DEG else 0.0
+            return self.flush()
+        if t_ms - self._held[0][0] > 1000.0 * WAIT_S:
+            return self.flush()  # no still stance to read it on: the picture is taken as it is
+        return []
+
+    def flush(self) -> list[tuple[float, PoseSample | None]]:
+        """Decide (level, unless a roll was read) and hand over every frame held back."""
+        self.decided = True
+        held, self._held = self._held, []
+        return [(t, self._level(s)) for t, s in held]
+
+    def _level(self, sample: PoseSample | None) -> PoseSample | None:
+        return rolled(sample, -self.roll_deg) if sample is not None and self.roll_deg else sample

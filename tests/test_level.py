@@ -4,12 +4,12 @@ Synthetic series (no model), and the labelled real clips' landmark series where 
 import numpy as np
 import pytest
 
-from builders import STANDING, animate, rep_keys, series_from_poses
+from builders import STANDING, animate, concat, rep_keys, series_from_poses
 from formcheck.body.level import (ROLL_MIN_DEG, WAIT_S, LevelPicture, balance_lean_deg, rolled,
                                   rolled_series)
 from formcheck.checkers.base import run_on_series
 from formcheck.checkers.calf_raise import CalfRaiseChecker
-from formcheck.evaluation.perturb import tilted
+from formcheck.evaluation.perturb import cut, tilted
 
 UP = STANDING.legs(ankle_plantar_deg=30)
 
@@ -72,14 +72,53 @@ def test_frames_held_back_until_the_roll_is_read_come_out_all_in_order():
     assert abs(balance_lean_deg(out[0][1])) < 0.5  # the first frames too are levelled
 
 
-def test_nobody_standing_still_is_taken_as_level_after_the_wait():
-    series = rolled_series(calf_raises(60.0), 10.0)
+def test_nobody_in_the_picture_passes_at_once_and_the_roll_is_read_once_they_stand():
+    """An empty room or a walk-in before the stance (a live session starts before the person is in
+    place): those frames pass as they are, and the wait starts when the balance line is first read
+    (a reviewer: it had started at the first frame, and a live session was never levelled)."""
+    series = rolled_series(calf_raises(60.0), 12.0)
     level = LevelPicture()
+    for i in range(90):  # 3 s of nobody
+        assert level.feed(i * 1000.0 / 30, None) == [(i * 1000.0 / 30, None)]
+    assert not level.decided
     out = []
     for t_ms, s in series.samples():
-        out += level.feed(t_ms, None)  # nobody found
-    assert level.decided and level.roll_deg == 0.0
+        out += level.feed(3000.0 + t_ms, s)
+    assert level.decided and level.roll_deg == pytest.approx(12.0, abs=3.5)
     assert len(out) + len(level.flush()) == len(series)
+
+
+def test_an_empty_start_before_a_tilted_set_still_levels_it():
+    tilted_set = tilted(calf_raises(60.0), 15.0)
+    empty = rolled_series(calf_raises(60.0), 0.0)
+    empty.xy_px[:] = np.nan
+    empty.visibility[:] = 0.0
+    level_result, _ = run_on_series(CalfRaiseChecker(), calf_raises(60.0))
+    result, _ = run_on_series(CalfRaiseChecker(), concat(cut(empty, 0.0, 2.5), tilted_set))
+    assert result.rep_count == 3
+    assert heights(result) == pytest.approx(heights(level_result), abs=0.3)
+
+
+def test_a_leg_held_out_is_not_read_as_a_roll():
+    """A hip abduction clip that opens with the leg held out (cut mid-rep, or a hold), level camera:
+    the pelvis sits over the other foot, 7-11 degrees off (a reviewer's synthetic case)."""
+    out = STANDING.leg("right", hip_abd_deg=25.0)
+    s = series_from_poses(animate([(0.0, out), (0.1, out)]), yaw_deg=0.0).sample(0)
+    assert balance_lean_deg(s) is None
+
+
+def test_one_foot_alone_at_three_quarters_is_not_read():
+    """At 3/4 the near foot alone is off the body's middle (a reviewer: -5.5 to -6.4 degrees read on a
+    level camera); side-on the near foot is under the body."""
+    from builders import hide
+    from formcheck.evaluation.perturb import FEET
+    far = [lm for lm in FEET if "LEFT" in lm.name]
+    for yaw, readable in ((45.0, False), (90.0, True)):
+        series = hide(calf_raises(yaw), far, 0.0, 99.0)
+        assert (balance_lean_deg(series.sample(0)) is not None) == readable, yaw
+        checker = CalfRaiseChecker()
+        run_on_series(checker, series)
+        assert checker.level.roll_deg == 0.0
 
 
 # (clip, heights as filmed, cm: the real clips' landmark series turned, `perturb.tilted`)
@@ -92,3 +131,13 @@ def test_real_calf_raises_tilted_either_way_read_the_heights_of_the_clip(real_se
         result, _ = analyze_series(tilted(series, roll), "calf_raise")
         # without levelling: 11.3-12.7 cm (+15) and 6.3-7.1 (-15) for 7.8-8.8 from the side
         assert heights(result) == pytest.approx(as_filmed, abs=0.5), roll
+
+
+def test_head_on_with_the_feet_apart_the_roll_is_read():
+    """Head-on, feet a little wider than the hips: the toes' picture heights differ by the stance's
+    width times the roll's sine (a reviewer: a 15-degree roll went unread); the feet are judged on
+    the floor along the body's own up instead."""
+    apart = STANDING.legs(hip_abd_deg=5.0)
+    s = series_from_poses(animate([(0.0, apart), (0.1, apart)]), yaw_deg=0.0).sample(0)
+    for roll in (-20.0, 15.0):
+        assert balance_lean_deg(rolled(s, roll)) == pytest.approx(roll, abs=1.0)

@@ -6,7 +6,7 @@ or head-on. (On one leg the pelvis need not sit over the foot: rendered single-l
 5-8 degrees head-on and at 3/4, so a frame with a foot seen off the floor is not read.) In a picture from a phone propped up crookedly that line leans by
 the camera's roll, and every "up" read in the picture (the hips' rise on the toes, the heights in cm)
 mixes in the body's travel across the picture: a real side-on calf raise read 11.3-12.7 cm for
-8.7-8.8 with the camera rolled 15 degrees one way and 6.3-7.1 the other (its landmark series turned,
+7.8-8.8 with the camera rolled 15 degrees one way and 6.3-7.1 the other (its landmark series turned,
 `evaluation.perturb.tilted`). Levelling turns the picture's landmarks, and the model's world
 landmarks, which follow the camera, back by the roll: the median lean of that line over the first
 frames the person stands still on straight knees, decided once and then held (a roll read afresh every
@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from formcheck.body.geometry import angle_deg
+from formcheck.body.view import SIDE_MIN_YAW_DEG, body_yaw_deg
 from formcheck.pose.landmarks import LEG, SIDES, PoseLandmark as L
 from formcheck.pose.types import MIN_VISIBILITY, PoseSample, PoseSeries
 
@@ -38,31 +39,42 @@ ROLL_MAX_DEG = 30.0
 FIRST_FRAMES = 10
 AGREE_DEG = 4.0
 STILL_LEG_SHARE = 0.03
-# Frames are held back while the roll is unread for at most this long, then taken as level: the
-# counting and the live screen wait that long at most, once, at the start (a set begun at once has a
-# still moment between its first reps).
+# Frames are held back while the roll is unread for at most this long from the first frame the balance
+# line is read, then the picture is taken as level: the counting and the live screen wait that long at
+# most, once (a set begun at once has a still moment between its first reps).
 WAIT_S = 2.0
 # Standing: the knee straighter than this in the picture (a calf raise keeps it ~170-180 degrees).
 STRAIGHT_KNEE_DEG = 160.0
-# A foot is on the floor when its toe is within this share of the leg's image length of the lowest toe.
-ON_FLOOR_LEG_SHARE = 0.1
-# ... and, in the model's world (where a hidden foot is placed too), the ankles' heights differ by less
-# than this share of the leg: a single-leg raise holds the free foot 0.3-0.5 m up; feet hip-width apart
-# under a 20-degree roll differ by ~0.09 m (0.1 of the leg).
+# Both feet on the floor: in the model's world (where a hidden foot is placed too) the ankles' heights
+# along the body's own up (ankles to hips) differ by less than this share of the leg (a single-leg
+# raise holds the free foot 0.3-0.5 m up, 0.35-0.6 of the leg).
 FOOT_UP_LEG_SHARE = 0.15
+# No leg held out: the two legs (hip to ankle, world) within this angle of each other. Feet under the
+# hips are 0-5 degrees apart, a wide stance ~15; a hip abduction lifts the leg 20-60 degrees (the
+# labelled clips ~50).
+LEGS_APART_DEG = 18.0
 
 
 def balance_lean_deg(s: PoseSample, min_visibility: float = MIN_VISIBILITY) -> float | None:
     """How far the line from the middle of the feet to between the hips leans from the picture's
-    vertical (degrees, + = the hips to the right of the feet); None unless both hips, a whole foot and
-    a straight knee over it are seen, or when a foot is seen off the floor (standing on one leg)."""
+    vertical (degrees, + = the hips to the right of the feet). None unless both hips and a whole foot
+    on a straight knee are seen, both feet, unless side-on (at 3/4 or head-on one foot alone is off the
+    body's middle); and None when a foot is off the floor (standing on one leg) or a leg is held out
+    (a hip abduction's lift): both judged in the model's world, along the body's own up, so the
+    camera's roll does not enter them."""
     if not s.seen(L.LEFT_HIP, L.RIGHT_HIP, min_visibility=min_visibility):
         return None
-    # one foot off the floor, seen or not (the model places a hidden leg too): the world ankles' heights
-    ankle_y = [float(s.world(LEG[sd]["ankle"])[1]) for sd in SIDES]
-    leg_m = max(float(np.linalg.norm(s.world(LEG[sd]["hip"]) - s.world(LEG[sd]["knee"])) +
-                      np.linalg.norm(s.world(LEG[sd]["knee"]) - s.world(LEG[sd]["ankle"]))) for sd in SIDES)
-    if abs(ankle_y[0] - ankle_y[1]) > FOOT_UP_LEG_SHARE * leg_m:
+    w = {sd: {k: s.world(LEG[sd][k]) for k in ("hip", "knee", "ankle")} for sd in SIDES}
+    up = 0.5 * (w["left"]["hip"] + w["right"]["hip"]) - 0.5 * (w["left"]["ankle"] + w["right"]["ankle"])
+    leg_m = max(float(np.linalg.norm(w[sd]["hip"] - w[sd]["knee"]) + np.linalg.norm(w[sd]["knee"] - w[sd]["ankle"]))
+                for sd in SIDES)
+    if not np.linalg.norm(up) > 0 or not leg_m > 0:
+        return None
+    up = up / np.linalg.norm(up)
+    if abs(float(np.dot(w["left"]["ankle"] - w["right"]["ankle"], up))) > FOOT_UP_LEG_SHARE * leg_m:
+        return None
+    legs = [w[sd]["hip"] - w[sd]["ankle"] for sd in SIDES]
+    if angle_deg(legs[0], np.zeros(3), legs[1]) > LEGS_APART_DEG:
         return None
     feet = []
     for side in SIDES:
@@ -71,16 +83,10 @@ def balance_lean_deg(s: PoseSample, min_visibility: float = MIN_VISIBILITY) -> f
             continue
         if angle_deg(s.px(leg["hip"]), s.px(leg["knee"]), s.px(leg["ankle"])) < STRAIGHT_KNEE_DEG:
             continue
-        length = float(np.linalg.norm(s.px(leg["hip"]) - s.px(leg["knee"])) +
-                       np.linalg.norm(s.px(leg["knee"]) - s.px(leg["ankle"])))
-        feet.append((0.5 * (s.px(leg["heel"]) + s.px(leg["toe"])), float(s.px(leg["toe"])[1]), length))
-    if not feet:
+        feet.append(0.5 * (s.px(leg["heel"]) + s.px(leg["toe"])))
+    if not feet or (len(feet) == 1 and not body_yaw_deg(s) > SIDE_MIN_YAW_DEG):
         return None
-    lowest = max(f[1] for f in feet)
-    if any(lowest - f[1] > ON_FLOOR_LEG_SHARE * f[2] for f in feet):
-        return None
-    base = np.mean([f[0] for f in feet], axis=0)
-    d = 0.5 * (s.px(L.LEFT_HIP) + s.px(L.RIGHT_HIP)) - base
+    d = 0.5 * (s.px(L.LEFT_HIP) + s.px(L.RIGHT_HIP)) - np.mean(feet, axis=0)
     return math.degrees(math.atan2(float(d[0]), float(-d[1])))
 
 
@@ -119,8 +125,9 @@ def rolled_series(series: PoseSeries, deg: float) -> PoseSeries:
 
 class LevelPicture:
     """Stateful: `feed(t_ms, sample) -> [(t_ms, sample), ...]`, the frames levelled by the camera's roll
-    (`roll_deg`). Until the roll is read the frames are held back (at most WAIT_S), so that nothing is
-    measured on a crooked picture and then on a levelled one; `flush()` at the end of the stream."""
+    (`roll_deg`). From the first frame the balance line can be read until the roll is read, frames are
+    held back (at most WAIT_S), so that the stance is not measured on a crooked picture and then on a
+    levelled one; frames before it (nobody, walking in) pass as they are. `flush()` at the end."""
 
     def __init__(self, min_visibility: float = MIN_VISIBILITY) -> None:
         self.min_visibility = min_visibility
@@ -132,8 +139,10 @@ class LevelPicture:
     def feed(self, t_ms: float, sample: PoseSample | None) -> list[tuple[float, PoseSample | None]]:
         if self.decided:
             return [(t_ms, self._level(sample))]
-        self._held.append((t_ms, sample))
         lean = balance_lean_deg(sample, self.min_visibility) if sample is not None else None
+        if lean is None and not self._held:
+            return [(t_ms, sample)]  # nobody standing on both feet yet (an empty room, walking in): as it is
+        self._held.append((t_ms, sample))
         if lean is None:
             self._leans = []
         else:

@@ -144,11 +144,21 @@ def webrtc_frame(page, timeout_s: float = 60.0):
     """The camera component's frame, once the page shows exactly one: after the exercise or plan is
     changed, the old component can stay beside the new one for a moment while Streamlit redraws
     (CI once clicked Play in the old one, and once found both)."""
-    frames = page.locator("iframe[title*='streamlit_webrtc']")
+    # the old one is left at height 0 (not visible) while it goes: the visible one, once it has been the
+    # only one for a second (CI under load once found the page with one, then clicked with two)
+    selector = "iframe[title*='streamlit_webrtc']:visible"
+    frames = page.locator(selector)
     deadline = time.monotonic() + timeout_s
-    while frames.count() != 1 and time.monotonic() < deadline:
+    alone_since = None
+    while time.monotonic() < deadline:
+        if frames.count() == 1:
+            alone_since = alone_since or time.monotonic()
+            if time.monotonic() - alone_since >= 1.0:
+                break
+        else:
+            alone_since = None
         time.sleep(0.25)
-    return page.frame_locator("iframe[title*='streamlit_webrtc']")
+    return page.frame_locator(selector)
 
 
 def _frames_checked(page) -> int:

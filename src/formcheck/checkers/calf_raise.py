@@ -74,6 +74,9 @@ def spread_px(points: np.ndarray) -> float:
 # A set that began with the clip stands lower than its start level once the person is still there,
 # after a rep, for this long (the ready window's own length, `ready_still_s`).
 STAND_LOWER_S = 0.3
+# ... or, with no still moment before the next rise, its low: the frames from the rep's end to this
+# long after where the next rise started.
+VALLEY_S = 0.1
 
 
 # The toe's travel during a rep is judged between these percentiles of its path, not on its extremes.
@@ -389,7 +392,7 @@ class CalfRaiseChecker(Checker):
         seg = self.counter.update(t_s, value)
         if seg is not None:
             events += self._on_rep(seg)
-        if self._opened_on_top and self.reps and not self.by_rise and self.counter.phase == Phase.REST:
+        if self._opened_on_top and self.reps and not self.by_rise and self.counter.phase != Phase.FALLING:
             self._stand_lower(t_s)
         if value is not None and math.isfinite(now_cm):
             self._state.bar_value = max(0.0, now_cm)
@@ -638,28 +641,37 @@ class CalfRaiseChecker(Checker):
 
     def _stand_lower(self, t_s: float) -> None:
         """A set that began with the clip (`opens_clip`), its first rep rising from below the set's start
-        level, took that level part-way up a rep cut in its rise. Once the person
-        stands still after it, heels lower than that level by more than a rep's floor, hips lower by at
-        least `min_rise_cm` and knees straight, that is where they stand: every figure is read from
-        there (the heel lift, the hips' rise, the live bar and chart), and the rep the clip opened on
-        is measured again."""
-        still = [f for f in self._frames if f.t_s >= t_s - STAND_LOWER_S - 1e-6 and f.t_s > self.reps[-1].end_s]
-        if not still or still[-1].t_s - still[0].t_s < STAND_LOWER_S - 1e-6:
-            return
+        level, took that level part-way up a rep cut in its rise. Once the person stands after it (still
+        for STAND_LOWER_S, or at the low point the next rise leaves from), heels lower than that level by
+        more than a rep's floor, hips lower by at least `min_rise_cm` and knees straight, that is where
+        they stand: every figure is read from there (the heel lift, the hips' rise, the live bar and
+        chart), and the reps so far are measured again."""
+        rising = self.counter.in_progress()
+        if rising is None:  # resting: the last STAND_LOWER_S, all after the rep
+            still = [f for f in self._frames if f.t_s >= t_s - STAND_LOWER_S - 1e-6 and f.t_s > self.reps[-1].end_s]
+            if not still or still[-1].t_s - still[0].t_s < STAND_LOWER_S - 1e-6:
+                return
+        else:  # the next rep under way: the low it rose from (no still moment between reps)
+            still = [f for f in self._frames if self.reps[-1].end_s - 1e-6 <= f.t_s <= rising.start_t_s + VALLEY_S / 2]
+            if not still:
+                return
         lift = {sd: [f.lift[sd] for f in still if math.isfinite(f.lift[sd])] for sd in self.legs}
         if not all(len(v) == len(still) for v in lift.values()):
             return
         mean = np.mean([lift[sd] for sd in self.legs], axis=0)
-        if np.ptp(mean) > 0.5 * self.counter.floor or np.median(mean) > -self.counter.floor:
+        # still within half a rep's floor (between two reps, the low itself is the level)
+        if (rising is None and np.ptp(mean) > 0.5 * self.counter.floor) or \
+                (np.median(mean) if rising is None else np.min(mean)) > -self.counter.floor:
             return
-        d_hip = {sd: float(np.nanmedian([f.rise_px[sd] for f in still])) if any(math.isfinite(f.rise_px[sd])
+        level = np.nanmedian if rising is None else np.nanmin  # still frames' level, or the low between reps
+        d_hip = {sd: float(level([f.rise_px[sd] for f in still])) if any(math.isfinite(f.rise_px[sd])
                  for f in still) else 0.0 for sd in SIDES}
         knees = [f.knee_deg[sd] for f in still for sd in self.legs if math.isfinite(f.knee_deg[sd])]
         if not (self._height_cm(float(finite_mean([d_hip[sd] for sd in self.legs]))) <= -self.cfg.min_rise_cm) or \
                 (knees and min(knees) < self.cfg.standing_knee_deg):
             return  # the hips must stand lower too, on straight knees: not a bend or a toe raise
         self._opened_on_top = False  # once a set
-        d_lift = {sd: float(np.median(lift[sd])) for sd in self.legs}
+        d_lift = {sd: float(level(lift[sd])) for sd in self.legs}
         for sd in self.legs:
             self._leg_base[sd] += d_lift[sd]
         for sd in self._hip_base:
@@ -677,19 +689,20 @@ class CalfRaiseChecker(Checker):
         if math.isfinite(d_cm):
             self._trace_v = [v - d_cm if t >= (self._set_first_t or -math.inf) - 1e-6 else v
                              for t, v in zip(self._trace_t, self._trace_v)]
-        first = self.reps[0]
-        frames = [f for f in set_frames if first.start_s - 1e-6 <= f.t_s <= first.end_s + 1e-6]
-        ts = [f.t_s for f in frames]
-        h_cm = self._height_cm(rise_over(ts, [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames], 0.0))
-        if math.isfinite(h_cm):
-            first.metrics["peak_height_cm"] = round(h_cm, 2)
+        for rep in self.reps:  # measured again from where the person stands
+            frames = [f for f in set_frames if rep.start_s - 1e-6 <= f.t_s <= rep.end_s + 1e-6]
+            ts = [f.t_s for f in frames]
+            h_cm = self._height_cm(rise_over(ts, [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames], 0.0))
+            if not math.isfinite(h_cm):
+                continue
+            rep.metrics["peak_height_cm"] = round(h_cm, 2)
             for sd in self.legs:
-                if f"{sd}_height_cm" in first.metrics:
+                if f"{sd}_height_cm" in rep.metrics:
                     side_cm = self._height_cm(rise_over(ts, [f.rise_px[sd] for f in frames], 0.0))
                     if math.isfinite(side_cm):
-                        first.metrics[f"{sd}_height_cm"] = round(side_cm, 2)
-            self._refresh_relative()
-            self._state.bar_best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps])
+                        rep.metrics[f"{sd}_height_cm"] = round(side_cm, 2)
+        self._refresh_relative()
+        self._state.bar_best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps])
 
     def _cut_at_start(self, seg: RepSegment) -> bool:
         """The rep began with the clip (`opens_clip`): its rise may have been cut off, and the standing

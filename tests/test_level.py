@@ -45,6 +45,8 @@ def test_a_calf_raise_filmed_with_the_camera_rolled_reads_the_level_heights(yaw,
     checker = CalfRaiseChecker()
     crooked, _ = run_on_series(checker, tilted(calf_raises(yaw), roll))
     assert checker.level.roll_deg == pytest.approx(roll, abs=3.5)  # the body's own lean with it
+    assert any(w.startswith("The camera was tilted") for w in crooked.warnings)
+    assert not any("tilted" in w for w in level.warnings)
     assert crooked.rep_count == level.rep_count == 3
     assert heights(crooked) == pytest.approx(heights(level), abs=0.3)
     assert [r.start_s for r in crooked.reps] == pytest.approx([r.start_s for r in level.reps], abs=0.05)

@@ -163,5 +163,13 @@ class LevelPicture:
         held, self._held = self._held, []
         return [(t, self._level(s)) for t, s in held]
 
+    @property
+    def note(self) -> str | None:
+        """Plain words for the result when the picture was levelled."""
+        if not self.roll_deg:
+            return None
+        # no figure: the roll read carries the person's own lean, 0-4 degrees (a 12-degree tilt read 16)
+        return "The camera was tilted, so the video was checked as if level: next time stand the phone up straight"
+
     def _level(self, sample: PoseSample | None) -> PoseSample | None:
         return rolled(sample, -self.roll_deg) if sample is not None and self.roll_deg else sample

@@ -782,7 +782,7 @@ class CalfRaiseChecker(Checker):
                    "mean_height_cm": round(float(np.mean(heights)), 2) if heights else None,
                    "shank_length_cm": round(self.shank_cm, 1), "body_yaw_deg": round(self.view.yaw_deg, 1)
                    if math.isfinite(self.view.yaw_deg) else None}
-        warnings = [self.upright.note] if self.upright.note else []
+        warnings = [n for n in (self.upright.note, self.level.note) if n]
         if not self.ready and not self.reps:
             warnings.append("Never saw you standing still with your feet in view, so nothing was counted")
         return CheckResult(self.exercise, len(self.reps), list(self.reps), self.view.view, summary,

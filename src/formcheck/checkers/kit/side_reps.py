@@ -445,7 +445,8 @@ class SideRepChecker(Checker):
                    "both_legs": sum(1 for r in self.reps if r.side is None),
                    "body_yaw_deg": round(self.view.yaw_deg, 1) if math.isfinite(self.view.yaw_deg) else None}
         summary.update(self.summary())
-        warnings = [self.upright.note] if self.upright is not None and self.upright.note else []
+        warnings = [n for n in (self.upright.note if self.upright is not None else None,
+                                self.level.note if self.level is not None else None) if n]
         if not self.ready and not self.reps:
             warnings.append(f"Never saw you in the start position and still, so nothing was counted "
                             f"({self._state.status.lower()})")

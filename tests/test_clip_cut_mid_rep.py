@@ -157,3 +157,23 @@ def test_a_cut_first_rep_is_read_at_its_height_with_no_rest_after_it():
     assert result.rep_count == 3
     assert heights(result) == pytest.approx(heights(whole), abs=0.3)  # the later reps read 8.9 for 9.65
     assert not any(f.code == "low_rise" for r in result.reps for f in r.faults)
+
+
+# (clip, exercise, cut start s): the first rep under way when the clip begins (labels.tsv rep times)
+UNDER_WAY = [
+    ("hip_abduction_standing_fitbod_front.mp4", "hip_abduction", 0.25),  # rep 1 0.20-0.87
+    ("single_leg_calf_raise_fitbod_oblique.mp4", "calf_raise", 0.7),  # rep 1 0.70-1.74
+]
+
+
+@pytest.mark.parametrize("clip, exercise, t0", UNDER_WAY)
+def test_a_rep_under_way_when_the_clip_begins_is_counted_not_judged(real_series, clip, exercise, t0):
+    """Its tempo and range are not judged (checkers.base.judged_whole): no "Slow down" or "Go further"
+    that the whole clip does not give that rep."""
+    from formcheck.run.review import analyze_series
+    series = real_series(clip)
+    whole, _ = analyze_series(series, exercise)
+    result, _ = analyze_series(cut(series, t0, 1e9), exercise)
+    assert result.rep_count == whole.rep_count
+    got = {f.code for f in result.reps[0].faults}
+    assert got <= {f.code for f in whole.reps[0].faults}, got

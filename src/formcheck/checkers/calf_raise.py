@@ -46,7 +46,7 @@ from formcheck.body.measures import body_anchor_px, heel_hidden, heel_lift_shank
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
-                                     finite_mean, opens_clip, OPENS_CLIP_S,
+                                     finite_mean, judged_whole, opens_clip, OPENS_CLIP_S,
                                      distinct_corrections)
 from formcheck.body.posture import LYING_TRUNK_DEG, SEATED_THIGH_DEG, STANDING, thigh_from_vertical_deg, \
     trunk_from_vertical_deg
@@ -628,7 +628,7 @@ class CalfRaiseChecker(Checker):
         self._side_lift[len(self.reps) + 1] = side_h
         rep = Rep(len(self.reps) + 1, seg.start_t_s, seg.peak_t_s, seg.end_t_s, metrics,
                   side=self.one_leg)
-        rep.faults = self._faults(rep, seg, at_end)
+        rep.faults = judged_whole(self._faults(rep, seg, at_end), rep.start_s, self._first_seen_t)
         self.reps.append(rep)
         self._refresh_relative()
         self._state.rep_count = len(self.reps)
@@ -768,7 +768,8 @@ class CalfRaiseChecker(Checker):
             others = [f for f in r.faults if f.code != "low_rise"]
             # bent knees lower the hips on a full heel rise: that rep's height is not the heel's, and
             # straightening the knees is the one thing to fix
-            low = h < self.cfg.low_rise_fraction * best and not any(f.code == "bent_knees" for f in others)
+            low = h < self.cfg.low_rise_fraction * best and not any(f.code == "bent_knees" for f in others) and \
+                not opens_clip(r.start_s, self._first_seen_t)  # (judged_whole)
             r.faults = ([_low_rise(best - h)] + others) if low else others
 
     # ---- outputs -----------------------------------------------------------------------

@@ -34,7 +34,7 @@ from formcheck.body.level import LevelPicture
 from formcheck.body.upright import UprightPicture
 from formcheck.body.view import ViewEstimator
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode,
-                                     Rep, distinct_corrections)
+                                     Rep, distinct_corrections, judged_whole, opens_clip)
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,7 @@ class SideRepChecker(Checker):
         self.baseline: dict[str, float] = {}  # side -> signal in the start position
         self.baseline_extra: dict[str, float] = {}  # extras in the start position (medians)
         self._last_seen_t = -math.inf
+        self._first_seen_t: float | None = None  # the first frame the legs were measured in
         self.reps: list[Rep] = []
         self._segs: list[dict[str, RepSegment]] = []  # per rep: side -> its segment
         self._state = LiveState(self.exercise, self.title, status=self.ready_text,
@@ -186,6 +187,8 @@ class SideRepChecker(Checker):
         if not values:
             return self._on_missing(t_s)
         self._last_seen_t = t_s
+        if self._first_seen_t is None:
+            self._first_seen_t = t_s
         if not self.ready:
             self._state.bar_value = None
             if self.in_posture(extra):
@@ -408,7 +411,7 @@ class SideRepChecker(Checker):
         frames = self.frames_between(rep.start_s, rep.end_s)
         before = {f.code for f in rep.faults}
         rep.metrics = self.rep_metrics(segs, frames)
-        rep.faults = self.rep_faults(rep, segs, at_end)
+        rep.faults = judged_whole(self.rep_faults(rep, segs, at_end), rep.start_s, self._first_seen_t)
         self._refresh_relative()
         self._state.rep_count = len(self.reps)
         self._state.side = rep.side
@@ -430,7 +433,8 @@ class SideRepChecker(Checker):
             best = max(same) if same else math.nan
             h = r.metrics[key]
             r.metrics["pct_of_best"] = round(100 * h / best, 1) if best and best > 0 else 0.0
-            low = math.isfinite(h) and best > 0 and h < self.cfg.low_range_fraction * best
+            low = math.isfinite(h) and best > 0 and h < self.cfg.low_range_fraction * best and \
+                not opens_clip(r.start_s, self._first_seen_t)  # (judged_whole)
             r.faults = [f for f in r.faults if f.code != "low_rise"]
             if low:
                 r.faults.insert(0, self.low_range_fault(r, best))

@@ -147,7 +147,6 @@ class RepCounter:
         self._up_since: float | None = None  # first time of the current run above the rise threshold
         self._down_since: float | None = None
 
-
     @property
     def rest_level(self) -> float | None:
         """Where the current rep is measured from: the valley while resting, else the rep's start

@@ -16,7 +16,7 @@ WORST_FLOOR = {
     "calf_raise.peak_height_cm": 5.2,  # was 6.0 before body.heel_rise
     "calf_raise.left_height_cm": 4.8,  # was 6.2
     "calf_raise.right_height_cm": 5.6,  # was 6.8
-    "calf_raise.min_knee_angle_deg": 11.5,
+    "calf_raise.min_knee_angle_deg": 5.0,  # was 11.5 with the plain picture angle (body.measures)
     "seated_calf_raise.peak_height_cm": 4.5,
     "seated_calf_raise.knee_deg": 4.5,  # was 16.0 with the planar (depth-free) knee angle
     "leg_extension.top_knee_deg": 10.5,

@@ -211,3 +211,44 @@ def pelvis_tilt_deg(s: PoseSample) -> float:
     d = s.world(L.LEFT_HIP) - s.world(L.RIGHT_HIP)
     n = float(np.linalg.norm(d))
     return math.degrees(math.asin(max(-1.0, min(1.0, -float(d[1]) / n)))) if n > 1e-6 else math.nan
+
+
+# A foot says which way the person faces in the picture when its toe lies ahead of its heel by at
+# least this share of the shank's picture length (a foot is ~0.6 shank long: side-on it reads ~0.6,
+# at 3/4 ~0.4; head-on, or a foot seen end-on, it reads near 0 and tells nothing).
+FACING_MIN_FOOT_SHARE = 0.15
+
+
+def facing_x(s: PoseSample, min_visibility: float = MIN_VISIBILITY) -> float:
+    """Which way the person's toes point in the picture: +1 (image right), -1 (left), or 0 when the
+    feet do not say it clearly (head-on, feet unseen). Each seen foot's toe-ahead-of-heel, over its
+    shank's picture length, summed: a foot lifted behind the other leg hangs toe-down, so the planted
+    foot, lying flat along the picture, outweighs it."""
+    ahead = 0.0
+    for side in LEG:
+        leg = LEG[side]
+        if not s.seen(leg["heel"], leg["toe"], leg["knee"], leg["ankle"], min_visibility=min_visibility):
+            continue
+        shank_px = float(np.linalg.norm(s.px(leg["knee"]) - s.px(leg["ankle"])))
+        if shank_px > 0:
+            ahead += float(s.px(leg["toe"])[0] - s.px(leg["heel"])[0]) / shank_px
+    return math.copysign(1.0, ahead) if abs(ahead) >= FACING_MIN_FOOT_SHARE else 0.0
+
+
+def knee_picture_deg(s: PoseSample, side: str, facing: float) -> float:
+    """The knee's angle in the picture (180 = straight), for a person standing: bent forward (the
+    knee ahead of the hip-ankle line, toward the toes) reads under 180, and the knee behind that
+    line reads as straight, 180, not as bent backward.
+
+    The plain angle between two picture lines never reads over 180, so a straight leg's jitter only
+    ever reads as a bend: the rendered truth set's straight standing knees read 171-179 by it
+    (single-leg stances worst, the model placing the knee a few degrees behind the line). With
+    `facing` 0 (the way the toes point not clear), the plain angle. Visibility is the caller's."""
+    leg = LEG[side]
+    hip, knee, ankle = s.px(leg["hip"]), s.px(leg["knee"]), s.px(leg["ankle"])
+    plain = angle_deg(hip, knee, ankle)
+    if facing == 0 or not math.isfinite(plain):
+        return plain
+    down, to_knee = ankle - hip, knee - hip
+    ahead = float(down[1] * to_knee[0] - down[0] * to_knee[1])  # + : the knee on the image-right of the line
+    return plain if ahead * facing > 0 else 180.0

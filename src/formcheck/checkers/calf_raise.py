@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.config import coerce_config
+from formcheck.signals.robust import held_min
 from formcheck.signals.counting import Ema, Phase, RepCounter, RepCounterConfig, RepSegment, jitter_sd, motion_jitter_sd
 from formcheck.body.geometry import angle_deg
 from formcheck.pose.landmarks import LEG, SIDES
@@ -42,7 +43,8 @@ from formcheck.body.level import LevelPicture
 from formcheck.body.upright import UprightPicture
 from formcheck.body.view import View, ViewEstimator
 from formcheck.checkers import register
-from formcheck.body.measures import body_anchor_px, heel_hidden, heel_lift_shank, trunk_tilt_deg
+from formcheck.body.measures import (body_anchor_px, facing_x, heel_hidden, heel_lift_shank, knee_picture_deg,
+                                     trunk_tilt_deg)
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
@@ -309,7 +311,7 @@ class CalfRaiseChecker(Checker):
             return angle_deg(s.world(leg["hip"]), s.world(leg["knee"]), s.world(leg["ankle"]))
         if not s.seen(leg["hip"], min_visibility=self.cfg.min_visibility):
             return math.nan
-        return angle_deg(s.px(leg["hip"]), s.px(leg["knee"]), s.px(leg["ankle"]))
+        return knee_picture_deg(s, side, facing_x(s, self.cfg.min_visibility))
 
     def _stance_sides(self, toe_y_px: dict[str, float], shank_px: dict[str, float]) -> tuple[str, ...]:
         if len(toe_y_px) == 2:
@@ -607,12 +609,14 @@ class CalfRaiseChecker(Checker):
         rise_s = (t_hi[0] - seg.start_t_s) if t_hi else seg.peak_t_s - seg.start_t_s
         lower_s = (seg.end_t_s - t_hi[-1]) if t_hi else seg.end_t_s - seg.peak_t_s
         leans = [f.trunk_lean_deg for f in frames if math.isfinite(f.trunk_lean_deg)]
+        knee_low = min((held_min([f.knee_deg[sd] for f in frames]) for sd in self.legs), default=math.nan)
         metrics: dict[str, float] = {
             "peak_height_cm": round(height_cm, 2),
             "rise_s": round(rise_s, 3), "lower_s": round(lower_s, 3),
             # not reported head-on: the knee there is the model's depth guess, which read straight
             # knees 18-23° bent on every head-on clip of the truth set (it still tells a squat)
-            "min_knee_angle_deg": round(min(knees), 1) if knees and self.view.view != "front" else math.nan,
+            "min_knee_angle_deg": round(self._knee_seen_whole(knee_low), 1)
+            if math.isfinite(knee_low) and self.view.view != "front" else math.nan,
             "trunk_lean_deg": round(max(leans), 1) if leans else math.nan,
         }
         side_h: dict = {}
@@ -749,8 +753,19 @@ class CalfRaiseChecker(Checker):
             return True
         if not math.isfinite(self._stand_knee_deg):
             return False
-        turn = math.sin(math.radians(min(90.0, max(30.0, self.view.yaw_deg))))
-        return (self._stand_knee_deg - min_knee_deg) / turn > self.cfg.knee_bend_deg
+        # both as the knee's own angle (`_knee_seen_whole`), as the reported least angle is
+        return self._knee_seen_whole(self._stand_knee_deg) - min_knee_deg > self.cfg.knee_bend_deg
+
+    def _knee_turn(self) -> float:
+        """How much of a forward knee bend the picture shows: all of it side-on, sin(yaw) of it at 3/4
+        (the bend is foreshortened toward the camera), never taken under sin(30°)."""
+        return math.sin(math.radians(min(90.0, max(30.0, self.view.yaw_deg))))
+
+    def _knee_seen_whole(self, knee_px_deg: float) -> float:
+        """A knee angle read in the picture, as the knee's own: its bend under 180 stretched back by the
+        view (`_knee_turn`). The rendered 3/4 clip's bent rep reads 168.3 in the picture for a true 160."""
+        bend_px = math.radians(max(0.0, 180.0 - knee_px_deg))
+        return 180.0 - math.degrees(math.atan(math.tan(min(bend_px, math.radians(89.0))) / self._knee_turn()))
 
     def _best_height(self, heights: list[float]) -> float:
         return float(np.median(sorted(heights)[-self.cfg.best_of_top:]))

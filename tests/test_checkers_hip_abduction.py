@@ -114,7 +114,7 @@ def test_a_walk_in_from_another_angle_does_not_set_the_scale(first_yaw):
 
 def test_people_see_one_hike_and_one_leg_angle():
     """The per-rep words, table and CSV show the pelvis hike and the leg's angle at the hip, not the raw
-    hip-line rise or the counted signal's rise (the JSON keeps them for programs)."""
+    hip-line rise or the counted signal's rise (the JSON keeps them for programs), and the leg once."""
     from formcheck.app.tables import rep_table
     from formcheck.sinks.figures import rep_words
     from formcheck.sinks.report import build_report, reps_csv
@@ -124,6 +124,8 @@ def test_people_see_one_hike_and_one_leg_angle():
     assert {"hip_hike_deg", "leg_rise_deg"} <= set(report["reps"][0]["metrics"])
     words = rep_words(result.reps[0].metrics, limit=None)
     assert "leg out" in words and "pelvis hike" in words and "hip hike" not in words and "leg rise" not in words
+    # nor the leg's picture travel as a "range" beside it (a tester saw "leg out 57°" and "range 58°")
+    assert "range" not in words and "range_deg" not in report["reps"][0]["metrics"]
     header = reps_csv(report).splitlines()[0]
     assert "abduction_deg" in header and "hip_hike_deg" not in header and "leg_rise_deg" not in header
     assert not [c for c in rep_table(report["reps"]).columns if "rise" in c.lower() or "Hip hike" in c]

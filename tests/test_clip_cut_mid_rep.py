@@ -3,6 +3,8 @@ last rep comes down), and at its start, part-way up the first rise (a clip trimm
 video). The rep counts when the clip shows it; its height is not read against the rep's own top.
 Synthetic series and signals (no model), and the labelled real clips' landmark series where
 ../shared is present."""
+import math
+
 import numpy as np
 import pytest
 
@@ -11,6 +13,7 @@ from formcheck.checkers.base import run_on_series
 from formcheck.checkers.calf_raise import CalfRaiseChecker
 from formcheck.evaluation.perturb import cut
 from formcheck.signals.counting import RepCounter, RepCounterConfig
+from formcheck.sinks.figures import rep_words
 
 FPS = 30.0
 UP = STANDING.legs(ankle_plantar_deg=30)
@@ -177,3 +180,8 @@ def test_a_rep_under_way_when_the_clip_begins_is_counted_not_judged(real_series,
     assert result.rep_count == whole.rep_count
     got = {f.code for f in result.reps[0].faults}
     assert got <= {f.code for f in whole.reps[0].faults}, got
+    # nor timed: its first move's time is not shown (a tester saw "up 0.1 s" for a rise the clip cut)
+    first_phase = "rise_s" if exercise == "calf_raise" else "up_s"
+    assert math.isnan(result.reps[0].metrics[first_phase]), result.reps[0].metrics
+    assert math.isfinite(result.reps[1].metrics[first_phase])  # the reps the clip shows whole are timed
+    assert not [w for w in rep_words(result.reps[0].metrics, limit=None).split(", ") if w.startswith("up ")]

@@ -235,3 +235,12 @@ def judged_whole(faults: list[Fault], rep_start_s: float, first_seen_t_s: float 
     if not opens_clip(rep_start_s, first_seen_t_s):
         return faults
     return [f for f in faults if f.code not in UNSEEN_START_FAULTS]
+
+
+def timed_whole(metrics: dict[str, float], first_phase: str, rep_start_s: float,
+                first_seen_t_s: float | None) -> dict[str, float]:
+    """The rep's figures, its first phase's time (`first_phase`, e.g. "rise_s") not measured (NaN, not
+    shown) when the clip began during it: a tester saw "up 0.1 s" for a rise the clip had cut."""
+    if opens_clip(rep_start_s, first_seen_t_s) and first_phase in metrics:
+        metrics[first_phase] = math.nan
+    return metrics

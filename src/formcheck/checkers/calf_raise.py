@@ -48,7 +48,7 @@ from formcheck.body.measures import (body_anchor_px, facing_x, heel_hidden, heel
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
-                                     finite_mean, judged_whole, opens_clip, OPENS_CLIP_S,
+                                     finite_mean, judged_whole, opens_clip, OPENS_CLIP_S, timed_whole,
                                      distinct_corrections)
 from formcheck.body.posture import LYING_TRUNK_DEG, SEATED_THIGH_DEG, STANDING, thigh_from_vertical_deg, \
     trunk_from_vertical_deg
@@ -633,6 +633,7 @@ class CalfRaiseChecker(Checker):
         rep = Rep(len(self.reps) + 1, seg.start_t_s, seg.peak_t_s, seg.end_t_s, metrics,
                   side=self.one_leg)
         rep.faults = judged_whole(self._faults(rep, seg, at_end), rep.start_s, self._first_seen_t)
+        timed_whole(rep.metrics, "rise_s", rep.start_s, self._first_seen_t)
         self.reps.append(rep)
         self._refresh_relative()
         self._state.rep_count = len(self.reps)

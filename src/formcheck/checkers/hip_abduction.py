@@ -217,7 +217,6 @@ class HipAbductionChecker(SideRepChecker):
         return {"abduction_deg": round(hip_abduction_deg(leg_deg, rise), 1),
                 "pelvis_hike_deg": round(pelvis_hike_deg(leg_deg, rise), 1),
                 "leg_rise_deg": round(leg_rise, 1),
-                "range_deg": round(seg.amplitude, 1),
                 "trunk_lean_deg": round(max(0.0, max(lean) - lean0), 1) if lean else math.nan,
                 "hip_hike_deg": round(hike, 1),
                 "up_s": round(up_s, 2), "top_hold_s": round(top_s, 2), "down_s": round(down_s, 2)}

@@ -79,6 +79,7 @@ class LegPressChecker(SideRepChecker):
               "tempo (not too fast)")
     best_views = ("side", "front", "oblique")
     bar_label = "Knee bend"
+    first_phase_metric = "lower_s"  # a press starts at the top, lowering
     range_metric = "depth_deg"  # "as deep as your best" compares depth, not the distance from a short top
     ready_text = "Sit in the machine, legs pressed out, and hold still"
     go_text = "Ready: lower the weight"

@@ -34,7 +34,8 @@ from formcheck.body.level import LevelPicture
 from formcheck.body.upright import UprightPicture
 from formcheck.body.view import ViewEstimator
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode,
-                                     Rep, distinct_corrections, judged_whole, opens_clip)
+                                     Rep, distinct_corrections, judged_whole, opens_clip,
+                                     timed_whole)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class SideRepChecker(Checker):
     signal_unit: ClassVar[str] = "°"
     bar_label: ClassVar[str] = ""
     range_metric: ClassVar[str] = "range_deg"  # the rep's size, for "below your best"
+    first_phase_metric: ClassVar[str] = "up_s"  # the time of the rep's first move (unseen in a cut one)
     ready_text: ClassVar[str] = "Hold still to start"
     go_text: ClassVar[str] = "Ready: start your reps"
 
@@ -412,6 +414,7 @@ class SideRepChecker(Checker):
         before = {f.code for f in rep.faults}
         rep.metrics = self.rep_metrics(segs, frames)
         rep.faults = judged_whole(self.rep_faults(rep, segs, at_end), rep.start_s, self._first_seen_t)
+        timed_whole(rep.metrics, self.first_phase_metric, rep.start_s, self._first_seen_t)
         self._refresh_relative()
         self._state.rep_count = len(self.reps)
         self._state.side = rep.side

@@ -237,6 +237,15 @@ def judged_whole(faults: list[Fault], rep_start_s: float, first_seen_t_s: float 
     return [f for f in faults if f.code not in UNSEEN_START_FAULTS]
 
 
+def rated_low(faults: list[Fault], low: Fault | None, rep_start_s: float,
+              first_seen_t_s: float | None) -> list[Fault]:
+    """The rep's faults with its "low_rise" (its range against the best so far, which every new rep may
+    change) set anew: `low` first when the rep fell short, judged as the rep's other faults are
+    (`judged_whole`: none for a rep the clip began during)."""
+    others = [f for f in faults if f.code != "low_rise"]
+    return judged_whole(([low] if low is not None else []) + others, rep_start_s, first_seen_t_s)
+
+
 def timed_whole(metrics: dict[str, float], first_phase: str, rep_start_s: float,
                 first_seen_t_s: float | None) -> dict[str, float]:
     """The rep's figures, its first phase's time (`first_phase`, e.g. "rise_s") not measured (NaN, not

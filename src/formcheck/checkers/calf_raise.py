@@ -48,7 +48,7 @@ from formcheck.body.measures import (body_anchor_px, facing_x, heel_hidden, heel
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
-                                     finite_mean, judged_whole, opens_clip, OPENS_CLIP_S, timed_whole,
+                                     finite_mean, judged_whole, opens_clip, OPENS_CLIP_S, rated_low, timed_whole,
                                      distinct_corrections)
 from formcheck.body.posture import LYING_TRUNK_DEG, SEATED_THIGH_DEG, STANDING, thigh_from_vertical_deg, \
     trunk_from_vertical_deg
@@ -784,9 +784,8 @@ class CalfRaiseChecker(Checker):
             others = [f for f in r.faults if f.code != "low_rise"]
             # bent knees lower the hips on a full heel rise: that rep's height is not the heel's, and
             # straightening the knees is the one thing to fix
-            low = h < self.cfg.low_rise_fraction * best and not any(f.code == "bent_knees" for f in others) and \
-                not opens_clip(r.start_s, self._first_seen_t)  # (judged_whole)
-            r.faults = ([_low_rise(best - h)] + others) if low else others
+            low = h < self.cfg.low_rise_fraction * best and not any(f.code == "bent_knees" for f in others)
+            r.faults = rated_low(others, _low_rise(best - h) if low else None, r.start_s, self._first_seen_t)
 
     # ---- outputs -----------------------------------------------------------------------
     @property

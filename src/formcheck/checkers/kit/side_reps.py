@@ -34,8 +34,7 @@ from formcheck.body.level import LevelPicture
 from formcheck.body.upright import UprightPicture
 from formcheck.body.view import ViewEstimator
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode,
-                                     Rep, distinct_corrections, judged_whole, opens_clip,
-                                     timed_whole)
+                                     Rep, distinct_corrections, judged_whole, rated_low, timed_whole)
 
 
 @dataclass(frozen=True)
@@ -436,11 +435,9 @@ class SideRepChecker(Checker):
             best = max(same) if same else math.nan
             h = r.metrics[key]
             r.metrics["pct_of_best"] = round(100 * h / best, 1) if best and best > 0 else 0.0
-            low = math.isfinite(h) and best > 0 and h < self.cfg.low_range_fraction * best and \
-                not opens_clip(r.start_s, self._first_seen_t)  # (judged_whole)
-            r.faults = [f for f in r.faults if f.code != "low_rise"]
-            if low:
-                r.faults.insert(0, self.low_range_fault(r, best))
+            low = math.isfinite(h) and best > 0 and h < self.cfg.low_range_fraction * best
+            r.faults = rated_low(r.faults, self.low_range_fault(r, best) if low else None, r.start_s,
+                                 self._first_seen_t)
 
     # ---- outputs ------------------------------------------------------------------------
     @property

@@ -653,11 +653,11 @@ class CalfRaiseChecker(Checker):
         chart), and the reps so far are measured again."""
         rising = self.counter.in_progress()
         if rising is None:  # resting: the last STAND_LOWER_S, all after the rep
-            still = [f for f in self._frames if f.t_s >= t_s - STAND_LOWER_S - 1e-6 and f.t_s > self.reps[-1].end_s]
+            still = [f for f in self._frames_since(t_s - STAND_LOWER_S) if f.t_s > self.reps[-1].end_s]
             if not still or still[-1].t_s - still[0].t_s < STAND_LOWER_S - 1e-6:
                 return
         else:  # the next rep under way: the low it rose from (no still moment between reps)
-            still = [f for f in self._frames if self.reps[-1].end_s - 1e-6 <= f.t_s <= rising.start_t_s + VALLEY_S / 2]
+            still = [f for f in self._frames_since(self.reps[-1].end_s) if f.t_s <= rising.start_t_s + VALLEY_S / 2]
             if not still:
                 return
         lift = {sd: [f.lift[sd] for f in still if math.isfinite(f.lift[sd])] for sd in self.legs}
@@ -708,6 +708,16 @@ class CalfRaiseChecker(Checker):
                         rep.metrics[f"{sd}_height_cm"] = round(side_cm, 2)
         self._refresh_relative()
         self._state.bar_best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps])
+
+    def _frames_since(self, t0_s: float) -> list[_Frame]:
+        """The stored frames from t0_s on, found from the newest back (called on every frame while a set
+        that opened on a rep's top waits to stand lower: never a walk through all the stored frames)."""
+        out = []
+        for f in reversed(self._frames):
+            if f.t_s < t0_s - 1e-6:
+                break
+            out.append(f)
+        return out[::-1]
 
     def _cut_at_start(self, seg: RepSegment) -> bool:
         """The rep began with the clip (`opens_clip`): its rise may have been cut off, and the standing

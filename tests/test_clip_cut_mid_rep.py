@@ -3,7 +3,9 @@ last rep comes down), and at its start, part-way up the first rise (a clip trimm
 video). The rep counts when the clip shows it; its height is not read against the rep's own top.
 Synthetic series and signals (no model), and the labelled real clips' landmark series where
 ../shared is present."""
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from builders import STANDING, animate, rep_keys, series_from_poses
 from formcheck.checkers.base import run_on_series
 from formcheck.checkers.calf_raise import CalfRaiseChecker
 from formcheck.evaluation.perturb import cut
+from formcheck.pose.types import PoseSeries
 from formcheck.signals.counting import RepCounter, RepCounterConfig
 from formcheck.sinks.figures import rep_words
 
@@ -185,3 +188,33 @@ def test_a_rep_under_way_when_the_clip_begins_is_counted_not_judged(real_series,
     assert math.isnan(result.reps[0].metrics[first_phase]), result.reps[0].metrics
     assert math.isfinite(result.reps[1].metrics[first_phase])  # the reps the clip shows whole are timed
     assert not [w for w in rep_words(result.reps[0].metrics, limit=None).split(", ") if w.startswith("up ")]
+
+
+TRUTH_SET = Path(__file__).resolve().parent.parent / "truth_set"
+
+
+@pytest.mark.parametrize("name", ["heel_rise_test_front_b0", "heel_rise_test_front_b2", "calf_raise_single_front_b1",
+                                  "calf_raise_single_front_b3"])
+def test_a_one_leg_clip_filmed_head_on_cut_at_a_rep_top_counts_the_reps_after_it(name):
+    """Head-on on one leg the body's rise is measured (the heel is hidden), and a clip cut at the top of
+    a rep took its standing level there: every later rise peaked below it and none was counted (0 of the
+    heel-rise test's 5 after the cut). Once the person stands lower, that is the level."""
+    truth = json.loads((TRUTH_SET / f"{name}.truth.json").read_text())
+    reps = [(r["start_s"], r["end_s"]) for r in truth["reps"]]
+    series = PoseSeries.load(TRUTH_SET / f"{name}.landmarks.npz")
+    whole = [r.metrics["peak_height_cm"] for r in run_on_series(CalfRaiseChecker(), series)[0].reps]
+    top = 0.5 * (reps[0][0] + reps[0][1])
+    result, _ = run_on_series(CalfRaiseChecker(), cut(series, top, 1e9))
+    assert result.rep_count == len(reps) - 1
+    assert all(h >= 2.0 for h in [r.metrics["peak_height_cm"] for r in result.reps]), result.reps
+    assert len(whole) == len(reps)
+
+
+def test_a_clip_cut_in_a_rise_from_below_a_step_keeps_its_one_rep(real_series):
+    """The guard: a set that began part-way up a rise (heels dropped below a step before it) moves no
+    level before its first rep is counted: that first rep tells (a level moved at 0.27 s into such a cut
+    had split its one rep in two)."""
+    series = real_series("dumbbell_calf_raise_step_rear.mp4")
+    for t0 in (1.1, 1.15):
+        result, _ = run_on_series(CalfRaiseChecker(), cut(series, t0, 1e9))
+        assert result.rep_count == 1, t0

@@ -234,6 +234,7 @@ class CalfRaiseChecker(Checker):
         self._set_opens_clip = False  # the set began with the clip (`opens_clip`)
         # ... and its first rep rose from below the set's start level: that level was on the rep's way up
         self._opened_on_top = False
+        self._began_at_level: bool | None = None
         self.reps: list[Rep] = []
         self._state = LiveState(self.exercise, self.title, status="Stand still, feet in view",
                                 bar_label="Heel height", bar_unit="cm")
@@ -394,7 +395,7 @@ class CalfRaiseChecker(Checker):
         seg = self.counter.update(t_s, value)
         if seg is not None:
             events += self._on_rep(seg)
-        if self._opened_on_top and self.reps and not self.by_rise and self.counter.phase != Phase.FALLING:
+        if self._opened_on_top and self.counter.phase != Phase.FALLING:
             self._stand_lower(t_s)
         if value is not None and math.isfinite(now_cm):
             self._state.bar_value = max(0.0, now_cm)
@@ -462,7 +463,10 @@ class CalfRaiseChecker(Checker):
         self.counter.reset()
         self._set_first_t = self._pre[0][0] if self._pre else buf[0][0]
         self._set_opens_clip = opens_clip(self._set_first_t, self._first_seen_t)
-        self._opened_on_top = False
+        # a set begun with the clip may have taken its level on a rep's top (the clip cut there): until its
+        # first rep says otherwise (`_on_rep`), a lower stance moves the level (`_stand_lower`)
+        self._opened_on_top = self._set_opens_clip
+        self._began_at_level: bool | None = None  # (`_set_began_at_level`)
         self._rise_confirms = not self.by_rise and all(sd in self._hip_base for sd in legs)
         if self.by_rise:
             pass  # the rise counter's own floor: min_rise_cm, and 6 sd of the still frames' jitter
@@ -591,8 +595,8 @@ class CalfRaiseChecker(Checker):
             return []
         ts = [f.t_s for f in frames]
         cut = self._cut_at_start(seg)
-        if cut and not self.reps and not self.by_rise:  # rep 1 rose from below the set's start level
-            self._opened_on_top = seg.start_value < -self.counter.floor
+        if not self.reps:  # rep 1 cut in its rise, from below the set's start level: that level was not the floor
+            self._opened_on_top = cut and seg.start_value < -self.counter.floor
         height_cm = self._height_cm(rise_over(ts, [finite_mean([f.rise_px[sd] for sd in self.legs]) for f in frames],
                                               0.0, or_end=cut))
         if self._rise_confirms:
@@ -645,19 +649,26 @@ class CalfRaiseChecker(Checker):
         return events
 
     def _stand_lower(self, t_s: float) -> None:
-        """A set that began with the clip (`opens_clip`), its first rep rising from below the set's start
-        level, took that level part-way up a rep cut in its rise. Once the person stands after it (still
-        for STAND_LOWER_S, or at the low point the next rise leaves from), heels lower than that level by
-        more than a rep's floor, hips lower by at least `min_rise_cm` and knees straight, that is where
-        they stand: every figure is read from there (the heel lift, the hips' rise, the live bar and
-        chart), and the reps so far are measured again."""
+        """A set that began with the clip (`opens_clip`) took its level where the clip began: on a rep's
+        top when the clip was cut there (before its first rep), or part-way up a rep cut in its rise (its
+        first rep rising from below that level). Once the person stands after it (still for STAND_LOWER_S,
+        or at the low point the next rise leaves from), heels lower than that level by more than a rep's
+        floor, hips lower by at least `min_rise_cm` and knees straight, that is where they stand: every
+        figure is read from there (the heel lift or the hips' rise, the live bar and chart), and the reps
+        so far are measured again. Measured by the hips' rise (head-on on one leg), a level left on a
+        rep's top had counted no rep at all: every later rise peaked below it."""
+        if not self.reps and not self._set_began_at_level():
+            return  # the clip began part-way up a rise, below the level taken from it: rep 1 will tell
         rising = self.counter.in_progress()
+        after_s = self.reps[-1].end_s if self.reps else self._set_first_t if self._set_first_t is not None else -math.inf
         if rising is None:  # resting: the last STAND_LOWER_S, all after the rep
-            still = [f for f in self._frames_since(t_s - STAND_LOWER_S) if f.t_s > self.reps[-1].end_s]
+            still = [f for f in self._frames_since(t_s - STAND_LOWER_S) if f.t_s > after_s]
             if not still or still[-1].t_s - still[0].t_s < STAND_LOWER_S - 1e-6:
                 return
         else:  # the next rep under way: the low it rose from (no still moment between reps)
-            still = [f for f in self._frames_since(self.reps[-1].end_s) if f.t_s <= rising.start_t_s + VALLEY_S / 2]
+            if not self.reps and rising.start_t_s - after_s < STAND_LOWER_S:
+                return  # the clip began in the rise
+            still = [f for f in self._frames_since(after_s) if f.t_s <= rising.start_t_s + VALLEY_S / 2]
             if not still:
                 return
         lift = {sd: [f.lift[sd] for f in still if math.isfinite(f.lift[sd])] for sd in self.legs}
@@ -677,8 +688,8 @@ class CalfRaiseChecker(Checker):
             return  # the hips must stand lower too, on straight knees: not a bend or a toe raise
         self._opened_on_top = False  # once a set
         d_lift = {sd: float(level(lift[sd])) for sd in self.legs}
-        for sd in self.legs:
-            self._leg_base[sd] += d_lift[sd]
+        for sd in self.legs:  # (measured by the hips' rise, the lift is the hips' height: its base is in px)
+            self._leg_base[sd] += d_hip[sd] if self.by_rise else d_lift[sd]
         for sd in self._hip_base:
             self._hip_base[sd] += d_hip[sd]
         set_frames = [f for f in self._frames if f.t_s >= (self._set_first_t or -math.inf) - 1e-6]
@@ -706,8 +717,22 @@ class CalfRaiseChecker(Checker):
                     side_cm = self._height_cm(rise_over(ts, [f.rise_px[sd] for f in frames], 0.0))
                     if math.isfinite(side_cm):
                         rep.metrics[f"{sd}_height_cm"] = round(side_cm, 2)
-        self._refresh_relative()
-        self._state.bar_best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps])
+        if self.reps:
+            self._refresh_relative()
+            self._state.bar_best = self._best_height([r.metrics["peak_height_cm"] for r in self.reps])
+
+    def _set_began_at_level(self) -> bool:
+        """The set's first OPENS_CLIP_S is at its level (within half a rep's floor): the level was taken
+        where the clip began, as on a rep's top, not further up a rise the clip began in."""
+        if self._began_at_level is None:  # read once, from the set's first frames, once they are all in
+            t0 = self._set_first_t if self._set_first_t is not None else -math.inf
+            if not self._frames or self._frames[-1].t_s < t0 + OPENS_CLIP_S:
+                return False
+            first = [finite_mean([f.lift[sd] for sd in self.legs]) for f in self._frames
+                     if f.t_s <= t0 + OPENS_CLIP_S + 1e-6]
+            first = [v for v in first if math.isfinite(v)]
+            self._began_at_level = bool(first) and float(np.median(first)) >= -0.5 * self.counter.floor
+        return self._began_at_level
 
     def _frames_since(self, t0_s: float) -> list[_Frame]:
         """The stored frames from t0_s on, found from the newest back (called on every frame while a set

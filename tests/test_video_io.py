@@ -259,3 +259,24 @@ def test_packets_read_ahead_are_given_before_a_read_error():
         for packet, rank in _PresentedOrder(lookahead=4).ranked(breaking()):
             given.append(rank)
     assert given == [0, 1, 2, 3, 4, 5]
+
+
+def test_a_reader_that_stops_early_leaves_no_error_behind(monkeypatch):
+    """A run that stops reading (an error in the checking, Ctrl-C, a full disk) closes the frames; closing
+    them printed "Exception ignored ... RuntimeError: generator ignored GeneratorExit" under the one-line
+    error (a tester's run): the packets read ahead were given from a `finally` even on close."""
+    from types import SimpleNamespace
+    from formcheck.io.video import _PresentedOrder
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    ranked = _PresentedOrder(lookahead=4).ranked(iter([SimpleNamespace(pts=p, is_discard=False, size=10)
+                                                       for p in range(20)]))
+    assert [r for _, r in (next(ranked), next(ranked))] == [0, 1]
+    ranked.close()
+    assert unraisable == []
+    sample = Path(__file__).resolve().parents[1] / "sample_videos" / "calf_raise_side_clean.mp4"
+    with open_video(sample) as video:
+        frames = video.frames(step=2)
+        next(frames)
+        frames.close()
+    assert unraisable == []

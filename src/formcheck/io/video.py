@@ -139,6 +139,7 @@ class _PresentedOrder:
         """(packet, its presented index or None); the packets read ahead are given before an error
         reading further is raised (a clip that breaks off keeps every frame it holds)."""
         ahead: deque[av.Packet] = deque()
+        error: Exception | None = None
         try:
             for packet in packets:
                 if self._presented(packet):
@@ -148,9 +149,12 @@ class _PresentedOrder:
                 ahead.append(packet)
                 if len(ahead) > self._lookahead:
                     yield self._rank(ahead.popleft())
-        finally:
-            while ahead:
-                yield self._rank(ahead.popleft())
+        except Exception as exc:  # (never GeneratorExit: a reader that stops early gets nothing more)
+            error = exc
+        while ahead:
+            yield self._rank(ahead.popleft())
+        if error is not None:
+            raise error
 
     def _rank(self, packet: av.Packet) -> tuple[av.Packet, int | None]:
         if not (self.trusted and self._presented(packet)):

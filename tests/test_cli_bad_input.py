@@ -2,6 +2,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -95,3 +96,17 @@ def test_an_annotated_video_named_other_than_mp4_is_refused_at_once(tmp_path):
     assert r.returncode == 1 and r.stderr.strip() == (f"formcheck: --out {tmp_path / 'x.avi'}: the annotated video "
                                                       "is an MP4 (H.264) file; name it x.mp4")
     assert not (tmp_path / "x.avi").exists()
+
+
+def test_output_closed_by_its_reader_stops_quietly():
+    """`formcheck exercises | head -1`: the reader closes the pipe, and formcheck says nothing more (a
+    tester saw "formcheck: unexpected error: BrokenPipeError")."""
+    import os
+    exe = Path(sys.executable).with_name("formcheck")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before formcheck writes a line
+    try:
+        p = subprocess.run([str(exe), "exercises"], stdout=write_end, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert p.returncode == 141 and p.stderr == b"", p.stderr

@@ -445,6 +445,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("formcheck: stopped", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader closed the output (`formcheck exercises | head`): stop quietly
+        try:  # and keep the interpreter's last flush from failing on it too
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141  # as a shell reports a writer stopped by a closed pipe (128 + SIGPIPE)
     except Exception as exc:  # never a traceback for the user; FORMCHECK_DEBUG=1 shows it
         if os.environ.get("FORMCHECK_DEBUG"):
             raise

@@ -100,3 +100,19 @@ def test_real_oblique_clip_counts_3_with_lite_model(series_cache):
     from formcheck.evaluation.evaluate import clip_series
     result = run_on_series(make_checker("leg_extension"), clip_series(clip, "lite", series_cache))[0]
     assert result.rep_count == 3
+
+
+def test_the_range_shown_is_the_top_less_the_start_shown(real_series):
+    """A tester read "knees at the top 178°, knees at the start 86°, range 80°" (the counted signal's own
+    rise, from its planar start, which reads a bent knee as less bent): the range is the two angles shown."""
+    from formcheck.run.review import analyze_series
+    from formcheck.sinks.figures import rep_words
+    result, _ = analyze_series(real_series("leg_extension_machine_fitbod_oblique.mp4"), "leg_extension")
+    assert result.rep_count == 3
+    for rep in result.reps:
+        m = rep.metrics
+        assert m["range_deg"] == round(m["top_knee_deg"]) - round(m["start_knee_deg"]), m
+        words = rep_words(m, limit=None)
+        top, start, rng = (int(w.split()[-1].rstrip("°")) for w in words.split(", ")
+                           if w.startswith(("knees at the top", "knees at the start", "range")))
+        assert top - start == rng, words

@@ -135,9 +135,13 @@ class LegExtensionChecker(SideRepChecker):
         up_s, top_s, down_s = self.phase_times(side, seg, frames)
         tops = {sd: max(finite(f.smooth[sd] for f in frames), default=math.nan) for sd in segs}
         hips = finite(f.extra.get("hip_deg") for f in frames)
-        m = {"top_knee_deg": round(min(tops.values()), 1),  # the less straight working leg
-             "start_knee_deg": round(self._start_knee_deg(side, seg), 1),
-             "range_deg": round(seg.amplitude, 1),
+        top, start = round(min(tops.values()), 1), round(self._start_knee_deg(side, seg), 1)  # as reported
+        # the range shown is the two knee angles shown, top less start (a tester read "knees at the top
+        # 178°, knees at the start 86°, range 80°": the counted signal's own rise, from its planar start)
+        span = float(round(top) - round(start)) if math.isfinite(top) and math.isfinite(start) else seg.amplitude
+        m = {"top_knee_deg": top,  # the less straight working leg
+             "start_knee_deg": start,
+             "range_deg": round(span, 1),
              "up_s": round(up_s, 2), "top_hold_s": round(top_s, 2), "down_s": round(down_s, 2),
              "hip_deg": round(float(np.median(hips)), 1) if hips else math.nan}
         return m

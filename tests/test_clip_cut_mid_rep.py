@@ -218,3 +218,26 @@ def test_a_clip_cut_in_a_rise_from_below_a_step_keeps_its_one_rep(real_series):
     for t0 in (1.1, 1.15):
         result, _ = run_on_series(CalfRaiseChecker(), cut(series, t0, 1e9))
         assert result.rep_count == 1, t0
+
+
+def test_a_drift_before_the_first_rise_is_not_a_clip_cut_into_the_rep(real_series):
+    """The real 3/4 calf raise drifts up slowly from its first frame (the model settling) until its first
+    rise at ~0.7 s, so the rep's counted start is 0.07 s: it was taken for a rep the clip cut into, and
+    shown with no "up" time and no tempo judged (a tester). Where the rise began is read from its own
+    speed (checkers.base.rise_began_s): rep 1 is whole, up in ~0.7 s (0.87-1.4 s by the labels)."""
+    from formcheck.run.review import analyze_series
+    result, _ = analyze_series(real_series("calf_raise_fitbod_oblique.mp4"), "calf_raise")
+    first = result.reps[0]
+    assert first.start_s < 0.2 and not first.under_way
+    assert 0.3 <= first.metrics["rise_s"] <= 0.9, first.metrics
+    cut_result, _ = analyze_series(cut(real_series("calf_raise_fitbod_oblique.mp4"), 0.95, 1e9), "calf_raise")
+    assert cut_result.reps[0].under_way and math.isnan(cut_result.reps[0].metrics["rise_s"])
+
+
+def test_where_a_rise_began_is_read_from_its_own_speed():
+    from formcheck.checkers.base import rise_began_s
+    t = [i / 10 for i in range(30)]
+    drift_then_rise = [0.01 * i if i < 10 else 0.1 + 0.2 * (i - 10) for i in range(30)]  # rise from 1.0 s
+    began = rise_began_s(t, drift_then_rise, 0.0, max(drift_then_rise))
+    assert 0.9 <= began <= 1.3, began
+    assert math.isnan(rise_began_s(t, [0.0] * 30, 0.0, 1.0))

@@ -30,6 +30,8 @@ class Rep:
     metrics: dict[str, float] = field(default_factory=dict)  # units in the keys: peak_height_cm, rise_s
     faults: list[Fault] = field(default_factory=list)
     side: str | None = None  # "left"/"right" for one-sided exercises
+    # its rise had begun before the clip did (`checkers.base.rise_began_s`): counted, its start not judged
+    under_way: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"index": self.index, "start_s": round(self.start_s, 3), "peak_s": round(self.peak_s, 3),

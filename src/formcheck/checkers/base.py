@@ -223,33 +223,52 @@ def opens_clip(set_first_t_s: float, first_seen_t_s: float | None) -> bool:
     return first_seen_t_s is not None and set_first_t_s - first_seen_t_s <= OPENS_CLIP_S
 
 
-# A rep already under way when the clip began (it starts on the person's first frame, `opens_clip`) is
-# counted, but its tempo and its range are not judged: the clip did not show its start. On cuts of the
-# labelled clips every 0.05 s around their first rep, 38 of the first reps counted got a "Slow down" or
-# "Go further" that the whole clip does not give them.
+# A rep already under way when the clip began (its rise had begun before the person's first frame,
+# `rise_began_s`) is counted, but its tempo and its range are not judged: the clip did not show its start.
+# On cuts of the labelled clips every 0.05 s around their first rep, 38 of the first reps counted got a
+# "Slow down" or "Go further" that the whole clip does not give them.
 UNSEEN_START_FAULTS = frozenset({"too_fast", "low_rise"})
+# Where a rise began, read back from its own mid-rise speed: the line through its 20 % and 80 % crossings
+# (the signal's slow drift before a rise, or the model settling in its first frames, moves neither).
+RISE_FIT_SHARES = (0.2, 0.8)
 
 
-def judged_whole(faults: list[Fault], rep_start_s: float, first_seen_t_s: float | None) -> list[Fault]:
-    """The rep's faults, less those UNSEEN_START_FAULTS when the clip began during it."""
-    if not opens_clip(rep_start_s, first_seen_t_s):
-        return faults
-    return [f for f in faults if f.code not in UNSEEN_START_FAULTS]
+def rise_began_s(t_s: list[float], values: list[float], low: float, high: float) -> float:
+    """When a rise from `low` to `high` began, at its own speed: the line through the first times the
+    values reach 20 % and 80 % of the way, extended back to `low`. A rep's counted start is the last
+    moment near its valley, which a slow drift up from the first frame puts at the clip's start (the
+    real 3/4 calf raise: 0.07 s for a rise that begins at 0.7 s). NaN without both crossings."""
+    a, b = (low + share * (high - low) for share in RISE_FIT_SHARES)
+    t_a = next((t for t, v in zip(t_s, values) if math.isfinite(v) and v >= a), math.nan)
+    t_b = next((t for t, v in zip(t_s, values) if math.isfinite(v) and v >= b and t >= t_a), math.nan)
+    if not (math.isfinite(t_a) and math.isfinite(t_b)):
+        return math.nan
+    fa, fb = RISE_FIT_SHARES
+    return t_a - (t_b - t_a) * fa / (fb - fa)
 
 
-def rated_low(faults: list[Fault], low: Fault | None, rep_start_s: float,
-              first_seen_t_s: float | None) -> list[Fault]:
+def under_way_at_start(rise_began: float, rep_start_s: float, first_seen_t_s: float | None) -> bool:
+    """The rep's rise had begun by the person's first frame (within OPENS_CLIP_S): the clip cut into it.
+    Without a reading of the rise (`rise_began_s` NaN), the rep's counted start says."""
+    return opens_clip(rise_began if math.isfinite(rise_began) else rep_start_s, first_seen_t_s)
+
+
+def judged_whole(faults: list[Fault], under_way: bool) -> list[Fault]:
+    """The rep's faults, less those UNSEEN_START_FAULTS when the clip began during it (`Rep.under_way`)."""
+    return [f for f in faults if f.code not in UNSEEN_START_FAULTS] if under_way else faults
+
+
+def rated_low(faults: list[Fault], low: Fault | None, under_way: bool) -> list[Fault]:
     """The rep's faults with its "low_rise" (its range against the best so far, which every new rep may
     change) set anew: `low` first when the rep fell short, judged as the rep's other faults are
     (`judged_whole`: none for a rep the clip began during)."""
     others = [f for f in faults if f.code != "low_rise"]
-    return judged_whole(([low] if low is not None else []) + others, rep_start_s, first_seen_t_s)
+    return judged_whole(([low] if low is not None else []) + others, under_way)
 
 
-def timed_whole(metrics: dict[str, float], first_phase: str, rep_start_s: float,
-                first_seen_t_s: float | None) -> dict[str, float]:
+def timed_whole(metrics: dict[str, float], first_phase: str, under_way: bool) -> dict[str, float]:
     """The rep's figures, its first phase's time (`first_phase`, e.g. "rise_s") not measured (NaN, not
     shown) when the clip began during it: a tester saw "up 0.1 s" for a rise the clip had cut."""
-    if opens_clip(rep_start_s, first_seen_t_s) and first_phase in metrics:
+    if under_way and first_phase in metrics:
         metrics[first_phase] = math.nan
     return metrics

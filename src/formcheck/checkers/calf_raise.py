@@ -48,7 +48,8 @@ from formcheck.body.measures import (body_anchor_px, facing_x, heel_hidden, heel
 from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px, rise_over
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
-                                     finite_mean, judged_whole, opens_clip, OPENS_CLIP_S, rated_low, timed_whole,
+                                     finite_mean, judged_whole, opens_clip, OPENS_CLIP_S, rated_low, rise_began_s,
+                                     timed_whole, under_way_at_start,
                                      distinct_corrections)
 from formcheck.body.posture import LYING_TRUNK_DEG, SEATED_THIGH_DEG, STANDING, thigh_from_vertical_deg, \
     trunk_from_vertical_deg
@@ -609,8 +610,12 @@ class CalfRaiseChecker(Checker):
         if not math.isfinite(height_cm):
             height_cm = lift_cm  # hips unseen: the lift is all there is
         thr_hi = seg.start_value + 0.9 * seg.amplitude
-        t_hi = [f.t_s for f in frames if finite_mean([f.lift[sd] for sd in self.legs]) >= thr_hi - 1e-9]
-        rise_s = (t_hi[0] - seg.start_t_s) if t_hi else seg.peak_t_s - seg.start_t_s
+        lifts = [finite_mean([f.lift[sd] for sd in self.legs]) for f in frames]
+        t_hi = [f.t_s for f, v in zip(frames, lifts) if v >= thr_hi - 1e-9]
+        # up from where the rise began (`rise_began_s`), not from a counted start a slow drift moved earlier
+        began = rise_began_s(ts, lifts, seg.start_value, seg.peak_value)
+        t_up = max(seg.start_t_s, began) if math.isfinite(began) else seg.start_t_s
+        rise_s = (t_hi[0] - t_up) if t_hi and t_hi[0] > t_up else seg.peak_t_s - seg.start_t_s
         lower_s = (seg.end_t_s - t_hi[-1]) if t_hi else seg.end_t_s - seg.peak_t_s
         leans = [f.trunk_lean_deg for f in frames if math.isfinite(f.trunk_lean_deg)]
         knee_low = min((held_min([f.knee_deg[sd] for f in frames]) for sd in self.legs), default=math.nan)
@@ -636,8 +641,9 @@ class CalfRaiseChecker(Checker):
         self._side_lift[len(self.reps) + 1] = side_h
         rep = Rep(len(self.reps) + 1, seg.start_t_s, seg.peak_t_s, seg.end_t_s, metrics,
                   side=self.one_leg)
-        rep.faults = judged_whole(self._faults(rep, seg, at_end), rep.start_s, self._first_seen_t)
-        timed_whole(rep.metrics, "rise_s", rep.start_s, self._first_seen_t)
+        rep.under_way = under_way_at_start(began, rep.start_s, self._first_seen_t)
+        rep.faults = judged_whole(self._faults(rep, seg, at_end), rep.under_way)
+        timed_whole(rep.metrics, "rise_s", rep.under_way)
         self.reps.append(rep)
         self._refresh_relative()
         self._state.rep_count = len(self.reps)
@@ -820,7 +826,7 @@ class CalfRaiseChecker(Checker):
             # bent knees lower the hips on a full heel rise: that rep's height is not the heel's, and
             # straightening the knees is the one thing to fix
             low = h < self.cfg.low_rise_fraction * best and not any(f.code == "bent_knees" for f in others)
-            r.faults = rated_low(others, _low_rise(best - h) if low else None, r.start_s, self._first_seen_t)
+            r.faults = rated_low(others, _low_rise(best - h) if low else None, r.under_way)
 
     # ---- outputs -----------------------------------------------------------------------
     @property

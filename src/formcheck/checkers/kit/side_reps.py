@@ -34,7 +34,8 @@ from formcheck.body.level import LevelPicture
 from formcheck.body.upright import UprightPicture
 from formcheck.body.view import ViewEstimator
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode,
-                                     Rep, distinct_corrections, judged_whole, rated_low, timed_whole)
+                                     Rep, distinct_corrections, judged_whole, rated_low, rise_began_s,
+                                     timed_whole, under_way_at_start)
 
 
 @dataclass(frozen=True)
@@ -412,8 +413,12 @@ class SideRepChecker(Checker):
         frames = self.frames_between(rep.start_s, rep.end_s)
         before = {f.code for f in rep.faults}
         rep.metrics = self.rep_metrics(segs, frames)
-        rep.faults = judged_whole(self.rep_faults(rep, segs, at_end), rep.start_s, self._first_seen_t)
-        timed_whole(rep.metrics, self.first_phase_metric, rep.start_s, self._first_seen_t)
+        main = max(segs, key=lambda sd: segs[sd].amplitude)
+        began = rise_began_s([f.t_s for f in frames], [f.smooth[main] for f in frames],
+                             segs[main].start_value, segs[main].peak_value)
+        rep.under_way = under_way_at_start(began, rep.start_s, self._first_seen_t)
+        rep.faults = judged_whole(self.rep_faults(rep, segs, at_end), rep.under_way)
+        timed_whole(rep.metrics, self.first_phase_metric, rep.under_way)
         self._refresh_relative()
         self._state.rep_count = len(self.reps)
         self._state.side = rep.side
@@ -436,8 +441,7 @@ class SideRepChecker(Checker):
             h = r.metrics[key]
             r.metrics["pct_of_best"] = round(100 * h / best, 1) if best and best > 0 else 0.0
             low = math.isfinite(h) and best > 0 and h < self.cfg.low_range_fraction * best
-            r.faults = rated_low(r.faults, self.low_range_fault(r, best) if low else None, r.start_s,
-                                 self._first_seen_t)
+            r.faults = rated_low(r.faults, self.low_range_fault(r, best) if low else None, r.under_way)
 
     # ---- outputs ------------------------------------------------------------------------
     @property

@@ -46,6 +46,10 @@ def test_injected_faults_are_found_at_their_reps_and_nowhere_else():
     rep2 = result.reps[1]
     assert rep2.metrics["pct_of_best"] < 75
     assert rep2.faults[0].message.startswith("Rise higher:") and "cm below your best" in rep2.faults[0].message
+    # the bent rep's angle is in its correction (the rep's line shows its first figures only)
+    rep3 = result.reps[2]
+    assert rep3.faults[0].message == f"Keep your knees straight: they bent to {rep3.metrics['min_knee_angle_deg']:.0f}°"
+    assert 145 <= rep3.metrics["min_knee_angle_deg"] <= 160  # a 28° forward knee: 152 (180 - 28)
 
 
 def test_a_low_first_rep_is_flagged_once_better_reps_show_the_best():

@@ -775,7 +775,9 @@ class CalfRaiseChecker(Checker):
     def _faults(self, rep: Rep, seg: RepSegment, at_end: bool) -> list[Fault]:
         c, m, out = self.cfg, rep.metrics, []
         if self._knees_bent(m["min_knee_angle_deg"]):
-            out.append(Fault("bent_knees", "Keep your knees straight"))
+            # the angle said with it: a rep's line shows its first few figures only (a tester could not
+            # see why a rep was told this); spoken, the headline alone (sinks.voice.spoken_text)
+            out.append(Fault("bent_knees", f"Keep your knees straight: they bent to {m['min_knee_angle_deg']:.0f}°"))
         if rep.end_s - rep.start_s - self._frame_s() < c.min_rep_s:
             out.append(Fault("too_fast", f"Slow down: {m['rise_s']:.1f} s up - take about 1 s up and 1 s down"))
         if not seg.lowered_fully and not at_end and not self.by_rise and \

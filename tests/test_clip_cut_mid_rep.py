@@ -241,3 +241,47 @@ def test_where_a_rise_began_is_read_from_its_own_speed():
     began = rise_began_s(t, drift_then_rise, 0.0, max(drift_then_rise))
     assert 0.9 <= began <= 1.3, began
     assert math.isnan(rise_began_s(t, [0.0] * 30, 0.0, 1.0))
+
+
+def test_a_first_rise_the_clip_shows_whole_is_judged(real_series):
+    """The one-leg side clip's first rise starts at 0.37 s (labels), its raw first frame already a little
+    up: read from the first frame over 20 % rather than the rise's own crossing, it was taken for a rep
+    the clip cut into (a reviewer) and its "up" and "Slow down" were dropped."""
+    from formcheck.run.review import analyze_series
+    result, _ = analyze_series(real_series("single_leg_calf_raise_fitbod_side.mp4"), "calf_raise")
+    assert not result.reps[0].under_way and math.isfinite(result.reps[0].metrics["rise_s"])
+
+
+def test_a_leg_extension_cut_mid_lift_sets_no_best_for_the_whole_reps(real_series):
+    """Cut 1.5 s into its first lift, the rep's start is the first frame's knee: it read "knees at the
+    start 38°, range 140°" and made the whole reps' 90° "50° less than your best" (a reviewer)."""
+    from formcheck.run.review import analyze_series
+    series = real_series("leg_extension_machine_fitbod_oblique.mp4")
+    for t0 in (1.3, 1.5):
+        result, _ = analyze_series(cut(series, t0, 1e9), "leg_extension")
+        first = result.reps[0]
+        assert first.under_way and math.isnan(first.metrics["range_deg"]) and math.isnan(first.metrics["start_knee_deg"])
+        assert not [f for r in result.reps for f in r.faults if f.code == "low_rise"], t0
+
+
+def test_a_heel_dropped_below_a_step_before_the_set_is_not_where_the_person_stands():
+    """Flat on a step, the heels dropped 20° below it, then raises back to flat: the stretch before the
+    first rep moves no standing level (a reviewer: every rep read 17.8 cm from the stretch for 9.65)."""
+    from builders import FOOT_LANDMARKS, body_points
+    from formcheck.pose.landmarks import PoseLandmark as L
+
+    def on_step(frames):
+        out = []
+        for t, p in frames:
+            b = body_points(p)
+            out.append((t, p.but(lift_m=-b[L.LEFT_FOOT_INDEX, 1] + b[list(FOOT_LANDMARKS), 1].min())))
+        return out
+    flat, drop, up = STANDING, STANDING.legs(ankle_plantar_deg=-20), STANDING.legs(ankle_plantar_deg=30)
+    keys, t = [(0, flat), (1.5, flat), (2.3, drop), (2.8, drop)], 2.8
+    for _ in range(3):
+        keys += [(t + 1.0, up), (t + 1.3, up), (t + 2.3, flat), (t + 2.8, flat)]
+        t += 2.8
+    keys.append((t + 1.5, flat))
+    result, _ = run_on_series(CalfRaiseChecker(), series_from_poses(on_step(animate(keys)), yaw_deg=90))
+    assert result.rep_count == 3
+    assert [r.metrics["peak_height_cm"] for r in result.reps[1:]] == pytest.approx([9.65, 9.65], abs=1.0)

@@ -234,15 +234,21 @@ RISE_FIT_SHARES = (0.2, 0.8)
 
 
 def rise_began_s(t_s: list[float], values: list[float], low: float, high: float) -> float:
-    """When a rise from `low` to `high` began, at its own speed: the line through the first times the
-    values reach 20 % and 80 % of the way, extended back to `low`. A rep's counted start is the last
-    moment near its valley, which a slow drift up from the first frame puts at the clip's start (the
-    real 3/4 calf raise: 0.07 s for a rise that begins at 0.7 s). NaN without both crossings."""
+    """When a rise from `low` to `high` began, at its own speed: the line through the times the values
+    last crossed 20 % on the way up and first reached 80 %, extended back to `low`. A rep's counted
+    start is the last moment near its valley, which a slow drift up from the first frame puts at the
+    clip's start (the real 3/4 calf raise: 0.07 s for a rise that begins at 0.7 s); a wobble or a
+    frame of jitter over 20 % before the rise is not its start (the crossing the rise itself made is).
+    NaN without both crossings."""
     a, b = (low + share * (high - low) for share in RISE_FIT_SHARES)
-    t_a = next((t for t, v in zip(t_s, values) if math.isfinite(v) and v >= a), math.nan)
-    t_b = next((t for t, v in zip(t_s, values) if math.isfinite(v) and v >= b and t >= t_a), math.nan)
-    if not (math.isfinite(t_a) and math.isfinite(t_b)):
+    pts = [(t, v) for t, v in zip(t_s, values) if math.isfinite(v)]
+    i_b = next((i for i, (t, v) in enumerate(pts) if v >= b), None)
+    if i_b is None:
         return math.nan
+    i_a = i_b
+    while i_a > 0 and pts[i_a - 1][1] >= a:  # back from 80 % while over 20 %: this rise's own crossing
+        i_a -= 1
+    t_a, t_b = pts[i_a][0], pts[i_b][0]
     fa, fb = RISE_FIT_SHARES
     return t_a - (t_b - t_a) * fa / (fb - fa)
 
@@ -266,9 +272,14 @@ def rated_low(faults: list[Fault], low: Fault | None, under_way: bool) -> list[F
     return judged_whole(([low] if low is not None else []) + others, under_way)
 
 
-def timed_whole(metrics: dict[str, float], first_phase: str, under_way: bool) -> dict[str, float]:
-    """The rep's figures, its first phase's time (`first_phase`, e.g. "rise_s") not measured (NaN, not
-    shown) when the clip began during it: a tester saw "up 0.1 s" for a rise the clip had cut."""
-    if under_way and first_phase in metrics:
-        metrics[first_phase] = math.nan
+def seen_whole(metrics: dict[str, float], start_figures: tuple[str, ...], under_way: bool) -> dict[str, float]:
+    """The rep's figures, those read at its start (`start_figures`: its first phase's time, e.g. "rise_s",
+    and any figure taken from where it set off) not measured (NaN: not shown, and no "best" for other reps
+    to fall short of) when the clip began during it: a tester saw "up 0.1 s" for a rise the clip had cut,
+    and a leg extension cut mid-lift read "knees at the start 38°, range 140°", which made the whole reps'
+    90° "50° less than your best"."""
+    if under_way:
+        for key in start_figures:
+            if key in metrics:
+                metrics[key] = math.nan
     return metrics

@@ -49,7 +49,7 @@ from formcheck.body.heel_rise import body_height_px, heel_rise_cm, leg_m, leg_px
 from formcheck.body.scale import MIN_SHANK_PX, RunningLength, ShankScale
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode, Rep,
                                      finite_mean, judged_whole, opens_clip, OPENS_CLIP_S, rated_low, rise_began_s,
-                                     timed_whole, under_way_at_start,
+                                     seen_whole, under_way_at_start,
                                      distinct_corrections)
 from formcheck.body.posture import LYING_TRUNK_DEG, SEATED_THIGH_DEG, STANDING, thigh_from_vertical_deg, \
     trunk_from_vertical_deg
@@ -76,6 +76,12 @@ def spread_px(points: np.ndarray) -> float:
 
 # A set that began with the clip stands lower than its start level once the person is still there,
 # after a rep, for this long (the ready window's own length, `ready_still_s`).
+# A rep's time is read on the hips from this long before its counted start (`_rep_s`): the heel's counted
+# start can come after the hips began to rise (its landmark rising late and fast in a small picture).
+HIPS_LOOKBACK_S = 1.0
+# ... between the hips' crossings of this share of the rep's rise, up and back down: the counter ends a rep
+# once it is back within 20 % of its rise (`RepCounterConfig.return_fraction`), so the hips are there too.
+HIPS_BACK_SHARE = 0.2
 STAND_LOWER_S = 0.3
 # ... or, with no still moment before the next rise, its low: the frames from the rep's end to this
 # long after where the next rise started.
@@ -643,7 +649,7 @@ class CalfRaiseChecker(Checker):
                   side=self.one_leg)
         rep.under_way = under_way_at_start(began, rep.start_s, self._first_seen_t)
         rep.faults = judged_whole(self._faults(rep, seg, at_end), rep.under_way)
-        timed_whole(rep.metrics, "rise_s", rep.under_way)
+        seen_whole(rep.metrics, ("rise_s",), rep.under_way)
         self.reps.append(rep)
         self._refresh_relative()
         self._state.rep_count = len(self.reps)
@@ -663,8 +669,13 @@ class CalfRaiseChecker(Checker):
         figure is read from there (the heel lift or the hips' rise, the live bar and chart), and the reps
         so far are measured again. Measured by the hips' rise (head-on on one leg), a level left on a
         rep's top had counted no rep at all: every later rise peaked below it."""
-        if not self.reps and not self._set_began_at_level():
-            return  # the clip began part-way up a rise, below the level taken from it: rep 1 will tell
+        if not self.reps and not (self.by_rise and self._set_began_at_level()):
+            # before a rep, only on the hips' rise, where a level left on a rep's top counts nothing (by
+            # the heel each rep is read from its own start where that is lower): a heel dropped below a
+            # step before the set is a stretch, not where the person stands (a reviewer: a step raise
+            # read 17.8 cm a rep for 9.65 from the stretch); nor when the clip began part-way up a rise
+            # (below the level taken from it): rep 1 will tell
+            return
         rising = self.counter.in_progress()
         after_s = self.reps[-1].end_s if self.reps else self._set_first_t if self._set_first_t is not None else -math.inf
         if rising is None:  # resting: the last STAND_LOWER_S, all after the rep
@@ -765,6 +776,34 @@ class CalfRaiseChecker(Checker):
         other = min(ups.values())
         return not (math.isfinite(stance) and math.isfinite(other)) or other >= self.cfg.pelvis_level_share * stance
 
+    def _rep_s(self, rep: Rep, seg: RepSegment) -> float:
+        """How long the rep took, for "Slow down": from where the hips rose HIPS_BACK_SHARE of the rep's
+        rise to where they came back down to it, on the signal the height is read from. The heel's counted
+        segment runs from its last moment near the valley to its settling, and its landmark rises in a frame
+        or two in a small picture: on the real one-leg clips (labelled "quick tempo", 0.6-0.7 s a rep) it
+        read 0.8-1.1 s for reps 2-3 (0.6 s for the side clip at 360p), where the hips read 0.5-0.67 at
+        either size; on the two-leg clips (1.3-1.7 s by the labels) the hips read 1.17-1.47. Hips unseen,
+        or not yet back down when the rep is counted: the counted segment less a frame (it runs about one
+        frame long)."""
+        span = self._hips_span_s(seg)
+        return span if math.isfinite(span) else rep.end_s - rep.start_s - self._frame_s()
+
+    def _hips_span_s(self, seg: RepSegment) -> float:
+        frames = [f for f in self._frames_since(seg.start_t_s - HIPS_LOOKBACK_S)]
+        pts = [(f.t_s, finite_mean([f.rise_px[sd] for sd in self.legs])) for f in frames]
+        pts = [(t, v) for t, v in pts if math.isfinite(v)]
+        if len(pts) < 3:
+            return math.nan
+        inside = [(t, v) for t, v in pts if seg.start_t_s - 1e-6 <= t <= seg.end_t_s + 1e-6] or pts
+        t_peak, peak = max(inside, key=lambda p: p[1])
+        base = min([0.0] + [v for t, v in pts if t <= t_peak])
+        low = base + HIPS_BACK_SHARE * (peak - base)
+        if not self._height_cm(peak - base) >= self.cfg.min_rise_cm:
+            return math.nan  # no hip rise to time the rep by
+        before = [t for t, v in pts if t < t_peak and v <= low]
+        after = [t for t, v in pts if t > t_peak and v <= low]
+        return after[0] - before[-1] if before and after else math.nan
+
     def _frame_s(self) -> float:
         """The time between frames (median of the recent ones). A rep's start is the last frame
         before the rise and its end the first frame back down, so its measured length runs about one
@@ -778,7 +817,7 @@ class CalfRaiseChecker(Checker):
             # the angle said with it: a rep's line shows its first few figures only (a tester could not
             # see why a rep was told this); spoken, the headline alone (sinks.voice.spoken_text)
             out.append(Fault("bent_knees", f"Keep your knees straight: they bent to {m['min_knee_angle_deg']:.0f}°"))
-        if rep.end_s - rep.start_s - self._frame_s() < c.min_rep_s:
+        if self._rep_s(rep, seg) < c.min_rep_s:
             out.append(Fault("too_fast", f"Slow down: {m['rise_s']:.1f} s up - take about 1 s up and 1 s down"))
         if not seg.lowered_fully and not at_end and not self.by_rise and \
                 seg.end_value - seg.start_value > c.incomplete_lowering_fraction * seg.amplitude:

@@ -73,6 +73,7 @@ class LegExtensionChecker(SideRepChecker):
     best_views = ("side", "oblique")
     bar_label = "Knee straightening"
     range_metric = "range_deg"
+    start_figures = ("start_knee_deg", "range_deg")  # from the knee the lift set off from
     ready_text = "Sit still on the machine, whole leg in view"
     go_text = "Ready: straighten your knees"
     cfg: LegExtensionConfig

@@ -35,7 +35,7 @@ from formcheck.body.upright import UprightPicture
 from formcheck.body.view import ViewEstimator
 from formcheck.checkers.base import (Checker, CheckerConfig, CheckResult, Event, EventKind, Fault, LiveState, Mode,
                                      Rep, distinct_corrections, judged_whole, rated_low, rise_began_s,
-                                     timed_whole, under_way_at_start)
+                                     seen_whole, under_way_at_start)
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ class SideRepChecker(Checker):
     bar_label: ClassVar[str] = ""
     range_metric: ClassVar[str] = "range_deg"  # the rep's size, for "below your best"
     first_phase_metric: ClassVar[str] = "up_s"  # the time of the rep's first move (unseen in a cut one)
+    start_figures: ClassVar[tuple[str, ...]] = ()  # other figures read where the rep set off (ditto)
     ready_text: ClassVar[str] = "Hold still to start"
     go_text: ClassVar[str] = "Ready: start your reps"
 
@@ -418,7 +419,7 @@ class SideRepChecker(Checker):
                              segs[main].start_value, segs[main].peak_value)
         rep.under_way = under_way_at_start(began, rep.start_s, self._first_seen_t)
         rep.faults = judged_whole(self.rep_faults(rep, segs, at_end), rep.under_way)
-        timed_whole(rep.metrics, self.first_phase_metric, rep.under_way)
+        seen_whole(rep.metrics, (self.first_phase_metric, *self.start_figures), rep.under_way)
         self._refresh_relative()
         self._state.rep_count = len(self.reps)
         self._state.side = rep.side

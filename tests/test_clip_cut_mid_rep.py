@@ -285,3 +285,15 @@ def test_a_heel_dropped_below_a_step_before_the_set_is_not_where_the_person_stan
     result, _ = run_on_series(CalfRaiseChecker(), series_from_poses(on_step(animate(keys)), yaw_deg=90))
     assert result.rep_count == 3
     assert [r.metrics["peak_height_cm"] for r in result.reps[1:]] == pytest.approx([9.65, 9.65], abs=1.0)
+
+
+def test_the_report_says_which_rep_the_clip_began_during(real_series):
+    """A program reading the report sees why a rep's "up" is null (a reviewer)."""
+    import json as _json
+    from formcheck.run.review import analyze_series
+    from formcheck.sinks.report import build_report
+    result, _ = analyze_series(cut(real_series("calf_raise_fitbod_oblique.mp4"), 0.95, 1e9), "calf_raise")
+    report = _json.loads(_json.dumps(build_report(result, source="x", model="full", fps=30.0, frames=100,
+                                                  duration_s=7.0, resolution_wh=(1920, 1080), pose_found_ratio=1.0)))
+    assert [r["under_way"] for r in report["reps"]] == [True, False, False]
+    assert report["reps"][0]["metrics"]["rise_s"] is None and report["reps"][1]["metrics"]["rise_s"] > 0

@@ -35,7 +35,7 @@ class Rep:
 
     def to_dict(self) -> dict[str, Any]:
         return {"index": self.index, "start_s": round(self.start_s, 3), "peak_s": round(self.peak_s, 3),
-                "end_s": round(self.end_s, 3), "side": self.side,
+                "end_s": round(self.end_s, 3), "side": self.side, "under_way": self.under_way,
                 "metrics": {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.metrics.items()},
                 "faults": [f.to_dict() for f in self.faults]}
 

@@ -842,7 +842,10 @@ class CalfRaiseChecker(Checker):
     def _knee_turn(self) -> float:
         """How much of a forward knee bend the picture shows: all of it side-on, sin(yaw) of it at 3/4
         (the bend is foreshortened toward the camera), never taken under sin(30°)."""
-        return math.sin(math.radians(min(90.0, max(30.0, self.view.yaw_deg))))
+        yaw = self.view.yaw_deg
+        if not math.isfinite(yaw):
+            return 1.0  # the view unread: the picture's bend as it is, never stretched (a reviewer)
+        return math.sin(math.radians(min(90.0, max(30.0, yaw))))
 
     def _knee_seen_whole(self, knee_px_deg: float) -> float:
         """A knee angle read in the picture, as the knee's own: its bend under 180 stretched back by the

@@ -56,6 +56,8 @@ def test_one_frame_of_jitter_is_not_the_least_angle_a_held_bend_is():
     assert held_min(bent) == pytest.approx(162.0)
     assert held_min([math.nan]) != held_min([math.nan])  # NaN: nothing seen
     assert held_min([170.0, 176.0]) == pytest.approx(173.0)
+    # a frame unseen breaks a run: 150 and 152 either side of it are not three frames in a row
+    assert held_min([180.0, 150.0, math.nan, 152.0, 180.0, 179.0]) == pytest.approx(179.0)
 
 
 def _knee_rows(folder, name):

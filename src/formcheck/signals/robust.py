@@ -12,12 +12,16 @@ HELD_FRAMES = 3
 
 
 def held_min(values: list[float] | np.ndarray, frames: int = HELD_FRAMES) -> float:
-    """The least of the running medians of `frames` consecutive finite values (NaNs skipped). With
-    fewer values than that, the median of those there are; none: NaN."""
-    v = np.asarray([x for x in values if math.isfinite(x)], float)
-    if len(v) == 0:
+    """The least of the running medians of `frames` consecutive frames all seen (a frame unseen breaks a
+    run: the frames either side of it are not "in a row"). With no such run, the median of the values
+    seen; none: NaN."""
+    v = np.asarray(values, float)
+    seen = v[np.isfinite(v)]
+    if len(seen) == 0:
         return math.nan
-    if len(v) < frames:
-        return float(np.median(v))
-    runs = np.lib.stride_tricks.sliding_window_view(v, frames)
-    return float(np.median(runs, axis=1).min())
+    if len(v) >= frames:
+        runs = np.lib.stride_tricks.sliding_window_view(v, frames)
+        whole = runs[np.all(np.isfinite(runs), axis=1)]
+        if len(whole):
+            return float(np.median(whole, axis=1).min())
+    return float(np.median(seen))

@@ -447,7 +447,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # the reader closed the output (`formcheck exercises | head`): stop quietly
         try:  # and keep the interpreter's last flush from failing on it too
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
         except (OSError, ValueError):
             pass
         return 141  # as a shell reports a writer stopped by a closed pipe (128 + SIGPIPE)

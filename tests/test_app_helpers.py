@@ -460,3 +460,15 @@ def test_a_frame_racing_the_pages_close_does_not_open_a_session():
         done.set()
         t.join(5)
     assert snap.summary is not None and not bridge.running and FakeEngine.made == 1
+
+
+def test_the_big_number_beside_the_count_is_a_result_not_a_count_by_kind():
+    """A leg extension's tiles read "Reps 3 | Both legs 0" (a tester): the tile is the set's best."""
+    from formcheck.app.tables import headline_figure, metric_display
+    leg_extension = {"per_side": {"left": 3, "right": 0}, "both_legs": 0, "body_yaw_deg": 20.9,
+                     "best_top_knee_deg": 178.4}
+    assert headline_figure(leg_extension) == ("best_top_knee_deg", 178.4)
+    assert metric_display(*headline_figure(leg_extension))[1] == "178.4 °"
+    calf = {"legs": ["left", "right"], "best_height_cm": 9.1, "mean_height_cm": 8.2, "shank_length_cm": 41.0}
+    assert headline_figure(calf) == ("best_height_cm", 9.1)
+    assert headline_figure({"per_side": {"left": 1}, "both_legs": 0, "body_yaw_deg": 3.0}) is None

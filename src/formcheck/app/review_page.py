@@ -17,7 +17,7 @@ from formcheck.app.messages import one_line
 from formcheck.app.review import (HEEL_RISE_EXERCISE, RECOGNISE, RECOGNISE_LABEL, Review, in_app_words,
                                   recognised_line, review_clip)
 from formcheck.app.samples import list_samples
-from formcheck.app.tables import metric_display, rep_table
+from formcheck.app.tables import headline_figure, metric_display, rep_table
 from formcheck.app.uploads import MAX_UPLOAD_MB, VIDEO_TYPES, Workdir, save_upload
 
 UPLOAD = "Upload my video"
@@ -101,9 +101,8 @@ def _show(review: Review) -> None:
         st.warning(f"Only part of the video could be read: {report['problem']}")
     tiles = list(view.tiles)
     if mode == "reps":
-        figures = [(k, v) for k, v in report["summary"].items()
-                   if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        tiles += [metric_display(k, v) for k, v in figures[:1]]
+        figure = headline_figure(report["summary"])
+        tiles += [metric_display(*figure)] if figure else []
     tiles.append(("Person seen", f"{100 * report['pose_found_ratio']:.0f} %"))
     cols = st.columns(len(tiles))
     for col, (label, value) in zip(cols, tiles):

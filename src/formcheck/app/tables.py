@@ -25,6 +25,20 @@ def metric_label(key: str) -> str:
     return f"{words} ({unit})" if unit else words
 
 
+# Summary figures about the set-up, not the exercise: not a headline.
+NOT_A_RESULT = frozenset({"body_yaw_deg", "shank_length_cm"})
+
+
+def headline_figure(summary: dict[str, Any]) -> tuple[str, float] | None:
+    """The summary's figure for a big-number tile: its best (`best_...`, e.g. best_height_cm), else its
+    first measured figure with a unit; never a count of reps by kind (a leg extension's tiles read
+    "Reps 3 | Both legs 0", a tester) nor how the camera stood."""
+    measured = [(k, v) for k, v in summary.items()
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and _measured(v)
+                and k.rsplit("_", 1)[-1] in _UNITS and k not in NOT_A_RESULT]
+    return next(((k, v) for k, v in measured if k.startswith("best_")), measured[0] if measured else None)
+
+
 def metric_display(key: str, value: float) -> tuple[str, str]:
     """A big-number tile: ('Best height', '5.7 cm')."""
     label = metric_label(key)

@@ -242,6 +242,7 @@ class CalfRaiseChecker(Checker):
         # ... and its first rep rose from below the set's start level: that level was on the rep's way up
         self._opened_on_top = False
         self._began_at_level: bool | None = None
+        self._hips_read: tuple[RepSegment | None, tuple[float, float]] = (None, (math.nan, math.nan))
         self.reps: list[Rep] = []
         self._state = LiveState(self.exercise, self.title, status="Stand still, feet in view",
                                 bar_label="Heel height", bar_unit="cm")
@@ -793,9 +794,15 @@ class CalfRaiseChecker(Checker):
     def _hips_times(self, seg: RepSegment) -> tuple[float, float]:
         """(up, whole rep) seconds on the hips' rise, NaN where they do not show it: up from where the
         rise began (`rise_began_s` on the hips) to 90 % of it, the whole rep between the HIPS_BACK_SHARE
-        crossings up and back down."""
-        frames = [f for f in self._frames_since(seg.start_t_s - HIPS_LOOKBACK_S)]
-        pts = [(f.t_s, finite_mean([f.rise_px[sd] for sd in self.legs])) for f in frames]
+        crossings up and back down. Read once a rep (its "up" and its tempo both ask)."""
+        if self._hips_read[0] is seg:
+            return self._hips_read[1]
+        self._hips_read = (seg, self._read_hips_times(seg))
+        return self._hips_read[1]
+
+    def _read_hips_times(self, seg: RepSegment) -> tuple[float, float]:
+        pts = [(f.t_s, finite_mean([f.rise_px[sd] for sd in self.legs]))
+               for f in self._frames_since(seg.start_t_s - HIPS_LOOKBACK_S)]
         pts = [(t, v) for t, v in pts if math.isfinite(v)]
         if len(pts) < 3:
             return math.nan, math.nan

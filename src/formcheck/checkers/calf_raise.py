@@ -785,9 +785,9 @@ class CalfRaiseChecker(Checker):
         segment runs from its last moment near the valley to its settling, and its landmark rises in a frame
         or two in a small picture: on the real one-leg clips (labelled "quick tempo", 0.6-0.7 s a rep) it
         read 0.8-1.1 s for reps 2-3 (0.6 s for the side clip at 360p), where the hips read 0.5-0.67 at
-        either size; on the two-leg clips (1.3-1.7 s by the labels) the hips read 1.17-1.47. Hips unseen,
-        or not yet back down when the rep is counted: the counted segment less a frame (it runs about one
-        frame long)."""
+        either size; on the two-leg clips (1.3-1.7 s by the labels) the hips read 1.17-1.47. Hips not yet
+        back down when the rep is counted: to the counted end; hips unseen: the counted segment less a frame
+        (it runs about one frame long)."""
         span = self._hips_times(seg)[1]
         return span if math.isfinite(span) else rep.end_s - rep.start_s - self._frame_s()
 
@@ -820,7 +820,9 @@ class CalfRaiseChecker(Checker):
         began = rise_began_s([t for t, _ in rising], [v for _, v in rising], base, peak)
         t_top = next((t for t, v in rising if v >= base + 0.9 * (peak - base)), math.nan)
         up_s = t_top - began if math.isfinite(began) and t_top > began else math.nan
-        return up_s, (after[0] - before[-1] if after else math.nan)
+        # hips not back down yet when the heel's rep ends: to the heel's end (the single-leg side clip's
+        # rep 2, on the model's landmarks at 60 fps, had fallen back on the heel's whole segment)
+        return up_s, (after[0] if after else seg.end_t_s) - before[-1]
 
     def _frame_s(self) -> float:
         """The time between frames (median of the recent ones). A rep's start is the last frame

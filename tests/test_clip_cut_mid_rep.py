@@ -261,7 +261,8 @@ def test_a_leg_extension_cut_mid_lift_sets_no_best_for_the_whole_reps(real_serie
     for t0 in (1.3, 1.5):
         result, _ = analyze_series(cut(series, t0, 1e9), "leg_extension")
         first = result.reps[0]
-        assert first.under_way and math.isnan(first.metrics["range_deg"]) and math.isnan(first.metrics["start_knee_deg"])
+        # where the lift set off from was not seen (the clip began within the start's window): not shown
+        assert math.isnan(first.metrics["range_deg"]) and math.isnan(first.metrics["start_knee_deg"]), first.metrics
         assert not [f for r in result.reps for f in r.faults if f.code == "low_rise"], t0
 
 

@@ -139,7 +139,8 @@ class LegExtensionChecker(SideRepChecker):
         top, start = round(min(tops.values()), 1), round(self._start_knee_deg(side, seg), 1)  # as reported
         # the range shown is the two knee angles shown, top less start (a tester read "knees at the top
         # 178°, knees at the start 86°, range 80°": the counted signal's own rise, from its planar start)
-        span = float(round(top) - round(start)) if math.isfinite(top) and math.isfinite(start) else seg.amplitude
+        span = float(round(top) - round(start)) if math.isfinite(top) and math.isfinite(start) else \
+            seg.amplitude if not self._start_unseen(seg) else math.nan
         m = {"top_knee_deg": top,  # the less straight working leg
              "start_knee_deg": start,
              "range_deg": round(span, 1),
@@ -151,9 +152,18 @@ class LegExtensionChecker(SideRepChecker):
         """The bent knee the lift set off from, as a 3-D joint angle: the median over the
         START_HELD_S before the rise began (the planar signal reads a shank tucked under the seat,
         or tilted in depth, as less bent: 110-118 for a true 90 on the side sample)."""
+        if self._start_unseen(seg):
+            return math.nan
         got = [k for t, k in self._knee_3d.get(side, ())
                if seg.start_t_s - START_HELD_S <= t <= seg.start_t_s and math.isfinite(k)]
         return float(np.median(got)) if got else seg.start_value
+
+    def _start_unseen(self, seg: RepSegment) -> bool:
+        """The clip began within START_HELD_S before the rise: where the lift set off from was not seen (a
+        clip cut mid-lift read "knees at the start 38°, range 140°" from its first frames, and that range
+        became the best the whole reps fell short of)."""
+        first = self._first_seen_t
+        return first is not None and seg.start_t_s - START_HELD_S < first - 1e-6
 
     def rep_faults(self, rep: Rep, segs: dict[str, RepSegment], at_end: bool) -> list[Fault]:
         c, m, out = self.cfg, rep.metrics, []

@@ -9,6 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from formcheck.cores import keep_core_for_model
 from formcheck.errors import FormcheckError, StoppedError
 
 
@@ -225,6 +226,7 @@ def cmd_analyze(a: argparse.Namespace) -> int:
     if batch:
         return cmd_analyze_batch(a)
     a.video = a.videos[0]
+    keep_core_for_model()  # one clip, in this process: the model keeps a CPU of its own
     from formcheck.run.review import analyze_clip
     from formcheck.sinks.report import report_from_analysis
     check_outputs(a.video, {"--out": a.out, "--report": a.report, "--csv": a.csv, "--landmarks": a.landmarks},
@@ -281,6 +283,7 @@ def cmd_analyze_batch(a: argparse.Namespace) -> int:
     jobs = plan_jobs(clips, a.exercise, model=a.model, out_dir=a.out, report_dir=a.report, csv_dir=a.csv,
                      landmarks_dir=a.landmarks, full_size=a.full_size, overwrite=a.overwrite)
     n_jobs = min(a.jobs or os.cpu_count() or 1, len(jobs))
+    keep_core_for_model(n_jobs == 1)  # one clip at a time, in this process (workers beside each other: never)
     if not a.quiet:
         print(f"Reviewing {len(jobs)} clips, {n_jobs} at a time", file=sys.stderr, flush=True)
     finished = 0
@@ -326,6 +329,7 @@ def cmd_eval(a: argparse.Namespace) -> int:
         raise FormcheckError("eval needs a labels file (labels.tsv) or --truth DIR")
     from formcheck.evaluation.evaluate import run_eval
     from formcheck.pose.stream import ANALYSIS_MAX_FPS
+    keep_core_for_model()  # clips one after another, in this process
     return run_eval(a.labels, videos_dir=a.videos, model=a.model, only=a.exercise,
                     include_unused=a.all, cache_dir=a.cache, auto=a.auto, perturb=a.perturb,
                     max_fps=None if a.every_frame else ANALYSIS_MAX_FPS)

@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 import av
 import numpy as np
 
+from formcheck.cores import leave_model_core
 from formcheck.errors import FormcheckError
 
 # A clip whose decodable frames fall this short of the frames it presents (its edit-list
@@ -228,9 +229,20 @@ class VideoSource:
         self.gaps_ms: list[tuple[float, float]] = []  # (last good frame, next good frame) around each
 
     def _probe_rotation(self) -> int:
-        """The display rotation, from the first frame; refuses a file with fewer than two frames."""
+        """The display rotation, from the first frame; refuses a file with fewer than two frames.
+
+        Read from a second opening of the file, closed after: the clip's own decoder is first opened
+        by the first `frames()` read, so its threads start on the thread that decodes (and keep its
+        CPU and priority: `background_priority`), not on the one that opened the clip."""
         try:
-            decoded = self._container.decode(self._stream)
+            probe = av.open(str(self.path))
+        except Exception as exc:
+            raise FormcheckError(f"cannot read {self.path.name}: not a video file, or damaged "
+                                 f"({_one_line(exc)})") from exc
+        try:
+            stream = probe.streams.video[0]
+            stream.codec_context.thread_count = 1  # two frames: no thread pool for them
+            decoded = probe.decode(stream)
             first = next(decoded)
             rot = int(round(getattr(first, "rotation", 0) or 0)) % 360
             if sum(1 for _ in zip(range(MIN_VIDEO_FRAMES - 1), decoded)) < MIN_VIDEO_FRAMES - 1:
@@ -244,13 +256,7 @@ class VideoSource:
             raise FormcheckError(f"cannot decode {self.path.name}: the file is damaged or incomplete "
                                  f"({_one_line(exc)})") from exc
         finally:
-            try:
-                self._container.seek(0, stream=self._stream)
-            except Exception:
-                # Unseekable: reopen instead.
-                self._container.close()
-                self._container = av.open(str(self.path))
-                self._stream = self._container.streams.video[0]
+            probe.close()
         return rot
 
     def frames(self, size_wh: tuple[int, int] | None = None, *,
@@ -415,19 +421,26 @@ class DecodeAhead:
     """A source's frames decoded on a thread of their own, up to `ahead` frames ahead of the reader
     (PyAV decodes, scales and converts without the GIL, so decoding overlaps the reader's work).
     Iterate once; errors are raised in the reader's thread, in order. `close()` (also when the
-    reader stops early) ends the thread before the frames' source may be closed."""
+    reader stops early) ends the thread before the frames' source may be closed.
 
-    def __init__(self, frames: Iterator[Frame], ahead: int = 4) -> None:
+    Any iterator of frames (or of what is made from them) can run so: `pose.stream` runs the pose
+    model on its own thread this way, with `background=False` (the thread keeps the starting
+    thread's CPU and priority, where `background_priority` would move it off the model's)."""
+
+    def __init__(self, frames: Iterator, ahead: int = 4, *, name: str = "formcheck-decoder",
+                 background: bool = True) -> None:
         self._frames = frames
         self._ahead: queue.Queue = queue.Queue(maxsize=ahead)
         self._stop = threading.Event()
+        self._background = background
         self.decode_s = 0.0  # seconds spent decoding, on the decoding thread
         self.wait_s = 0.0  # seconds the reader waited for a frame
-        self._thread = threading.Thread(target=self._decode, name="formcheck-decoder", daemon=True)
+        self._thread = threading.Thread(target=self._decode, name=name, daemon=True)
         self._thread.start()
 
     def _decode(self) -> None:
-        background_priority()
+        if self._background:
+            background_priority()
         try:
             while not self._stop.is_set():
                 t0 = time.perf_counter()
@@ -479,10 +492,12 @@ BACKGROUND_NICE = 5
 
 
 def background_priority() -> None:
-    """Lower the calling thread's CPU priority, and that of the threads it starts from now on (x264's,
+    """Move the calling thread off the CPU kept for the pose model (`formcheck.cores`) and lower its
+    CPU priority, and that of the threads it starts from now on (x264's,
     for the writer; the clip's decoder threads are started when it is opened, on the caller's thread,
     and keep its priority; OpenCV's worker pool is started by its first parallel call, which may be
     on such a thread)."""
+    leave_model_core()
     if not BACKGROUND_NICE:
         return
     try:

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import numpy as np
 
+from formcheck.cores import leave_model_core, model_core
 from formcheck.pose.types import PeopleSighting, PoseSample, PoseSeries
 from formcheck.io.kept_pictures import KeptPictures, MotionThumbs
 from formcheck.io.video import DecodeAhead, Frame, SizedFrame, VideoInfo, fit_short_side, frame_step, open_video
@@ -44,6 +46,8 @@ ANALYSIS_MAX_FPS = 30.0
 # Frames decoded ahead of the model: enough to ride out a slow frame, few enough for memory
 # (a 720p RGB picture is 2.7 MB).
 DECODE_AHEAD_FRAMES = 4
+# Frames the model has read ahead of the reader (whose work on a frame is ~1-2 ms to the model's ~19).
+POSED_AHEAD_FRAMES = 2
 # `check_people`: frames looked at for more than one person, at these seconds from the start (the
 # first seconds, where the camera advice looks too). A second landmarker that finds several people
 # (`PeopleFinder`) runs on these frames only, never on every frame. Measured on the 2-core machine
@@ -79,9 +83,15 @@ class PoseStream:
                  check_people: bool = False, max_fps: float | None = ANALYSIS_MAX_FPS) -> None:
         from formcheck.pose.estimator import PoseEstimator  # mediapipe loads only when a stream opens
         self.source = open_video(video)
+        # the model runs on a CPU of its own where the process keeps one (`formcheck.cores`): this
+        # thread, the one that iterates, is moved there until `close()`, and the model's executor
+        # threads are started there
+        self._core = ExitStack()
         try:
+            self._core.enter_context(model_core())
             self.estimator = PoseEstimator(model)
         except BaseException:
+            self._core.close()
             self.source.close()
             raise
         self.info: VideoInfo = self.source.info
@@ -108,6 +118,18 @@ class PoseStream:
         self.motion: MotionThumbs | None = None
 
     def __iter__(self) -> Iterator[PoseFrame]:
+        """The frames with their poses, the model run on a thread of its own (`formcheck-pose`,
+        on the CPU kept for it where one is: `formcheck.cores`) up to POSED_AHEAD_FRAMES ahead of
+        the reader, whose work on each frame (checking, handing it to be drawn) then runs beside
+        the model's on the next, and off the model's CPU."""
+        posed = DecodeAhead(self._posed(), POSED_AHEAD_FRAMES, name="formcheck-pose", background=False)
+        leave_model_core()  # this thread, the model's feeder until now: to the other CPUs
+        try:
+            yield from posed
+        finally:
+            posed.close()
+
+    def _posed(self) -> Iterator[PoseFrame]:
         clip_wh = self.info.wh
         first_ms: float | None = None
         for f in self._decoded():
@@ -170,6 +192,7 @@ class PoseStream:
             self.estimator.close()
         finally:
             self.source.close()
+            self._core.close()
 
     def __enter__(self) -> "PoseStream":
         return self

@@ -1,0 +1,72 @@
+"""While a clip is reviewed, the pose model keeps a CPU to itself (`formcheck.cores`): the model's
+thread runs there, the pictures' threads and the reader on the others, and every thread is given
+its CPUs back afterwards. (How much faster that is: benchmarks/bench_analyze.py.)"""
+import os
+import threading
+
+import pytest
+
+from conftest import make_clip
+from test_pose_stream import recorded_model  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                                reason="needs CPU affinity and at least 2 CPUs")
+
+
+@pytest.fixture
+def keeping():
+    from formcheck.cores import keep_core_for_model, keeping_core_for_model
+    before = keeping_core_for_model()
+    keep_core_for_model(True)
+    yield
+    keep_core_for_model(before)
+
+
+def _cpus_of(name: str) -> set[int]:
+    (thread,) = [t for t in threading.enumerate() if t.name == name]
+    return os.sched_getaffinity(thread.native_id)
+
+
+def test_model_core_keeps_one_cpu_and_gives_the_threads_their_cpus_back(keeping):
+    from formcheck.cores import kept_cpus, leave_model_core, model_core
+    mine = os.sched_getaffinity(0)
+    seen = {}
+
+    def picture_thread():
+        leave_model_core()
+        seen["picture"] = os.sched_getaffinity(0)
+
+    with model_core() as cpu:
+        assert cpu in mine and os.sched_getaffinity(0) == {cpu} and kept_cpus() == {cpu}
+        with model_core() as second:  # a second stream in the same process keeps another CPU
+            assert second != cpu
+        t = threading.Thread(target=picture_thread)
+        t.start()
+        t.join()
+        assert seen["picture"] == mine - {cpu}
+    assert os.sched_getaffinity(0) == mine and kept_cpus() == set()
+
+
+def test_nothing_is_kept_unless_the_process_asks():
+    from formcheck.cores import keeping_core_for_model, model_core
+    assert not keeping_core_for_model()  # tests and batch workers run beside each other
+    mine = os.sched_getaffinity(0)
+    with model_core() as cpu:
+        assert cpu is None and os.sched_getaffinity(0) == mine
+
+
+def test_a_pose_stream_runs_its_model_on_the_kept_cpu_and_the_rest_elsewhere(tmp_path, recorded_model, keeping):
+    from formcheck.cores import kept_cpus
+    from formcheck.pose.stream import PoseStream
+    mine = os.sched_getaffinity(0)
+    clip = make_clip(tmp_path / "c.mp4", n_frames=30)
+    with PoseStream(clip) as stream:
+        (cpu,) = kept_cpus()
+        for pf in stream:
+            if pf.index == 5:
+                assert _cpus_of("formcheck-pose") == {cpu}  # where the model is called
+                assert cpu not in _cpus_of("formcheck-decoder")
+                assert cpu not in os.sched_getaffinity(0)  # the reader: checking, drawing
+                break  # stopped early: the threads end, the CPUs come back all the same
+    assert os.sched_getaffinity(0) == mine and kept_cpus() == set()
+    assert not any(t.name in ("formcheck-decoder", "formcheck-pose") for t in threading.enumerate())

@@ -53,7 +53,7 @@ def test_reviewing_a_clip_shows_the_count_table_and_saves_it(tmp_path, monkeypat
     table = at.dataframe[0].value
     assert list(table["Rep"]) == list(range(1, expected + 1))
     assert "What to fix" in table.columns
-    assert "Saved to your history." in [c.value for c in at.caption]
+    assert "Saved to your history: see My progress." in [c.value for c in at.caption]
     with HistoryStore() as store:
         [session] = store.sessions()
         assert session.source == f"clip:{name}" and session.rep_count == expected

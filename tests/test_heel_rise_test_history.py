@@ -80,7 +80,7 @@ def test_analyze_heel_rise_test_on_a_real_single_leg_clip(tmp_path):
     out = run_cli("analyze", clip, "--exercise", "calf_raise", "--heel-rise-test", "--body-mass-kg", "70",
                   "--report", report)
     assert out.returncode == 0, out.stderr
-    assert "RIGHT leg: 3 REPS" in out.stdout and "Heel-rise test saved to your history." in out.stdout
+    assert "RIGHT leg: 3 REPS" in out.stdout and "Heel-rise test saved to your history (" in out.stdout and "My progress page" in out.stdout
     data = json.loads(report.read_text())
     assert data["schema_version"] == 1 and data["rep_count"] == 3  # the rest of the report as before
     test = data["heel_rise_test"]

@@ -183,3 +183,15 @@ def test_the_end_summary_gives_the_delay_with_stats_and_says_when_the_computer_f
     behind = LiveOutcome(0, {}, latency_ms=[40.0], frames=60, dropped=240, media_s=10.0)
     assert "Note: this computer kept up with only 6 frames a second (240 skipped): quick reps may have been " \
         "missed" in format_outcome(behind)
+
+
+def test_the_end_summary_says_where_the_history_was_saved(tmp_path, noise_clip):
+    from formcheck.run.live import LiveOutcome, format_outcome
+    history = tmp_path / "h.sqlite3"
+    out = run_live(LiveOptions(exercise="calf_raise", source=str(noise_clip), window=False, quiet=True,
+                               realtime=False, retry_waits_s=NO_WAIT),
+                   store=HistoryStore(history), open_source=lambda: ClipCamera(noise_clip, realtime=False, size_wh=None),
+                   warn_line=lambda s: None, say_line=lambda s: None)
+    assert out.history_path == history
+    counted = LiveOutcome(0, {"total_reps": 3}, history_path=history)
+    assert f"Saved to your history ({history}): see it on the app's My progress page." in format_outcome(counted)

@@ -255,7 +255,9 @@ def cmd_analyze(a: argparse.Namespace) -> int:
                 from formcheck.run.heel_rise_test import result_words
                 print(result_words(test))
                 if worth_keeping(analysis, test):
-                    print("Heel-rise test saved to your history.")
+                    from formcheck.run.live import saved_words
+                    from formcheck.sinks.history import default_path
+                    print(saved_words(default_path(), "Heel-rise test saved"))
             for label, path in (("Annotated video", analysis.video_path), ("Report", a.report),
                                 ("Rep table", a.csv)):
                 if path and not any(str(path) in f for f in failed):

@@ -244,7 +244,7 @@ def test_clip_review_through_the_page(app, tmp_path):
         video = page.locator("[data-testid=stVideo]").first.element_handle()
         page.wait_for_function("v => v.readyState >= 2 && v.videoWidth > 0 && v.duration > 1", arg=video,
                                timeout=60_000)
-        page.get_by_text("Saved to your history.").wait_for()
+        page.get_by_text("Saved to your history: see My progress.").wait_for()
         _shot(page, "review.png")
         with page.expect_download() as download:
             page.get_by_role("button", name="Download the report (JSON)").click()

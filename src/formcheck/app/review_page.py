@@ -169,7 +169,7 @@ def _show(review: Review) -> None:
                        f"{stem}.json", "application/json", on_click="ignore")
     c3.download_button("Download the rep table (CSV)", review.csv, f"{stem}.csv", "text/csv", on_click="ignore")
     if review.session_id is not None:
-        st.caption("Saved to your history.")
+        st.caption("Saved to your history: see My progress.")
 
 
 def render() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from pathlib import Path
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -80,6 +81,7 @@ class LiveOutcome:
     stopped_by: str | None = None  # the signal that stopped it ("SIGINT", "SIGTERM", ...), if one did
     warnings: list[str] = field(default_factory=list)  # e.g. a damaged stretch of a clip that was skipped
     heel_rise_words: str | None = None  # the heel-rise test's result in plain words (plan heel_rise_test)
+    history_path: Path | None = None  # where the session was saved
 
     def latency_p(self, q: float) -> float | None:
         return float(np.percentile(self.latency_ms, q)) if self.latency_ms else None
@@ -246,6 +248,7 @@ def run_live(opts: LiveOptions, *, speaker: Speaker | None = None, store: Histor
         if source is not None:
             _close_source(source, outcome)
         outcome.summary = session.close()
+        outcome.history_path = store.path
         if session.heel_rise_result is not None:
             from formcheck.run.heel_rise_test import result_words
             outcome.heel_rise_words = result_words(session.heel_rise_result)
@@ -278,6 +281,12 @@ def _stats_lines(latency_ms: list[float]) -> tuple[str, ...]:
 MIN_COUNTING_FPS = 10.0
 
 
+def saved_words(path: Path | None, what: str = "Saved") -> str:
+    """Where the history is, in words: the app's My progress page reads it."""
+    where = f" ({path})" if path is not None else ""
+    return f"{what} to your history{where}: see it on the app's My progress page."
+
+
 def format_outcome(outcome: LiveOutcome, stats: bool = False) -> str:
     """The summary printed at the end, in plain words (the camera-to-screen delay with `stats`)."""
     s = outcome.summary
@@ -308,6 +317,6 @@ def format_outcome(outcome: LiveOutcome, stats: bool = False) -> str:
     if outcome.heel_rise_words:
         lines.append(outcome.heel_rise_words)
     if s.get("total_reps") or timed:
-        lines.append("Saved to your history.")
+        lines.append(saved_words(outcome.history_path))
     lines.extend(f"Note: {w}" for w in outcome.warnings)
     return "\n".join(lines)

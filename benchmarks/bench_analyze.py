@@ -34,9 +34,12 @@ SIZES = {"480p": 480, "1080p": 1080, "4k": 2160}  # shorter side, px
 BATCH_CLIPS = 8
 BATCH_CLIP_S = 2.0  # each batch clip: the first seconds of the 480p clip
 
-# both run as `formcheck analyze` runs one clip: with a CPU kept for the model (formcheck.cores)
+# both run as `formcheck analyze` runs one clip: two malloc arenas (formcheck.allocator), a CPU kept
+# for the model (formcheck.cores)
 BARE = """
 import sys
+from formcheck.allocator import fewer_arenas
+fewer_arenas()
 from formcheck.cores import keep_core_for_model
 keep_core_for_model()
 from formcheck.pose.stream import PoseStream
@@ -47,6 +50,8 @@ with PoseStream(sys.argv[1]) as stream:
 # analyze as `formcheck analyze --out --report` does it, printing the per-stage seconds
 ANALYZE = """
 import json, sys
+from formcheck.allocator import fewer_arenas
+fewer_arenas()
 from formcheck.cores import keep_core_for_model
 keep_core_for_model()
 from formcheck.run.review import analyze_clip

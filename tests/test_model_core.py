@@ -70,3 +70,33 @@ def test_a_pose_stream_runs_its_model_on_the_kept_cpu_and_the_rest_elsewhere(tmp
                 break  # stopped early: the threads end, the CPUs come back all the same
     assert os.sched_getaffinity(0) == mine and kept_cpus() == set()
     assert not any(t.name in ("formcheck-decoder", "formcheck-pose") for t in threading.enumerate())
+
+
+def test_a_shared_model_core_lets_the_pictures_threads_use_every_cpu(keeping):
+    from formcheck.cores import leave_model_core, model_core
+    mine = os.sched_getaffinity(0)
+    seen = {}
+
+    def picture_thread():  # started on the model's CPU, as the decoder is
+        leave_model_core()
+        seen["picture"] = os.sched_getaffinity(0)
+
+    with model_core(exclusive=False) as cpu:
+        assert os.sched_getaffinity(0) == {cpu}
+        t = threading.Thread(target=picture_thread)
+        t.start()
+        t.join()
+    assert seen["picture"] == mine and os.sched_getaffinity(0) == mine
+
+
+def test_pictures_over_1080p_share_the_models_cpu(tmp_path, recorded_model, keeping):
+    from formcheck.pose.stream import PoseStream
+    mine = os.sched_getaffinity(0)
+    with PoseStream(make_clip(tmp_path / "big.mp4", n_frames=10, size_wh=(2560, 1440))) as stream:
+        for pf in stream:
+            assert _cpus_of("formcheck-decoder") == mine
+            break
+    with PoseStream(make_clip(tmp_path / "hd.mp4", n_frames=10, size_wh=(1920, 1080))) as stream:
+        for pf in stream:
+            assert _cpus_of("formcheck-decoder") != mine
+            break

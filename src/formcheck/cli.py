@@ -9,6 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from formcheck.allocator import fewer_arenas
 from formcheck.cores import keep_core_for_model
 from formcheck.errors import FormcheckError, StoppedError
 
@@ -435,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    fewer_arenas()  # before any thread allocates (formcheck.allocator)
     parser = build_parser()
     a = parser.parse_args(argv)
     try:

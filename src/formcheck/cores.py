@@ -7,6 +7,9 @@ scheduler, the model's steps are moved from CPU to CPU and land beside a picture
 enough to slow the model. With the model's thread (and the executor threads it starts) kept on one
 CPU and the pictures' threads on the others, measured on the 2-core machine (1080p60 clip of 8.4 s,
 5 alternated runs each): `analyze --out` 7.84 -> 7.04 s, the pose stream alone 6.95 -> 6.29 s.
+Pictures larger than 1080p are another matter: their decoding alone is about the model's work,
+and kept off the model's CPU the 4K copy of that clip took 9.9 s against 9.2-9.5 with the pictures'
+threads free to use it (2 alternated runs each); there the model's CPU is kept, not exclusive.
 
 Off unless a process turns it on (`keep_core_for_model`): processes reviewing beside each other
 (a batch's workers, parallel test runs) would each keep the same CPU.
@@ -21,6 +24,7 @@ from typing import Iterator
 _lock = threading.Lock()
 _keeping = False
 _kept: dict[int, int] = {}  # CPU -> model streams in this process keeping it
+_exclusive: dict[int, int] = {}  # CPU -> those of them keeping it to the model alone
 _others: set[int] = set()  # the CPUs left to the pictures' threads
 
 
@@ -35,11 +39,14 @@ def keeping_core_for_model() -> bool:
 
 
 @contextmanager
-def model_core() -> Iterator[int | None]:
+def model_core(exclusive: bool = True) -> Iterator[int | None]:
     """For the block, the calling thread, and every thread it starts meanwhile (the model's executor
     threads), runs on one CPU, kept for the model; yields that CPU (None: nothing kept: turned off,
     a single CPU, or a system without CPU affinity). The thread's own CPUs are given back after.
-    Two streams open at once in one process keep different CPUs where there are enough."""
+    Two streams open at once in one process keep different CPUs where there are enough.
+
+    exclusive=False: the pictures' threads may run on the model's CPU too (pictures larger than
+    1080p, whose decoding alone is about as much work as the model's: see `pose.stream`)."""
     if not _keeping:
         yield None
         return
@@ -60,6 +67,8 @@ def model_core() -> Iterator[int | None]:
         else:
             yield_cpu = cpu
             _kept[cpu] = _kept.get(cpu, 0) + 1
+            if exclusive:
+                _exclusive[cpu] = _exclusive.get(cpu, 0) + 1
             _others.update(allowed)
     if yield_cpu is None:
         yield None
@@ -69,6 +78,8 @@ def model_core() -> Iterator[int | None]:
     finally:
         with _lock:
             _kept[cpu] -= 1
+            if exclusive:
+                _exclusive[cpu] -= 1
             if not any(_kept.values()):
                 _others.clear()
         try:
@@ -84,11 +95,12 @@ def kept_cpus() -> set[int]:
 
 def leave_model_core() -> None:
     """Move the calling thread (and the threads it starts from now on) off the CPUs kept for a
-    model, onto the others: called first by the pictures' threads (decoding, drawing, encoding).
+    model alone, onto the others (all of them, where the model's CPU is shared): called first by
+    the pictures' threads (decoding, drawing, encoding), which may have been started on the model's.
     Nothing is done while no CPU is kept, or where every CPU is kept."""
     with _lock:
         kept = {c for c, n in _kept.items() if n}
-        others = _others - kept
+        others = _others - {c for c, n in _exclusive.items() if n}
     if not kept or not others:
         return
     try:

@@ -22,10 +22,11 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from formcheck.allocator import fewer_arenas
 from formcheck.cores import leave_model_core, model_core
 from formcheck.pose.types import PeopleSighting, PoseSample, PoseSeries
 from formcheck.io.kept_pictures import KeptPictures, MotionThumbs
-from formcheck.io.video import DecodeAhead, Frame, SizedFrame, VideoInfo, fit_short_side, frame_step, open_video
+from formcheck.io.video import BIG_PICTURE_PX, DecodeAhead, Frame, SizedFrame, VideoInfo, fit_short_side, frame_step, open_video
 
 # The landmarker crops the person and resizes the crop to 256x256 (the detector sees the whole
 # picture at 224x224), so pixels past that are decoded, converted and copied for nothing. At a
@@ -82,13 +83,16 @@ class PoseStream:
                  out_wh: tuple[int, int] | None = None, until_ms: float | None = None,
                  check_people: bool = False, max_fps: float | None = ANALYSIS_MAX_FPS) -> None:
         from formcheck.pose.estimator import PoseEstimator  # mediapipe loads only when a stream opens
+        fewer_arenas()  # the pictures are made on one thread and freed on others
         self.source = open_video(video)
         # the model runs on a CPU of its own where the process keeps one (`formcheck.cores`): this
         # thread, the one that iterates, is moved there until `close()`, and the model's executor
         # threads are started there
         self._core = ExitStack()
         try:
-            self._core.enter_context(model_core())
+            # pictures over 1080p: their decoding is about the model's work; they may share its CPU
+            self._core.enter_context(model_core(exclusive=self.source.info.width * self.source.info.height
+                                                <= BIG_PICTURE_PX))
             self.estimator = PoseEstimator(model)
         except BaseException:
             self._core.close()

@@ -63,8 +63,9 @@ def stage_ms(clip: Path, model: str, n: int = 300) -> tuple[float, float, float]
     from formcheck.pose.stream import PoseStream
     pose, rest = [], []
     session = LiveSession("calf_raise")
-    # the webcam copy as it is (live feeds the model the camera's own pictures), every frame
-    with PoseStream(clip, model, max_short_side_px=None, max_fps=None) as stream:
+    # the webcam copy as it is (live feeds the model the camera's own pictures), every frame; the
+    # model on this thread, one frame after the other, as the live loop calls it
+    with PoseStream(clip, model, max_short_side_px=None, max_fps=None, own_thread=False) as stream:
         for pf in stream:
             t1 = time.perf_counter()
             session.process_pose(pf.t_ms, pf.sample, pf.image_rgb)

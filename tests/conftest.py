@@ -20,6 +20,19 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path / "formcheck_home"))
 
 
+@pytest.fixture(autouse=True)
+def _no_core_kept_after():
+    """A test that turns on keeping a CPU for the model (formcheck.cores) leaves it off, and the
+    test process's thread on every CPU it had."""
+    import os
+    from formcheck import cores
+    mine = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    yield
+    cores.keep_core_for_model(False)
+    if mine is not None:
+        os.sched_setaffinity(0, mine)
+
+
 SAMPLE_CLIPS = sorted(p.name.replace(".landmarks.npz", "") for p in SAMPLE_VIDEOS.glob("*.landmarks.npz"))
 
 

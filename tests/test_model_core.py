@@ -36,10 +36,19 @@ def test_model_core_keeps_one_cpu_and_gives_the_threads_their_cpus_back(keeping)
         leave_model_core()
         seen["picture"] = os.sched_getaffinity(0)
 
+    second, go = {}, threading.Event()
+
+    def another_stream():  # a second stream opened on another thread (an app's other session)
+        go.wait()
+        with model_core() as c:
+            second["cpu"], second["kept"] = c, kept_cpus()
+    other = threading.Thread(target=another_stream)
+    other.start()  # started before this thread keeps a CPU (it would inherit that one CPU)
     with model_core() as cpu:
         assert cpu in mine and os.sched_getaffinity(0) == {cpu} and kept_cpus() == {cpu}
-        with model_core() as second:  # a second stream in the same process keeps another CPU
-            assert second != cpu
+        go.set()
+        other.join()
+        assert second["cpu"] in mine - {cpu} and second["kept"] == {cpu, second["cpu"]}
         t = threading.Thread(target=picture_thread)
         t.start()
         t.join()
@@ -100,3 +109,46 @@ def test_pictures_over_1080p_share_the_models_cpu(tmp_path, recorded_model, keep
         for pf in stream:
             assert _cpus_of("formcheck-decoder") != mine
             break
+
+
+def test_the_cpus_come_back_to_the_thread_that_kept_one_whichever_thread_leaves(keeping):
+    from formcheck.cores import kept_cpus, model_core
+    mine = os.sched_getaffinity(0)
+    block = model_core()
+    cpu = block.__enter__()
+    assert os.sched_getaffinity(0) == {cpu}
+    t = threading.Thread(target=lambda: block.__exit__(None, None, None))  # e.g. a stream closed elsewhere
+    t.start()
+    t.join()
+    assert os.sched_getaffinity(0) == mine and kept_cpus() == set()
+
+
+def test_closing_a_stream_while_it_is_read_stops_its_threads(tmp_path, recorded_model, keeping):
+    from formcheck.pose.stream import PoseStream
+    mine = os.sched_getaffinity(0)
+    stream = PoseStream(make_clip(tmp_path / "c.mp4", n_frames=60))
+    frames = iter(stream)
+    next(frames)
+    done = threading.Thread(target=stream.close)  # a second Ctrl-C, a `with` left mid-loop
+    done.start()
+    done.join(timeout=10)
+    assert not done.is_alive(), "close() hung"
+    assert len(list(frames)) <= 3  # what had been read ahead, then the end
+    assert not any(t.name in ("formcheck-decoder", "formcheck-pose") for t in threading.enumerate())
+    assert os.sched_getaffinity(0) == mine
+
+
+def test_the_commands_keep_a_cpu_only_while_they_run(tmp_path, recorded_model):
+    from formcheck.cli import main
+    from formcheck.cores import keeping_core_for_model
+    clip = make_clip(tmp_path / "c.mp4", n_frames=20)
+    main(["analyze", str(clip), "--exercise", "calf_raise", "-q"])
+    assert not keeping_core_for_model()
+
+
+def test_a_stream_may_call_the_model_on_the_reading_thread(tmp_path, recorded_model):
+    from formcheck.pose.stream import PoseStream
+    with PoseStream(make_clip(tmp_path / "c.mp4", n_frames=10), own_thread=False) as stream:
+        for pf in stream:
+            assert not any(t.name == "formcheck-pose" for t in threading.enumerate())
+        assert pf.index == 9

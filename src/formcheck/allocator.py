@@ -10,6 +10,7 @@ the 8.4 s clip, named: 385 against 377 MiB, 7.13 / 7.15 s (3 alternated runs). O
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
@@ -19,11 +20,15 @@ _set = False
 
 def fewer_arenas() -> bool:
     """Limit this process to MALLOC_ARENAS arenas (once; from then on, new threads share them).
-    False where it cannot be done (not glibc): the same work, with more memory."""
+    False where it is not done (not glibc; MALLOC_ARENA_MAX, a glibc tunable or a preloaded
+    allocator already says how): the same work, with more memory."""
     global _set
     if _set:
         return True
     if not sys.platform.startswith("linux"):
+        return False
+    if "MALLOC_ARENA_MAX" in os.environ or "arena_max" in os.environ.get("GLIBC_TUNABLES", "") \
+            or "LD_PRELOAD" in os.environ:  # the user's own choice, or another allocator
         return False
     try:
         mallopt = ctypes.CDLL(None).mallopt

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from formcheck.allocator import fewer_arenas
-from formcheck.cores import keep_core_for_model
+from formcheck.cores import keep_core_for_model, keeping_core_for_model
 from formcheck.errors import FormcheckError, StoppedError
 
 
@@ -439,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     fewer_arenas()  # before any thread allocates (formcheck.allocator)
     parser = build_parser()
     a = parser.parse_args(argv)
+    keeping = keeping_core_for_model()  # a command may keep a CPU for the model: for itself only
     try:
         if a.command in ("analyze", "live") and a.exercise not in (None, "auto"):  # "Calf raise" is calf_raise
             from formcheck.checkers import get_checker_class
@@ -468,6 +469,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"formcheck: unexpected error: {type(exc).__name__}: {first} "
               f"(set FORMCHECK_DEBUG=1 for details)", file=sys.stderr)
         return 1
+    finally:
+        keep_core_for_model(keeping)
 
 
 if __name__ == "__main__":

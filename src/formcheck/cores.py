@@ -42,16 +42,20 @@ def keeping_core_for_model() -> bool:
 def model_core(exclusive: bool = True) -> Iterator[int | None]:
     """For the block, the calling thread, and every thread it starts meanwhile (the model's executor
     threads), runs on one CPU, kept for the model; yields that CPU (None: nothing kept: turned off,
-    a single CPU, or a system without CPU affinity). The thread's own CPUs are given back after.
-    Two streams open at once in one process keep different CPUs where there are enough.
+    a single CPU, or a system without CPU affinity). That thread's own CPUs are given back after,
+    whichever thread leaves the block. The CPU is the one the thread is running on where it is free
+    (the scheduler put this process on a CPU other processes leave idle: two reviews started side
+    by side keep different CPUs), else the least kept one; two streams open at once in one process
+    keep different CPUs where there are enough.
 
     exclusive=False: the pictures' threads may run on the model's CPU too (pictures larger than
     1080p, whose decoding alone is about as much work as the model's: see `pose.stream`)."""
     if not _keeping:
         yield None
         return
+    tid = threading.get_native_id()
     try:
-        allowed = os.sched_getaffinity(0)
+        allowed = os.sched_getaffinity(tid)
     except (AttributeError, OSError):
         yield None
         return
@@ -59,18 +63,19 @@ def model_core(exclusive: bool = True) -> Iterator[int | None]:
         yield None
         return
     with _lock:
-        cpu = min(sorted(allowed), key=lambda c: _kept.get(c, 0))
+        here = _current_cpu()
+        cpu = here if here in allowed and not _kept.get(here) else min(sorted(allowed), key=lambda c: _kept.get(c, 0))
         try:
-            os.sched_setaffinity(0, {cpu})
+            os.sched_setaffinity(tid, {cpu})
         except OSError:
-            yield_cpu = None
+            kept = None
         else:
-            yield_cpu = cpu
+            kept = cpu
             _kept[cpu] = _kept.get(cpu, 0) + 1
             if exclusive:
                 _exclusive[cpu] = _exclusive.get(cpu, 0) + 1
             _others.update(allowed)
-    if yield_cpu is None:
+    if kept is None:
         yield None
         return
     try:
@@ -83,9 +88,30 @@ def model_core(exclusive: bool = True) -> Iterator[int | None]:
             if not any(_kept.values()):
                 _others.clear()
         try:
-            os.sched_setaffinity(0, allowed)
-        except OSError:
+            os.sched_setaffinity(tid, allowed)
+        except OSError:  # that thread has ended
             pass
+
+
+def run_on(cpu: int | None) -> None:
+    """Put the calling thread on the CPU a `model_core` block kept (the model's own thread, started
+    later than the block, perhaps from another thread). None: nothing to do."""
+    if cpu is None:
+        return
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except (AttributeError, OSError):
+        pass
+
+
+def _current_cpu() -> int | None:
+    """The CPU the calling thread last ran on (Linux: field 39 of its stat), None where unknown."""
+    try:
+        with open("/proc/thread-self/stat") as fh:
+            stat = fh.read()
+        return int(stat[stat.rindex(")") + 2:].split()[36])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def kept_cpus() -> set[int]:

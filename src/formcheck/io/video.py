@@ -417,6 +417,10 @@ class _Failed:
     exc: BaseException
 
 
+# How often a reader waiting on a `DecodeAhead` looks whether it was closed from another thread.
+STOP_POLL_S = 0.1
+
+
 class DecodeAhead:
     """A source's frames decoded on a thread of their own, up to `ahead` frames ahead of the reader
     (PyAV decodes, scales and converts without the GIL, so decoding overlaps the reader's work).
@@ -456,8 +460,14 @@ class DecodeAhead:
         try:
             while True:
                 t0 = time.perf_counter()
-                item = self._ahead.get()
-                self.wait_s += time.perf_counter() - t0
+                try:
+                    item = self._ahead.get(timeout=STOP_POLL_S)
+                except queue.Empty:
+                    if self._stop.is_set():  # closed from another thread: no more frames come
+                        return
+                    continue
+                finally:
+                    self.wait_s += time.perf_counter() - t0
                 if item is _END:
                     return
                 if isinstance(item, _Failed):
@@ -493,10 +503,9 @@ BACKGROUND_NICE = 5
 
 def background_priority() -> None:
     """Move the calling thread off the CPU kept for the pose model (`formcheck.cores`) and lower its
-    CPU priority, and that of the threads it starts from now on (x264's,
-    for the writer; the clip's decoder threads are started when it is opened, on the caller's thread,
-    and keep its priority; OpenCV's worker pool is started by its first parallel call, which may be
-    on such a thread)."""
+    CPU priority, and that of the threads it starts from now on (x264's, for the writer; FFmpeg's
+    decoding threads, started by a clip's first decode, on its decoding thread; OpenCV's worker pool
+    is started by its first parallel call, which may be on such a thread)."""
     leave_model_core()
     if not BACKGROUND_NICE:
         return

@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from formcheck.allocator import fewer_arenas
-from formcheck.cores import leave_model_core, model_core
+from formcheck.cores import leave_model_core, model_core, run_on
 from formcheck.pose.types import PeopleSighting, PoseSample, PoseSeries
 from formcheck.io.kept_pictures import KeptPictures, MotionThumbs
 from formcheck.io.video import BIG_PICTURE_PX, DecodeAhead, Frame, SizedFrame, VideoInfo, fit_short_side, frame_step, open_video
@@ -81,18 +81,19 @@ class PoseStream:
     def __init__(self, video: str | os.PathLike, model: str | os.PathLike | None = None, *,
                  max_short_side_px: int | None = MODEL_MAX_SHORT_SIDE_PX,
                  out_wh: tuple[int, int] | None = None, until_ms: float | None = None,
-                 check_people: bool = False, max_fps: float | None = ANALYSIS_MAX_FPS) -> None:
+                 check_people: bool = False, max_fps: float | None = ANALYSIS_MAX_FPS,
+                 own_thread: bool = True) -> None:
         from formcheck.pose.estimator import PoseEstimator  # mediapipe loads only when a stream opens
         fewer_arenas()  # the pictures are made on one thread and freed on others
         self.source = open_video(video)
         # the model runs on a CPU of its own where the process keeps one (`formcheck.cores`): this
-        # thread, the one that iterates, is moved there until `close()`, and the model's executor
-        # threads are started there
+        # thread is moved there until `close()` (the model's executor threads start there), and so
+        # is the model's own thread when the iterating starts it
         self._core = ExitStack()
         try:
             # pictures over 1080p: their decoding is about the model's work; they may share its CPU
-            self._core.enter_context(model_core(exclusive=self.source.info.width * self.source.info.height
-                                                <= BIG_PICTURE_PX))
+            self._cpu = self._core.enter_context(model_core(
+                exclusive=self.source.info.width * self.source.info.height <= BIG_PICTURE_PX))
             self.estimator = PoseEstimator(model)
         except BaseException:
             self._core.close()
@@ -105,6 +106,10 @@ class PoseStream:
         self.fps = self.info.fps / self.step  # the analysis rate
         self.out_wh = out_wh
         self.until_ms = until_ms  # stop (before the model) at the first frame later than this after the first
+        # the model called on a thread of its own (False: on the iterating thread, one frame at a
+        # time, as the live loop runs it: benchmarks/bench_live_latency.py)
+        self.own_thread = own_thread
+        self._stop_posed: Callable[[], None] = lambda: None
         self.decode_s = 0.0  # seconds spent decoding (and scaling, converting), on the decoder's thread
         self.pose_s = 0.0  # seconds in the pose model so far
         self.wait_s = 0.0  # seconds the model waited for a decoded frame
@@ -126,7 +131,11 @@ class PoseStream:
         on the CPU kept for it where one is: `formcheck.cores`) up to POSED_AHEAD_FRAMES ahead of
         the reader, whose work on each frame (checking, handing it to be drawn) then runs beside
         the model's on the next, and off the model's CPU."""
+        if not self.own_thread:
+            yield from self._posed()
+            return
         posed = DecodeAhead(self._posed(), POSED_AHEAD_FRAMES, name="formcheck-pose", background=False)
+        self._stop_posed = posed.close
         leave_model_core()  # this thread, the model's feeder until now: to the other CPUs
         try:
             yield from posed
@@ -134,6 +143,8 @@ class PoseStream:
             posed.close()
 
     def _posed(self) -> Iterator[PoseFrame]:
+        if self.own_thread:
+            run_on(self._cpu)  # the model's own thread, on the CPU kept for it
         clip_wh = self.info.wh
         first_ms: float | None = None
         for f in self._decoded():
@@ -187,16 +198,20 @@ class PoseStream:
     def close_decoder(self) -> None:
         """Stop decoding and close the clip (its decoder's pictures freed); the model stays open
         (`people_in_view` may still need it). `info`, `presented` and the gaps stay readable."""
-        self._stop_decoder()  # never close a clip under its decoder
+        self._stop_posed()  # never close a clip under the model's thread, nor under its decoder
+        self._stop_decoder()
         self.source.close()
 
     def close(self) -> None:
-        self._stop_decoder()  # never close a clip under its decoder
         try:
+            self._stop_posed()  # never close the model under its own thread, nor a clip under its decoder
+            self._stop_decoder()
             self.estimator.close()
         finally:
-            self.source.close()
-            self._core.close()
+            try:
+                self.source.close()
+            finally:
+                self._core.close()
 
     def __enter__(self) -> "PoseStream":
         return self
